@@ -1,0 +1,44 @@
+# Two commands for a fresh machine:
+#   make serve  - installs everything and serves the example site on http://127.0.0.1:8000
+#   make test   - installs what the tests need (Chromium included) and runs them
+PYTHON ?= python3
+VENV   ?= .venv
+BIN     = $(VENV)/bin
+
+.PHONY: serve build test install install-test browser lint docs bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+install: $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+
+install-test: $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[test]'
+
+# Page checks drive Debian's Chromium through Playwright (no browser download).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; fi; }
+
+serve: install
+	cd example-site && ../$(BIN)/mkdocs serve --strict
+
+build: install
+	cd example-site && ../$(BIN)/mkdocs build --strict
+
+docs: install
+	$(BIN)/mkdocs build --strict
+
+test: install-test browser
+	$(BIN)/ruff check mkdocs_journey tests bench
+	$(BIN)/python -m pytest -q
+
+bench: install-test
+	$(BIN)/python bench/diagrams.py
+	$(BIN)/python bench/data.py
+
+clean:
+	rm -rf $(VENV) site example-site/site .cache example-site/.cache
