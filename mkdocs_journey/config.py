@@ -1,0 +1,45 @@
+"""The plugin's typed configuration (``plugins: - journey: ...`` in mkdocs.yml)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from mkdocs.config import base
+from mkdocs.config import config_options as c
+
+from mkdocs_journey.model import DEFAULT_STAGES
+
+
+class _Date(c.BaseConfigOption[dt.date | None]):
+    """A YYYY-MM-DD date, written plain (YAML makes it a date) or quoted."""
+
+    def run_validation(self, value: object) -> dt.date | None:
+        if value is None or isinstance(value, dt.date):
+            return value
+        try:
+            return dt.date.fromisoformat(str(value))
+        except ValueError as error:
+            raise base.ValidationError(f"expected a date as YYYY-MM-DD, got {value!r}") from error
+
+
+class JourneyConfig(base.Config):
+    enabled = c.Type(bool, default=True)
+    # The stages (columns) every map of the site may use, in order.
+    stages = c.ListOfItems(c.Type(str), default=list(DEFAULT_STAGES))
+    # Generated pages: index of maps, one page per persona, the pain-point register.
+    pages_dir = c.Type(str, default="journeys")
+    json_export = c.Type(str, default="journeys.json")
+    # Fixes "today" for the stale check, for reproducible builds and tests.
+    today = _Date()
+
+    # Flow diagrams (Graphviz) and their cache.
+    diagrams = c.Type(bool, default=True)
+    diagram_renderer = c.Choice(("auto", "pygraphviz", "dot"), default="auto")
+    diagram_timeout = c.Type((int, float), default=10)
+    cache_dir = c.Type(str, default=".cache/journey")
+
+    # Attribution data: named sources, channel rules and the data-quality threshold.
+    data_sources = c.Type(dict, default={})
+    channel_rules = c.Type(list, default=[])
+    source_categories = c.Type(dict, default={})
+    max_rejected_share = c.Type((int, float), default=0.05)

@@ -1,0 +1,296 @@
+"""Schema-valid map data -> model objects, with the checks a schema cannot express.
+
+Those checks are references inside a map (stage names, pain points an opportunity addresses,
+touchpoints a pain point or a flow edge names) and duplicate ids. References that cross pages
+(personas, map ids, data sources) are checked later by the catalogue, once every page is read.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from mkdocs_journey.model import (
+    DiagramOptions,
+    Emotion,
+    Evidence,
+    FlowEdge,
+    JourneyMap,
+    Kpi,
+    Opportunity,
+    PainPoint,
+    Persona,
+    Problem,
+    ReviewPolicy,
+    SourcePosition,
+    Stage,
+    Touchpoint,
+)
+from mkdocs_journey.parsing.suggest import did_you_mean
+from mkdocs_journey.parsing.yaml_source import Path, PositionIndex
+
+_PERIOD = re.compile(r"^\s*(\d+)\s*(day|week|month|year)s?\s*$")
+
+
+@dataclass
+class _Builder:
+    index: PositionIndex
+    stages: tuple[str, ...]
+    problems: list[Problem] = field(default_factory=list)
+
+    def at(self, path: Path) -> SourcePosition:
+        return self.index.of_value(path)
+
+    def error(self, message: str, path: Path, hint: str | None = None) -> None:
+        self.problems.append(Problem(message, self.at(path), hint=hint))
+
+
+@dataclass(frozen=True)
+class BuiltMap:
+    journey_map: JourneyMap
+    persona_ref: str | None  # a persona named by id, to be resolved across the site
+    persona_ref_position: SourcePosition | None
+    problems: list[Problem]
+
+
+def build_map(data: dict[str, Any], index: PositionIndex, stages: tuple[str, ...]) -> BuiltMap:
+    """Build a :class:`JourneyMap` from data that already passed the schema."""
+    builder = _Builder(index, stages)
+    persona, persona_ref = None, None
+    raw_persona = data.get("persona")
+    if isinstance(raw_persona, dict):
+        persona = _persona(raw_persona, builder.at(("persona",)))
+    elif isinstance(raw_persona, str):
+        persona_ref = raw_persona
+    built_stages = _stages(data["stages"], builder)
+    journey_map = JourneyMap(
+        id=data["id"],
+        title=data["title"],
+        persona=persona,
+        stages=built_stages,
+        objective=data.get("objective", ""),
+        owner=data.get("owner", ""),
+        reviewed=_date(data.get("reviewed")),
+        review_every=_period(data.get("review_every")),
+        tags=tuple(data.get("tags", ())),
+        flow=_flow(data.get("flow", ()), built_stages, builder),
+        diagram=_diagram(data.get("diagram", True)),
+        data=data.get("data"),
+        position=index.origin,
+    )
+    return BuiltMap(
+        journey_map,
+        persona_ref,
+        builder.at(("persona",)) if persona_ref else None,
+        builder.problems,
+    )
+
+
+def _persona(raw: dict[str, Any], position: SourcePosition) -> Persona:
+    return Persona(
+        id=raw["id"],
+        name=raw["name"],
+        role=raw.get("role", ""),
+        goal=raw.get("goal", ""),
+        challenges=tuple(raw.get("challenges", ())),
+        information_sources=tuple(raw.get("information_sources", ())),
+        quote=raw.get("quote", ""),
+        position=position,
+    )
+
+
+def _stages(raw_stages: list[dict[str, Any]], builder: _Builder) -> tuple[Stage, ...]:
+    order = {name: number for number, name in enumerate(builder.stages)}
+    seen: set[str] = set()
+    touchpoint_ids: set[str] = set()
+    pain_ids: set[str] = set()
+    built: list[Stage] = []
+    for number, raw in enumerate(raw_stages):
+        path: Path = ("stages", number)
+        name = raw["name"]
+        if name not in order:
+            builder.error(
+                f"unknown stage '{name}'",
+                (*path, "name"),
+                hint=did_you_mean(name, builder.stages)
+                or f"expected one of the site's stages: {', '.join(builder.stages)}",
+            )
+            continue
+        if name in seen:
+            builder.error(f"stage '{name}' appears twice in this map", (*path, "name"))
+            continue
+        seen.add(name)
+        built.append(_stage(raw, path, builder, touchpoint_ids, pain_ids))
+    built.sort(key=lambda stage: order[stage.name])
+    _check_references(raw_stages, built, builder, touchpoint_ids, pain_ids)
+    return tuple(built)
+
+
+def _stage(
+    raw: dict[str, Any],
+    path: Path,
+    builder: _Builder,
+    touchpoint_ids: set[str],
+    pain_ids: set[str],
+) -> Stage:
+    touchpoints = []
+    for number, item in enumerate(raw.get("touchpoints", ())):
+        here = (*path, "touchpoints", number)
+        if item["id"] in touchpoint_ids:
+            builder.error(f"touchpoint id '{item['id']}' is used twice in this map", (*here, "id"))
+        touchpoint_ids.add(item["id"])
+        touchpoints.append(
+            Touchpoint(
+                id=item["id"],
+                name=item["name"],
+                channel=item.get("channel", ""),
+                actions=tuple(item.get("actions", ())),
+                emotions=tuple(item.get("emotions", ())),
+                evidence=_evidence(item, here, builder),
+                position=builder.at(here),
+            )
+        )
+    pain_points = []
+    for number, item in enumerate(raw.get("pain_points", ())):
+        here = (*path, "pain_points", number)
+        pain_id = item.get("id") or f"{_slug(raw['name'])}-pain-{number + 1}"
+        if pain_id in pain_ids:
+            builder.error(f"pain point id '{pain_id}' is used twice in this map", (*here, "id"))
+        pain_ids.add(pain_id)
+        pain_points.append(
+            PainPoint(
+                id=pain_id,
+                text=item["text"],
+                causes=tuple(item.get("causes", ())),
+                severity=item.get("severity", 3),
+                touchpoint=item.get("touchpoint"),
+                evidence=_evidence(item, here, builder),
+                position=builder.at(here),
+            )
+        )
+    raw_emotion = raw.get("emotion")
+    emotion = (
+        Emotion(
+            score=raw_emotion["score"],
+            label=raw_emotion.get("label", ""),
+            thoughts=tuple(raw_emotion.get("thoughts", ())),
+            position=builder.at((*path, "emotion")),
+        )
+        if raw_emotion
+        else None
+    )
+    return Stage(
+        name=raw["name"],
+        goal=raw.get("goal", ""),
+        actions=tuple(raw.get("actions", ())),
+        touchpoints=tuple(touchpoints),
+        emotion=emotion,
+        pain_points=tuple(pain_points),
+        opportunities=tuple(
+            Opportunity(
+                text=item["text"],
+                addresses=item.get("addresses"),
+                owner=item.get("owner", ""),
+                status=item.get("status", "idea"),
+                position=builder.at((*path, "opportunities", number)),
+            )
+            for number, item in enumerate(raw.get("opportunities", ()))
+        ),
+        kpis=tuple(
+            Kpi(
+                name=item["name"],
+                target=item.get("target"),
+                unit=item.get("unit", ""),
+                direction=item.get("direction", "higher"),
+                actual=item.get("actual"),
+                metric=item.get("metric"),
+                evidence=_evidence(item, (*path, "kpis", number), builder),
+                position=builder.at((*path, "kpis", number)),
+            )
+            for number, item in enumerate(raw.get("kpis", ()))
+        ),
+        evidence=_evidence(raw, path, builder),
+        position=builder.at(path),
+    )
+
+
+def _check_references(
+    raw_stages: list[dict[str, Any]],
+    built: list[Stage],
+    builder: _Builder,
+    touchpoint_ids: set[str],
+    pain_ids: set[str],
+) -> None:
+    for number, raw in enumerate(raw_stages):
+        path: Path = ("stages", number)
+        for item_number, item in enumerate(raw.get("pain_points", ())):
+            ref = item.get("touchpoint")
+            if ref and ref not in touchpoint_ids:
+                builder.error(
+                    f"pain point refers to unknown touchpoint '{ref}'",
+                    (*path, "pain_points", item_number, "touchpoint"),
+                    hint=did_you_mean(ref, touchpoint_ids),
+                )
+        for item_number, item in enumerate(raw.get("opportunities", ())):
+            ref = item.get("addresses")
+            if ref and ref not in pain_ids:
+                builder.error(
+                    f"opportunity addresses unknown pain point '{ref}'",
+                    (*path, "opportunities", item_number, "addresses"),
+                    hint=did_you_mean(ref, pain_ids)
+                    or (f"pain point ids in this map: {', '.join(sorted(pain_ids))}" if pain_ids else None),
+                )
+
+
+def _flow(raw_flow: Any, stages: tuple[Stage, ...], builder: _Builder) -> tuple[FlowEdge, ...]:
+    ends = {stage.name for stage in stages} | {tp.id for stage in stages for tp in stage.touchpoints}
+    edges = []
+    for number, item in enumerate(raw_flow):
+        for key in ("from", "to"):
+            if item[key] not in ends:
+                builder.error(
+                    f"flow step {key} '{item[key]}' is neither a stage of this map nor a touchpoint id",
+                    ("flow", number, key),
+                    hint=did_you_mean(item[key], ends),
+                )
+        edges.append(FlowEdge(item["from"], item["to"], item.get("label", ""), builder.at(("flow", number))))
+    return tuple(edges)
+
+
+def _evidence(raw: dict[str, Any], path: Path, builder: _Builder) -> tuple[Evidence, ...]:
+    return tuple(
+        Evidence(
+            type=item["type"],
+            source=item["source"],
+            note=item.get("note", ""),
+            position=builder.at((*path, "evidence", number)),
+        )
+        for number, item in enumerate(raw.get("evidence", ()))
+    )
+
+
+def _diagram(raw: Any) -> DiagramOptions:
+    if isinstance(raw, bool):
+        return DiagramOptions(enabled=raw)
+    return DiagramOptions(enabled=raw.get("enabled", True), direction=raw.get("direction", "LR"))
+
+
+def _date(raw: Any) -> dt.date | None:
+    if raw is None:
+        return None
+    if isinstance(raw, dt.datetime):
+        return raw.date()
+    if isinstance(raw, dt.date):
+        return raw
+    return dt.date.fromisoformat(str(raw))
+
+
+def _period(raw: str | None) -> ReviewPolicy | None:
+    match = _PERIOD.match(raw) if raw else None
+    return ReviewPolicy(int(match.group(1)), match.group(2) + "s") if match else None
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "stage"

@@ -1,0 +1,62 @@
+"""Read every map of one page: find blocks, load YAML with positions, validate, build models."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from mkdocs_journey.model import JourneyMap, Problem, SourcePosition
+from mkdocs_journey.parsing.blocks import MapBlock, find_map_blocks
+from mkdocs_journey.parsing.build import build_map
+from mkdocs_journey.parsing.schema import schema_problems
+from mkdocs_journey.parsing.yaml_source import Located, YamlSyntaxError, load_yaml, plain_json
+
+
+@dataclass(frozen=True)
+class MapReading:
+    """One map block of a page as read: its model when it could be built, and its problems."""
+
+    page: str
+    block: MapBlock
+    journey_map: JourneyMap | None
+    problems: tuple[Problem, ...] = ()
+    persona_ref: str | None = None
+    persona_ref_position: SourcePosition | None = None
+    label: str = ""  # how to name the block to a reader when it has no usable id
+
+    @property
+    def position(self) -> SourcePosition:
+        return SourcePosition(self.page, self.block.line, self.block.column)
+
+
+def read_page(page: str, source: str, stages: tuple[str, ...], markdown: str | None = None) -> list[MapReading]:
+    """Every map block of a page, in page order. Never raises for bad author input."""
+    return [read_block(page, block, stages) for block in find_map_blocks(source, markdown)]
+
+
+def read_block(page: str, block: MapBlock, stages: tuple[str, ...]) -> MapReading:
+    label = "front matter map" if block.kind == "front-matter" else f"journey block {block.index + 1}"
+    where = Located(page, block.line, block.column)
+    try:
+        data, index = load_yaml(block.text, where)
+    except YamlSyntaxError as error:
+        return MapReading(page, block, None, (Problem(error.message, error.position),), label=label)
+    if block.kind == "front-matter":
+        data, index = data["journey"], index.subtree(("journey",))
+    problems: list[Problem] = []
+    if not block.closed:
+        problems.append(Problem("journey block is not closed: add a closing fence", index.origin))
+    if isinstance(data, dict) and isinstance(data.get("id"), str):
+        label = f"map '{data['id']}'"
+    problems.extend(schema_problems(plain_json(data), index))
+    if problems:
+        return MapReading(page, block, None, tuple(problems), label=label)
+    built = build_map(data, index, stages)
+    return MapReading(
+        page,
+        block,
+        built.journey_map,
+        tuple(built.problems),
+        built.persona_ref,
+        built.persona_ref_position,
+        label,
+    )

@@ -1,0 +1,148 @@
+"""Check map data against the shipped JSON Schema and explain each failure in an author's words.
+
+The schema (``mkdocs_journey/schema/journey.schema.json``) is the one declared format: editors can
+use it, and every structural check here comes from it rather than from hand-written code.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from jsonschema import Draft202012Validator, FormatChecker
+from jsonschema.exceptions import ValidationError
+
+from mkdocs_journey.model import Problem
+from mkdocs_journey.parsing.suggest import did_you_mean
+from mkdocs_journey.parsing.yaml_source import Path, PositionIndex
+
+_TYPE_WORDS = {
+    "object": "a mapping (key: value lines)",
+    "array": "a list (lines starting with '- ')",
+    "string": "text",
+    "integer": "a whole number",
+    "number": "a number",
+    "boolean": "true or false",
+}
+
+
+@cache
+def map_schema() -> dict[str, Any]:
+    """The JSON Schema of the map format, as shipped in the package."""
+    text = resources.files("mkdocs_journey").joinpath("schema/journey.schema.json").read_text()
+    return json.loads(text)
+
+
+@cache
+def _validator() -> Draft202012Validator:
+    return Draft202012Validator(map_schema(), format_checker=FormatChecker())
+
+
+def schema_problems(data: Any, index: PositionIndex) -> list[Problem]:
+    """Every way ``data`` (JSON types) breaks the map schema, positioned in the page."""
+    if not isinstance(data, dict):
+        return [
+            Problem(
+                f"a journey map must be a mapping with keys such as id, title and stages, "
+                f"got {_describe(data)}",
+                index.origin,
+            )
+        ]
+    errors = sorted(_validator().iter_errors(data), key=lambda e: [str(p) for p in e.absolute_path])
+    problems: list[Problem] = []
+    for error in errors:
+        problems.extend(_explain(error, index))
+    return problems
+
+
+def _explain(error: ValidationError, index: PositionIndex) -> list[Problem]:
+    path: Path = tuple(error.absolute_path)
+    name = _name(path)
+    kind = error.validator
+    here = index.of_value(path)
+    if kind == "additionalProperties":
+        allowed = list(error.schema.get("properties", {}))
+        unknown = [key for key in error.instance if key not in allowed]
+        return [
+            Problem(
+                f"unknown key '{key}' in {name or 'the map'}",
+                index.of_key((*path, key)),
+                hint=did_you_mean(key, allowed) or f"expected one of: {', '.join(allowed)}",
+            )
+            for key in unknown
+        ]
+    if kind == "required":
+        missing = [key for key in error.validator_value if key not in error.instance]
+        return [
+            Problem(f"{name or 'the map'} is missing the required key '{key}'", here)
+            for key in missing
+        ]
+    if kind == "type":
+        expected = _TYPE_WORDS.get(str(error.validator_value), str(error.validator_value))
+        return [Problem(f"{name}: expected {expected}, got {_describe(error.instance)}", here)]
+    if kind in {"minimum", "maximum"}:
+        low, high = error.schema.get("minimum"), error.schema.get("maximum")
+        return [Problem(f"{name} must be between {low} and {high}, got {error.instance}", here)]
+    if kind == "enum":
+        options = [str(option) for option in error.validator_value]
+        return [
+            Problem(
+                f"{name}: '{error.instance}' is not one of: {', '.join(options)}",
+                here,
+                hint=did_you_mean(str(error.instance), options),
+            )
+        ]
+    if kind == "pattern":
+        if path and path[-1] == "review_every":
+            expected = "a period such as '6 months' (days, weeks, months or years)"
+        else:
+            expected = "an id of letters, digits, '-', '_' or '.', starting with a letter or digit"
+        return [Problem(f"{name}: expected {expected}, got '{error.instance}'", here)]
+    if kind == "format":
+        return [Problem(f"{name}: expected a date as YYYY-MM-DD, got '{error.instance}'", here)]
+    if kind == "minItems":
+        return [Problem(f"{name}: needs at least {error.validator_value} item", here)]
+    if kind == "maxLength":
+        return [Problem(f"{name}: longer than {error.validator_value} characters", here)]
+    if kind in {"oneOf", "anyOf"}:
+        branch = _branch_for_instance(error)
+        if branch:
+            return [problem for sub in branch for problem in _explain(sub, index)]
+        expected = error.schema.get("description", "another form of value")
+        return [Problem(f"{name}: got {_describe(error.instance)}; expected: {expected}", here)]
+    return [Problem(f"{name}: {error.message}", here)]
+
+
+def _branch_for_instance(error: ValidationError) -> list[ValidationError]:
+    """The sub-errors of the alternative whose type matches the value the author wrote."""
+    by_branch: dict[int, list[ValidationError]] = {}
+    for sub in error.context or []:
+        by_branch.setdefault(int(sub.schema_path[0]), []).append(sub)
+    for subs in by_branch.values():
+        wrong_type = any(s.validator == "type" and not s.relative_path for s in subs)
+        if not wrong_type:
+            return subs
+    return []
+
+
+def _name(path: Path) -> str:
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text
+
+
+def _describe(value: Any) -> str:
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return f"{str(value).lower()}"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, str):
+        return f"the text '{value}'"
+    return repr(value)

@@ -1,0 +1,110 @@
+"""Safe YAML loading that remembers where every key and value was written.
+
+PyYAML's composed node tree keeps start marks; we keep them in a flat index keyed by the path of
+the value (``("stages", 2, "emotion", "score")``) so validation errors can name a line and column.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+from mkdocs_journey.model import SourcePosition
+
+Path = tuple[str | int, ...]
+
+
+class YamlSyntaxError(Exception):
+    def __init__(self, message: str, position: SourcePosition) -> None:
+        super().__init__(message)
+        self.message = message
+        self.position = position
+
+
+@dataclass(frozen=True)
+class Located:
+    """A YAML text placed in a page: its first line and the column its lines start at."""
+
+    page: str
+    line: int = 1
+    column: int = 1
+
+    def at(self, mark: yaml.Mark) -> SourcePosition:
+        return SourcePosition(self.page, self.line + mark.line, self.column + mark.column)
+
+
+@dataclass
+class PositionIndex:
+    """Positions of values (and of mapping keys) by path."""
+
+    origin: SourcePosition
+    values: dict[Path, SourcePosition] = field(default_factory=dict)
+    keys: dict[Path, SourcePosition] = field(default_factory=dict)
+
+    def of_value(self, path: Path) -> SourcePosition:
+        """The position of the value at ``path``, or of its nearest known ancestor."""
+        for cut in range(len(path), -1, -1):
+            found = self.values.get(tuple(path[:cut]))
+            if found is not None:
+                return found
+        return self.origin
+
+    def of_key(self, path: Path) -> SourcePosition:
+        return self.keys.get(tuple(path)) or self.of_value(path)
+
+    def subtree(self, prefix: Path) -> PositionIndex:
+        size = len(prefix)
+        return PositionIndex(
+            origin=self.of_value(prefix),
+            values={p[size:]: v for p, v in self.values.items() if p[:size] == prefix},
+            keys={p[size:]: v for p, v in self.keys.items() if p[:size] == prefix and len(p) > size},
+        )
+
+
+def load_yaml(text: str, where: Located) -> tuple[Any, PositionIndex]:
+    """Load ``text`` with PyYAML's safe loader, returning the data and a position index."""
+    loader = yaml.SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else None
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        position = where.at(mark) if mark else SourcePosition(where.page, where.line, where.column)
+        problem = error.problem or "invalid YAML"
+        context = f" ({error.context})" if error.context else ""
+        raise YamlSyntaxError(f"invalid YAML: {problem}{context}", position) from error
+    except yaml.YAMLError as error:
+        origin = SourcePosition(where.page, where.line, where.column)
+        raise YamlSyntaxError(f"invalid YAML: {error}", origin) from error
+    finally:
+        loader.dispose()
+    index = PositionIndex(origin=SourcePosition(where.page, where.line, where.column))
+    if node is not None:
+        _index_node(node, (), index, where)
+    return data, index
+
+
+def _index_node(node: yaml.Node, path: Path, index: PositionIndex, where: Located) -> None:
+    index.values[path] = where.at(node.start_mark)
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else str(key_node)
+            index.keys[(*path, key)] = where.at(key_node.start_mark)
+            _index_node(value_node, (*path, key), index, where)
+    elif isinstance(node, yaml.SequenceNode):
+        for number, item in enumerate(node.value):
+            _index_node(item, (*path, number), index, where)
+
+
+def plain_json(value: Any) -> Any:
+    """YAML data as JSON types: dates become ISO strings, keys become strings."""
+    if isinstance(value, dict):
+        return {str(k): plain_json(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [plain_json(v) for v in value]
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    return value

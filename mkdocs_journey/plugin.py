@@ -1,0 +1,105 @@
+"""The MkDocs adapter: MkDocs events in, calls to :class:`mkdocs_journey.site.JourneySite` out.
+
+Everything a future host needs is in the core; this module only translates MkDocs objects.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
+
+from mkdocs_journey.config import JourneyConfig
+from mkdocs_journey.model import Severity
+from mkdocs_journey.render.environment import make_environment, stylesheet
+from mkdocs_journey.settings import Settings
+from mkdocs_journey.site import JourneySite, SourcePage
+
+log = get_plugin_logger(__name__)
+
+CSS_PATH = "assets/journey/journey.css"
+
+
+class JourneyPlugin(BasePlugin[JourneyConfig]):
+    supports_multiple_instances = False
+
+    def __init__(self) -> None:
+        self.site: JourneySite | None = None
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
+        if not self.config.enabled:
+            return None
+        project_dir = Path(config.config_file_path or ".").resolve().parent
+        settings = Settings(
+            project_dir=project_dir,
+            stages=tuple(self.config.stages),
+            pages_dir=self.config.pages_dir,
+            json_export=self.config.json_export,
+            today=self.config.today or dt.date.today(),
+            diagrams=self.config.diagrams,
+            diagram_renderer=self.config.diagram_renderer,
+            diagram_timeout=float(self.config.diagram_timeout),
+            cache_dir=self.config.cache_dir,
+            data=dict(self.config.data_sources),
+            channel_rules=list(self.config.channel_rules),
+            source_categories=dict(self.config.source_categories),
+            max_rejected_share=float(self.config.max_rejected_share),
+        )
+        self.site = JourneySite(settings, make_environment(config.theme.dirs))
+        if CSS_PATH not in config.extra_css:
+            config.extra_css.append(CSS_PATH)
+        return config
+
+    # Runs after other plugins have added their files, so generated pages see every map.
+    @event_priority(-50)
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files | None:
+        if self.site is None:
+            return None
+        pages = [
+            SourcePage(f.src_uri, f.url, f.content_string)
+            for f in files.documentation_pages()
+            if f.src_uri.endswith(".md")
+        ]
+        for problem in self.site.collect(pages):
+            if problem.severity is Severity.ERROR:
+                log.warning(str(problem))
+            else:
+                log.info(str(problem))
+        for path in self.site.generated:
+            if files.get_file_from_path(path) is None:
+                files.append(File.generated(config, path, content=self.site.generated_markdown(path)))
+        for path, content in (
+            (CSS_PATH, stylesheet()),
+            (self.config.json_export, self.site.export_json()),
+        ):
+            files.append(File.generated(config, path, content=content))
+        self.site.catalogue.page_urls = {
+            f.src_uri: f.url for f in files.documentation_pages()
+        }
+        return files
+
+    # Early, so fences become placeholders before other plugins or Markdown see them.
+    @event_priority(50)
+    def on_page_markdown(
+        self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files
+    ) -> str | None:
+        if self.site is None:
+            return None
+        return self.site.page_markdown(page.file.src_uri, markdown)
+
+    # Before the search plugin reads page.content, so the stage tables are searchable text.
+    @event_priority(50)
+    def on_page_content(
+        self, html: str, *, page: Page, config: MkDocsConfig, files: Files
+    ) -> str | None:
+        if self.site is None:
+            return None
+        return self.site.page_html(page.file.src_uri, page.url, html)
+
+    def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
+        return server

@@ -1,0 +1,1 @@
+"""Model -> view models -> HTML through autoescaped Jinja templates that a site can override."""

@@ -1,0 +1,50 @@
+"""The Jinja environment for every journey fragment.
+
+Templates live in the package under ``journey/``; a site overrides one by putting a file of the
+same name in its theme's ``custom_dir`` (for example ``overrides/journey/stage-table.html``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, StrictUndefined, select_autoescape
+
+ASSETS = Path(__file__).parent / "assets"
+
+
+def make_environment(override_dirs: Sequence[str] = ()) -> Environment:
+    loader = ChoiceLoader(
+        [
+            FileSystemLoader([str(d) for d in override_dirs]),
+            PackageLoader("mkdocs_journey", "render/templates"),
+        ]
+    )
+    env = Environment(
+        loader=loader,
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["safe_href"] = safe_href
+    return env
+
+
+def safe_href(link: str) -> str | None:
+    """A link an author gave, when it is safe to put in href: http(s), mailto or a relative path."""
+    text = link.strip()
+    lowered = text.lower()
+    if lowered.startswith(("http://", "https://", "mailto:")):
+        return text
+    head = lowered.split("/", 1)[0]
+    if ":" in head or lowered.startswith("//") or " " in text:
+        return None  # another scheme (javascript:, data:, ...) or plain prose: no link
+    return text
+
+
+def stylesheet() -> str:
+    """The one CSS file of the plugin: every part's rules, core first."""
+    parts = sorted(ASSETS.glob("*.css"), key=lambda p: (p.name != "journey.css", p.name))
+    return "\n".join(p.read_text(encoding="utf-8") for p in parts)

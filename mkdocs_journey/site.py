@@ -1,0 +1,192 @@
+"""The journey site: the core service a host (the MkDocs plugin today) drives page by page.
+
+Two phases, like mkdocs-material's blog plugin: ``collect`` reads every page's maps before any
+page renders (so personas, the index and the register know every map), then each page's maps are
+swapped in for placeholders as that page renders. Nothing here imports MkDocs.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from jinja2 import Environment
+
+from mkdocs_journey.catalogue import Catalogue, build_catalogue
+from mkdocs_journey.export import export_document, map_record
+from mkdocs_journey.model import JourneyMap, Problem
+from mkdocs_journey.parsing.blocks import replace_fences
+from mkdocs_journey.parsing.page import MapReading, read_page
+from mkdocs_journey.render.views import SEVERITY_WORDS, MapRow, MapView, PainRow, map_view
+from mkdocs_journey.settings import Settings
+from mkdocs_journey.urls import relative_url
+
+# Placeholders survive Python-Markdown untouched: letters, digits and hyphens only.
+_SLOT = "journeyslot-a7c1"
+_SLOT_PARAGRAPH = re.compile(rf"(?:<p>\s*)?{_SLOT}-(?P<name>[a-z0-9-]+)(?:\s*</p>)?")
+_FIRST_H1 = re.compile(r"\A(\s*#\s[^\n]*\n)")
+
+
+@dataclass(frozen=True)
+class SourcePage:
+    """A documentation page as the host knows it."""
+
+    path: str  # docs-relative source path, e.g. "maps/saas-buyer.md"
+    url: str  # site-relative URL, e.g. "maps/saas-buyer/"
+    source: str  # the whole file, front matter included
+
+
+@dataclass(frozen=True)
+class GeneratedPage:
+    path: str
+    title: str
+    kind: str  # "index", "persona", "pain-points"
+    key: str = ""  # the persona id for persona pages
+
+
+class JourneySite:
+    def __init__(self, settings: Settings, env: Environment) -> None:
+        self.settings = settings
+        self.env = env
+        self.catalogue = Catalogue()
+        self.generated: dict[str, GeneratedPage] = {}
+
+    # -- phase 1: every page -------------------------------------------------------------
+    def collect(self, pages: Iterable[SourcePage]) -> list[Problem]:
+        """Read the maps of every page; return every problem found, in page order."""
+        readings: list[MapReading] = []
+        urls: dict[str, str] = {}
+        for page in pages:
+            urls[page.path] = page.url
+            if "journey" in page.source:
+                readings.extend(read_page(page.path, page.source, self.settings.stages))
+        self.catalogue = build_catalogue(readings, data_sources=self.settings.data, page_urls=urls)
+        self.generated = self._plan_generated_pages()
+        return self.catalogue.problems
+
+    def _plan_generated_pages(self) -> dict[str, GeneratedPage]:
+        base = self.settings.pages_dir.strip("/")
+        pages = [
+            GeneratedPage(f"{base}/index.md", "Journey maps", "index"),
+            GeneratedPage(f"{base}/pain-points.md", "Pain points", "pain-points"),
+        ]
+        pages += [
+            GeneratedPage(f"{base}/personas/{persona_id}.md", persona.name, "persona", persona_id)
+            for persona_id, persona in sorted(self.catalogue.personas.items())
+        ]
+        return {page.path: page for page in pages}
+
+    def persona_url(self, persona_id: str) -> str:
+        base = self.settings.pages_dir.strip("/")
+        return self.catalogue.page_urls.get(f"{base}/personas/{persona_id}.md", "")
+
+    def generated_markdown(self, path: str) -> str:
+        page = self.generated[path]
+        return f"# {page.title}\n\n{_SLOT}-site\n"
+
+    # -- phase 2: page by page -------------------------------------------------------------
+    def page_markdown(self, path: str, markdown: str) -> str:
+        """Swap each map block of the page for a placeholder paragraph."""
+        readings = self.catalogue.readings_of(path)
+        if not readings:
+            return markdown
+        fence_slots = [f"{_SLOT}-map-{r.block.index}" for r in readings if r.block.kind == "fence"]
+        markdown = replace_fences(markdown, lambda n: fence_slots[n] if n < len(fence_slots) else "")
+        if readings[0].block.kind == "front-matter":
+            slot = f"\n\n{_SLOT}-map-0\n\n"
+            heading = _FIRST_H1.match(markdown)
+            markdown = (
+                heading.group(1) + slot + markdown[heading.end() :] if heading else slot + markdown
+            )
+        return markdown
+
+    def page_html(self, path: str, url: str, html: str) -> str:
+        """Render the page's maps (or site listing) into their placeholders."""
+        readings = {f"map-{r.block.index}": r for r in self.catalogue.readings_of(path)}
+
+        def fill(match: re.Match[str]) -> str:
+            name = match.group("name")
+            if name == "site" and path in self.generated:
+                return self.render_generated(self.generated[path], url)
+            reading = readings.get(name)
+            return self.render_reading(reading, url) if reading else ""
+
+        return _SLOT_PARAGRAPH.sub(fill, html)
+
+    def render_reading(self, reading: MapReading, url: str) -> str:
+        if reading.journey_map is None:
+            return self.env.get_template("journey/broken-map.html").render(
+                label=reading.label, problems=reading.problems
+            )
+        view = self.view_of(reading.journey_map, url, reading.problems)
+        return self.env.get_template("journey/map.html").render(view=view)
+
+    def view_of(
+        self, journey_map: JourneyMap, url: str, problems: tuple[Problem, ...] = ()
+    ) -> MapView:
+        persona = journey_map.persona
+        persona_target = self.persona_url(persona.id) if persona else ""
+        return map_view(
+            journey_map,
+            today=self.settings.today,
+            persona_url=relative_url(persona_target, url) if persona_target else None,
+            problems=problems,
+        )
+
+    # -- site-wide pages -------------------------------------------------------------------
+    def render_generated(self, page: GeneratedPage, url: str) -> str:
+        if page.kind == "index":
+            return self.env.get_template("journey/index.html").render(
+                rows=self._rows(self.catalogue.maps, url), personas=self._persona_items(url)
+            )
+        if page.kind == "persona":
+            return self.env.get_template("journey/persona.html").render(
+                persona=self.catalogue.personas[page.key],
+                rows=self._rows(self.catalogue.maps_of_persona(page.key), url),
+            )
+        return self.env.get_template("journey/pain-points.html").render(
+            rows=self._pain_rows(url), severity_words=SEVERITY_WORDS
+        )
+
+    def _rows(self, maps: Iterable[JourneyMap], url: str) -> list[MapRow]:
+        rows = [
+            MapRow(self.view_of(m, url), relative_url(self._map_url(m), url))
+            for m in maps
+        ]
+        return sorted(rows, key=lambda row: row.view.journey_map.title.lower())
+
+    def _persona_items(self, url: str) -> list[dict[str, Any]]:
+        return [
+            {
+                "persona": persona,
+                "url": relative_url(self.persona_url(persona_id), url),
+                "count": len(self.catalogue.maps_of_persona(persona_id)),
+            }
+            for persona_id, persona in sorted(self.catalogue.personas.items())
+        ]
+
+    def _pain_rows(self, url: str) -> list[PainRow]:
+        rows = []
+        for journey_map in self.catalogue.maps:
+            for stage, pain in journey_map.pain_points():
+                fixes = tuple(
+                    o for s in journey_map.stages for o in s.opportunities if o.addresses == pain.id
+                )
+                anchor = f"#journey-{journey_map.id}-pain-{pain.id}"
+                rows.append(
+                    PainRow(journey_map, stage.name, pain, relative_url(self._map_url(journey_map), url) + anchor, fixes)
+                )
+        return sorted(rows, key=lambda r: (-r.pain.severity, r.journey_map.title.lower(), r.pain.text))
+
+    def _map_url(self, journey_map: JourneyMap) -> str:
+        return self.catalogue.url_of(journey_map)
+
+    def export_json(self) -> str:
+        records = [
+            map_record(m, url=self._map_url(m), today=self.settings.today)
+            for m in self.catalogue.maps
+        ]
+        return json.dumps(export_document(records, self.settings.today), indent=2, ensure_ascii=False)
