@@ -1,0 +1,91 @@
+"""Rendered SVG kept in memory and on disk, keyed by everything that shapes it.
+
+The key is the SHA-256 of the DOT text, the renderer's name and version and this package's
+version: a new Graphviz or a new mkdocs-journey (whose DOT or post-processing may change)
+never serves a stale drawing. The in-memory dict lives on the cache object, which the plugin
+keeps across ``mkdocs serve`` rebuilds; the disk copy (``.cache/journey/`` next to
+``mkdocs.yml`` by default) lets CI carry renders between runs. Disk writes go to a temporary
+file in the same folder and are renamed into place, so a killed build or two builds at once
+never leave half a file behind.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from pathlib import Path
+
+from mkdocs_journey import __version__
+
+
+def cache_key(dot_source: str, renderer_name: str, renderer_version: str) -> str:
+    digest = hashlib.sha256()
+    for part in (dot_source, renderer_name, renderer_version, __version__):
+        encoded = part.encode("utf-8")
+        # Length-prefixed, so that no two different part lists hash the same bytes.
+        digest.update(len(encoded).to_bytes(8, "big"))
+        digest.update(encoded)
+    return digest.hexdigest()
+
+
+class DiagramCache:
+    """SVG text by cache key; ``directory=None`` keeps it in memory only."""
+
+    def __init__(self, directory: str | os.PathLike[str] | None = None) -> None:
+        self.directory = Path(directory) if directory is not None else None
+        self._memory: dict[str, str] = {}
+        self.hits = 0
+        self.misses = 0
+        #: Disk problems are not fatal (the render is still in memory); the plugin may log them.
+        self.errors: list[str] = []
+
+    def path(self, key: str) -> Path | None:
+        if self.directory is None:
+            return None
+        return self.directory / key[:2] / f"{key}.svg"
+
+    def get(self, key: str) -> str | None:
+        if key in self._memory:
+            self.hits += 1
+            return self._memory[key]
+        path = self.path(key)
+        if path is not None:
+            try:
+                text = path.read_text(encoding="utf-8")
+            except FileNotFoundError:
+                pass
+            except (OSError, UnicodeDecodeError) as error:
+                self.errors.append(f"cannot read {path}: {error}")
+            else:
+                self._memory[key] = text
+                self.hits += 1
+                return text
+        self.misses += 1
+        return None
+
+    def put(self, key: str, svg: str) -> None:
+        self._memory[key] = svg
+        path = self.path(key)
+        if path is None:
+            return
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            descriptor, temporary = tempfile.mkstemp(
+                dir=path.parent, prefix=f".{key[:12]}-", suffix=".tmp"
+            )
+            try:
+                with os.fdopen(descriptor, "w", encoding="utf-8", newline="") as handle:
+                    handle.write(svg)
+                os.replace(temporary, path)
+            except BaseException:
+                Path(temporary).unlink(missing_ok=True)
+                raise
+        except OSError as error:
+            self.errors.append(f"cannot write {path}: {error}")
+
+    def clear_memory(self) -> None:
+        self._memory.clear()
+
+    def __len__(self) -> int:
+        return len(self._memory)

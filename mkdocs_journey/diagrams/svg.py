@@ -1,0 +1,132 @@
+"""Finish Graphviz's SVG for inline use in a page that may hold several diagrams and two palettes.
+
+Graphviz writes a standalone document: an XML prolog and DOCTYPE, ids like ``node1`` that
+repeat in every diagram, a white background, black strokes and Times. Inline in a page those
+would clash between diagrams and ignore the dark scheme, so the SVG is parsed (never edited with
+regular expressions) and rewritten: ids prefixed per diagram along with every reference to
+them, theme colours and fonts left to CSS, only our ``journey-*`` classes kept, and the whole
+made an image with a title and a text description for screen readers.
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from collections.abc import Mapping
+
+SVG_NS = "http://www.w3.org/2000/svg"
+XLINK_NS = "http://www.w3.org/1999/xlink"
+ET.register_namespace("", SVG_NS)
+ET.register_namespace("xlink", XLINK_NS)
+
+_SVG = f"{{{SVG_NS}}}"
+_HREFS = ("href", f"{{{XLINK_NS}}}href")
+# Colours Graphviz uses by default; CSS gives the theme's instead. "none" and "transparent"
+# are kept: they say "nothing here", which holds on every palette.
+_THEME_COLOURS = {"black", "white", "#000000", "#ffffff", "lightgrey", "#d3d3d3"}
+_URL_REFERENCE = re.compile(r"url\(\s*#([^)\s]+)\s*\)")
+_SAFE_ID = re.compile(r"[^A-Za-z0-9_-]+")
+CLASS_PREFIX = "journey-"
+
+
+class SvgError(ValueError):
+    """The renderer's output is not SVG we can finish."""
+
+
+def safe_prefix(diagram_id: str) -> str:
+    """An id prefix made of characters valid in ids and CSS selectors alike."""
+    prefix = _SAFE_ID.sub("-", diagram_id).strip("-")
+    if not prefix or not prefix[0].isalpha():
+        prefix = "journey-" + prefix
+    return prefix.rstrip("-")
+
+
+def _prefix_ids(root: ET.Element, prefix: str) -> None:
+    renamed: dict[str, str] = {}
+    for element in root.iter():
+        old = element.get("id")
+        if old is not None:
+            renamed[old] = f"{prefix}-{old}"
+            element.set("id", renamed[old])
+
+    def rename_url(match: re.Match[str]) -> str:
+        target = match.group(1)
+        return f"url(#{renamed.get(target, target)})"
+
+    for element in root.iter():
+        for name, value in element.attrib.items():
+            if name in _HREFS and value.startswith("#"):
+                element.set(name, "#" + renamed.get(value[1:], value[1:]))
+            elif "url(" in value:
+                element.set(name, _URL_REFERENCE.sub(rename_url, value))
+
+
+def _set_title(group: ET.Element, text: str) -> None:
+    title = group.find(f"{_SVG}title")
+    if title is None:
+        title = ET.Element(f"{_SVG}title")
+        group.insert(0, title)
+    title.text = text
+
+
+def finish_svg(
+    raw_svg: str,
+    *,
+    prefix: str,
+    title: str,
+    description: str,
+    tooltips: Mapping[str, str] | None = None,
+    css_class: str = "journey-diagram journey-flow-diagram",
+) -> str:
+    """Graphviz SVG in, inline-ready SVG out.
+
+    ``tooltips`` maps DOT ids (which Graphviz copies to the SVG groups) to the full text shown
+    on hover, so no author text ever depends on Graphviz's own escaping for tooltips.
+    """
+    try:
+        root = ET.fromstring(raw_svg)  # noqa: S314 - input is Graphviz's output for our own DOT
+    except ET.ParseError as error:
+        raise SvgError(f"the renderer's SVG does not parse: {error}") from error
+    if root.tag != f"{_SVG}svg":
+        raise SvgError(f"the renderer's output is not SVG (root element {root.tag!r})")
+    prefix = safe_prefix(prefix)
+    tooltips = tooltips or {}
+
+    for group in list(root.iter(f"{_SVG}g")):
+        classes = (group.get("class") or "").split()
+        if "graph" in classes:
+            # The graph's own title is Graphviz's graph name; its first polygon is the page.
+            for child in list(group):
+                if child.tag == f"{_SVG}title":
+                    group.remove(child)
+                elif child.tag == f"{_SVG}polygon":
+                    group.remove(child)
+                    break
+        ours = [name for name in classes if name.startswith(CLASS_PREFIX)]
+        if ours:
+            group.set("class", " ".join(ours))
+        elif "class" in group.attrib:
+            del group.attrib["class"]
+        tooltip = tooltips.get(group.get("id", ""))
+        if tooltip is not None:
+            _set_title(group, tooltip)
+
+    for element in root.iter():
+        for name in ("fill", "stroke"):
+            if element.get(name, "").lower() in _THEME_COLOURS:
+                del element.attrib[name]
+        element.attrib.pop("font-family", None)
+
+    _prefix_ids(root, prefix)
+
+    heading = ET.Element(f"{_SVG}title", {"id": f"{prefix}-title"})
+    heading.text = title
+    details = ET.Element(f"{_SVG}desc", {"id": f"{prefix}-desc"})
+    details.text = description
+    root.insert(0, details)
+    root.insert(0, heading)
+    root.set("role", "img")
+    root.set("aria-labelledby", f"{prefix}-title")
+    root.set("aria-describedby", f"{prefix}-desc")
+    root.set("class", css_class)
+    return ET.tostring(root, encoding="unicode")
