@@ -20,7 +20,7 @@ from mkdocs_journey.render.environment import make_environment, stylesheet
 from mkdocs_journey.settings import Settings
 from mkdocs_journey.site import JourneySite, SourcePage
 
-log = get_plugin_logger(__name__)
+log = get_plugin_logger("journey")
 
 CSS_PATH = "assets/journey/journey.css"
 

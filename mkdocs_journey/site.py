@@ -7,6 +7,7 @@ swapped in for placeholders as that page renders. Nothing here imports MkDocs.
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from collections.abc import Iterable
@@ -85,7 +86,11 @@ class JourneySite:
 
     def generated_markdown(self, path: str) -> str:
         page = self.generated[path]
-        return f"# {page.title}\n\n{_SLOT}-site\n"
+        # The title is author text (a persona's name) and themes print page titles through
+        # filters such as `striptags` that undo escaping, so markup characters are dropped here;
+        # the page body still shows the exact name, escaped by our templates.
+        title = re.sub(r"[<>&\"'`]", "", page.title).strip() or page.key
+        return f"# {html.escape(title)}\n\n{_SLOT}-site\n"
 
     # -- phase 2: page by page -------------------------------------------------------------
     def page_markdown(self, path: str, markdown: str) -> str:

@@ -31,6 +31,19 @@ from mkdocs_journey.model import (
 from mkdocs_journey.parsing.suggest import did_you_mean
 from mkdocs_journey.parsing.yaml_source import Path, PositionIndex
 
+# Other names teams use for the default stages, so a near-miss still gets a useful hint.
+STAGE_SYNONYMS = {
+    "purchase": "Decision",
+    "buy": "Decision",
+    "conversion": "Decision",
+    "onboarding": "Retention",
+    "loyalty": "Retention",
+    "discovery": "Awareness",
+    "research": "Consideration",
+    "evaluation": "Consideration",
+    "referral": "Advocacy",
+}
+
 _PERIOD = re.compile(r"^\s*(\d+)\s*(day|week|month|year)s?\s*$")
 
 
@@ -115,6 +128,7 @@ def _stages(raw_stages: list[dict[str, Any]], builder: _Builder) -> tuple[Stage,
                 f"unknown stage '{name}'",
                 (*path, "name"),
                 hint=did_you_mean(name, builder.stages)
+                or _synonym_hint(name, builder.stages)
                 or f"expected one of the site's stages: {', '.join(builder.stages)}",
             )
             continue
@@ -290,6 +304,15 @@ def _date(raw: Any) -> dt.date | None:
 def _period(raw: str | None) -> ReviewPolicy | None:
     match = _PERIOD.match(raw) if raw else None
     return ReviewPolicy(int(match.group(1)), match.group(2) + "s") if match else None
+
+
+def _synonym_hint(name: str, stages: tuple[str, ...]) -> str | None:
+    hint = did_you_mean(name.lower(), STAGE_SYNONYMS)
+    if hint is None:
+        return None
+    synonym = hint.split("'")[1]
+    stage = STAGE_SYNONYMS[synonym]
+    return f"did you mean '{stage}'? ('{synonym}' is called '{stage}' on this site)" if stage in stages else None
 
 
 def _slug(text: str) -> str:
