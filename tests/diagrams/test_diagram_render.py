@@ -1,0 +1,185 @@
+"""Real Graphviz renders on every renderer this machine has, and the renderer choice."""
+
+from __future__ import annotations
+
+import re
+import shutil
+
+import pytest
+from diagram_helpers import (
+    LOOP_FLOW,
+    SVG,
+    groups,
+    make_map,
+    node_groups,
+    parse,
+    texts,
+    trial_map,
+    visible_edges,
+)
+
+from mkdocs_journey.diagrams import (
+    DiagramCache,
+    Renderer,
+    RendererUnavailable,
+    get_renderer,
+    render_flow_diagram,
+)
+from mkdocs_journey.diagrams.renderers import DotRenderer, PygraphvizRenderer
+from mkdocs_journey.model import FlowEdge, PainPoint, Stage, Touchpoint
+
+HOSTILE = [
+    'He said "hello"',
+    "]",
+    "];",
+    '"a" -> "b"',
+    '"]; n9 [label="pwned"]; n0 -> n9; x [label="',
+    "} subgraph cluster_x { evil }",
+    "<b>bold</b> <script>alert(1)</script>",
+    "<<TABLE><TR><TD>html label</TD></TR></TABLE>>",
+    "&amp; &lt; &nbsp; &#0; &#x41; &bogus;",
+    "line one\nline two\r\nline three",
+    "back\\slash \\N \\G \\E \\l \\",
+    "{record|<port> field}",
+    "emoji 🚀👩‍💻🏳️‍🌈 and ZWJ",
+    "Ünïcödé — 日本語 — עברית — العربية",
+    "\x00\x01\x1b[31m control \x7f",
+    "// comment /* block */ # hash",
+    "A" * 2000,
+    "word " * 400,
+]
+
+
+def graphviz_stderr(err: str) -> list[str]:
+    """Lines Graphviz wrote to stderr, without font-configuration chatter of the host."""
+    return [line for line in err.splitlines() if line.strip() and "Fontconfig" not in line]
+
+
+def hostile_map() -> tuple:
+    stages = []
+    for index, text in enumerate(HOSTILE):
+        stages.append(
+            Stage(
+                text,
+                touchpoints=(
+                    Touchpoint(f"t{index}a", text, text),
+                    Touchpoint(f"t{index}b", text[::-1], ""),
+                ),
+                pain_points=(PainPoint(f"p{index}", text, touchpoint=f"t{index}a"),),
+            )
+        )
+    flow = [FlowEdge(f"t{i}a", f"t{i}b", HOSTILE[i]) for i in range(len(HOSTILE))]
+    flow += [FlowEdge(f"t{i}b", f"t{i + 1}a") for i in range(len(HOSTILE) - 1)]
+    flow.append(FlowEdge(f"t{len(HOSTILE) - 1}b", "t0a", HOSTILE[4]))  # a loop back
+    return make_map(tuple(stages), flow=tuple(flow)), len(HOSTILE) * 2, len(flow)
+
+
+def test_hostile_labels_render_with_exact_counts(
+    renderer: Renderer, capfd: pytest.CaptureFixture[str]
+) -> None:
+    journey_map, nodes, edges = hostile_map()
+    result = render_flow_diagram(journey_map, renderer=renderer, diagram_id="hostile")
+    assert result.error is None
+    assert result.warnings == ()
+    assert graphviz_stderr(capfd.readouterr().err) == []
+    root = parse(result.svg or "")
+    assert len(node_groups(root)) == nodes
+    assert len(groups(root, "journey-stage")) == len(HOSTILE)
+    assert len(visible_edges(root)) == edges
+    body = result.svg or ""
+    assert "pwned" not in {texts(group) for group in node_groups(root)}
+    assert "<script>" not in body and "<b>" not in body and "<TABLE>" not in body
+    # What Graphviz drew is the author's text, literally.
+    shown = {texts(group) for group in node_groups(root)}
+    assert any("&amp; &lt; &nbsp;" in text for text in shown)
+    assert any("\\N \\G" in text for text in shown)
+    assert any("🚀" in text for text in shown)
+
+
+def test_loop_back_edges_are_drawn(renderer: Renderer, capfd: pytest.CaptureFixture[str]) -> None:
+    flow = (*LOOP_FLOW, FlowEdge("Advocacy", "Awareness", "refers a friend"), FlowEdge("news", "news"))
+    result = render_flow_diagram(trial_map(flow=flow), renderer=renderer, diagram_id="loops")
+    assert result.error is None, result.error
+    assert graphviz_stderr(capfd.readouterr().err) == []
+    root = parse(result.svg or "")
+    back = [g for g in groups(root, "journey-flow-back") if g.find(f"{SVG}path") is not None]
+    assert len(back) == 3
+    assert len(visible_edges(root)) == len(flow)
+    assert any("upgrade" in texts(group) for group in back)
+
+
+def _cluster_left_edges(svg: str) -> list[float]:
+    root = parse(svg)
+    lefts = []
+    for group in groups(root, "journey-stage"):
+        shape = group.find(f"{SVG}path")
+        if shape is None:
+            shape = group.find(f"{SVG}polygon")
+        assert shape is not None
+        numbers = [float(n) for n in re.findall(r"-?\d+(?:\.\d+)?", shape.get("d") or shape.get("points") or "")]
+        lefts.append(min(numbers[0::2]))
+    return lefts
+
+
+@pytest.mark.parametrize("flow", [(), LOOP_FLOW, (FlowEdge("Advocacy", "Awareness"),)])
+def test_stage_clusters_appear_in_stage_order(renderer: Renderer, flow: tuple[FlowEdge, ...]) -> None:
+    result = render_flow_diagram(trial_map(flow=flow), renderer=renderer, diagram_id="order")
+    assert result.svg is not None
+    root = parse(result.svg)
+    assert [g.get("id") for g in groups(root, "journey-stage")] == [f"order-c{i}" for i in range(5)]
+    lefts = _cluster_left_edges(result.svg)
+    assert lefts == sorted(lefts)
+    assert len(set(lefts)) == 5
+
+
+def test_renders_with_system_dot_hidden_from_path(
+    monkeypatch: pytest.MonkeyPatch, tmp_path
+) -> None:
+    monkeypatch.setenv("PATH", str(tmp_path))
+    assert shutil.which("dot") is None
+    renderer = get_renderer("auto")
+    assert renderer.name == "pygraphviz"
+    result = render_flow_diagram(trial_map(), renderer=renderer, diagram_id="nodot")
+    assert result.error is None
+    assert len(node_groups(parse(result.svg or ""))) == 7
+    with pytest.raises(RendererUnavailable, match=r"pip install 'pygraphviz>=2\.0\.4'"):
+        get_renderer("dot")
+
+
+def test_unknown_renderer_name() -> None:
+    with pytest.raises(ValueError, match="unknown renderer 'neato'; expected one of auto"):
+        get_renderer("neato")
+
+
+def test_renderers_have_a_name_and_version_for_the_cache(renderer: Renderer) -> None:
+    assert renderer.name in ("pygraphviz", "dot")
+    assert re.search(r"\d+\.\d+", renderer.version)
+    if isinstance(renderer, PygraphvizRenderer):
+        assert "+graphviz" in renderer.version
+
+
+@pytest.mark.skipif(shutil.which("dot") is None, reason="needs a system Graphviz dot")
+def test_dot_timeout_gives_an_error_naming_the_map() -> None:
+    big = make_map(
+        tuple(
+            Stage(f"Stage {s}", touchpoints=tuple(Touchpoint(f"t{s}-{t}", f"Touchpoint {t}") for t in range(40)))
+            for s in range(25)
+        ),
+        map_id="huge",
+    )
+    cache = DiagramCache()
+    result = render_flow_diagram(big, renderer=DotRenderer(timeout=0.001), cache=cache, diagram_id="huge")
+    assert result.svg is None
+    assert result.error is not None
+    assert result.error.startswith("flow diagram of journey map 'huge' on maps/trial.md:3:1: ")
+    assert "took longer than 0.001 s" in result.error
+    assert len(cache) == 0  # failures are not cached
+
+
+def test_unresolved_flow_is_reported_but_still_renders(renderer: Renderer) -> None:
+    journey_map = trial_map(flow=(FlowEdge("search", "ad"), FlowEdge("ad", "nowhere")))
+    result = render_flow_diagram(journey_map, renderer=renderer, diagram_id="partial")
+    assert result.svg is not None
+    assert result.problems == (
+        "maps/trial.md:3:1: flow step 'ad' -> 'nowhere' names no touchpoint id or stage of the map",
+    )
