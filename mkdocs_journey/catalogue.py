@@ -86,7 +86,7 @@ def build_catalogue(
                         f"unknown persona '{reading.persona_ref}'",
                         reading.persona_ref_position or reading.position,
                         hint=did_you_mean(reading.persona_ref, personas)
-                        or "define the persona inline (with an id) in one map, then refer to it by id",
+                        or "define it inline, with an id, in one map; then refer to it by id",
                     )
                 )
             journey_map = dataclasses.replace(journey_map, persona=persona)
@@ -103,5 +103,7 @@ def build_catalogue(
                     ),
                 )
             )
-        resolved.append(dataclasses.replace(reading, journey_map=journey_map, problems=tuple(problems)))
+        resolved.append(
+            dataclasses.replace(reading, journey_map=journey_map, problems=tuple(problems))
+        )
     return Catalogue(resolved, personas, dict(page_urls or {}))

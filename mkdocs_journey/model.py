@@ -11,7 +11,13 @@ from dataclasses import dataclass, field
 from enum import Enum
 
 #: The stages a map uses when the site configures none.
-DEFAULT_STAGES: tuple[str, ...] = ("Awareness", "Consideration", "Decision", "Retention", "Advocacy")
+DEFAULT_STAGES: tuple[str, ...] = (
+    "Awareness",
+    "Consideration",
+    "Decision",
+    "Retention",
+    "Advocacy",
+)
 
 EVIDENCE_TYPES: tuple[str, ...] = (
     "analytics",

@@ -72,15 +72,15 @@ class JourneyPlugin(BasePlugin[JourneyConfig]):
                 log.info(str(problem))
         for path in self.site.generated:
             if files.get_file_from_path(path) is None:
-                files.append(File.generated(config, path, content=self.site.generated_markdown(path)))
+                files.append(
+                    File.generated(config, path, content=self.site.generated_markdown(path))
+                )
         for path, content in (
             (CSS_PATH, stylesheet()),
             (self.config.json_export, self.site.export_json()),
         ):
             files.append(File.generated(config, path, content=content))
-        self.site.catalogue.page_urls = {
-            f.src_uri: f.url for f in files.documentation_pages()
-        }
+        self.site.catalogue.page_urls = {f.src_uri: f.url for f in files.documentation_pages()}
         return files
 
     # Early, so fences become placeholders before other plugins or Markdown see them.

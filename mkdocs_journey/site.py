@@ -99,7 +99,9 @@ class JourneySite:
         if not readings:
             return markdown
         fence_slots = [f"{_SLOT}-map-{r.block.index}" for r in readings if r.block.kind == "fence"]
-        markdown = replace_fences(markdown, lambda n: fence_slots[n] if n < len(fence_slots) else "")
+        markdown = replace_fences(
+            markdown, lambda n: fence_slots[n] if n < len(fence_slots) else ""
+        )
         if readings[0].block.kind == "front-matter":
             slot = f"\n\n{_SLOT}-map-0\n\n"
             heading = _FIRST_H1.match(markdown)
@@ -157,10 +159,7 @@ class JourneySite:
         )
 
     def _rows(self, maps: Iterable[JourneyMap], url: str) -> list[MapRow]:
-        rows = [
-            MapRow(self.view_of(m, url), relative_url(self._map_url(m), url))
-            for m in maps
-        ]
+        rows = [MapRow(self.view_of(m, url), relative_url(self._map_url(m), url)) for m in maps]
         return sorted(rows, key=lambda row: row.view.journey_map.title.lower())
 
     def _persona_items(self, url: str) -> list[dict[str, Any]]:
@@ -182,9 +181,17 @@ class JourneySite:
                 )
                 anchor = f"#journey-{journey_map.id}-pain-{pain.id}"
                 rows.append(
-                    PainRow(journey_map, stage.name, pain, relative_url(self._map_url(journey_map), url) + anchor, fixes)
+                    PainRow(
+                        journey_map,
+                        stage.name,
+                        pain,
+                        relative_url(self._map_url(journey_map), url) + anchor,
+                        fixes,
+                    )
                 )
-        return sorted(rows, key=lambda r: (-r.pain.severity, r.journey_map.title.lower(), r.pain.text))
+        return sorted(
+            rows, key=lambda r: (-r.pain.severity, r.journey_map.title.lower(), r.pain.text)
+        )
 
     def _map_url(self, journey_map: JourneyMap) -> str:
         return self.catalogue.url_of(journey_map)
@@ -194,4 +201,6 @@ class JourneySite:
             map_record(m, url=self._map_url(m), today=self.settings.today)
             for m in self.catalogue.maps
         ]
-        return json.dumps(export_document(records, self.settings.today), indent=2, ensure_ascii=False)
+        return json.dumps(
+            export_document(records, self.settings.today), indent=2, ensure_ascii=False
+        )

@@ -37,7 +37,9 @@ def run_build(project: Path, *, strict: bool = False, tool: str = "mkdocs") -> B
     if strict:
         command.append("--strict")
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true"}
-    done = subprocess.run(command, cwd=project, capture_output=True, text=True, env=env, timeout=300)
+    done = subprocess.run(
+        command, cwd=project, capture_output=True, text=True, env=env, timeout=300
+    )
     return Build(done.returncode, done.stdout + done.stderr, project)
 
 

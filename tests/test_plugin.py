@@ -8,15 +8,29 @@ from bs4 import BeautifulSoup
 
 from tests.conftest import Build, run_build
 
-LANES = ["Goal", "Actions", "Touchpoints", "Emotions & thoughts", "Pain points", "Opportunities", "KPIs"]
+LANES = [
+    "Goal",
+    "Actions",
+    "Touchpoints",
+    "Emotions & thoughts",
+    "Pain points",
+    "Opportunities",
+    "KPIs",
+]
 
 
 def _stage_names(map_div) -> list[str]:
-    return [th.get_text(strip=True) for th in map_div.select("table.journey-table thead th.journey-stage")]
+    return [
+        th.get_text(strip=True)
+        for th in map_div.select("table.journey-table thead th.journey-stage")
+    ]
 
 
 def _lanes(map_div) -> list[str]:
-    return [th.get_text(strip=True) for th in map_div.select("table.journey-table tbody th.journey-lane")]
+    return [
+        th.get_text(strip=True)
+        for th in map_div.select("table.journey-table tbody th.journey-lane")
+    ]
 
 
 def test_front_matter_map_renders_stages_in_site_order(basic_build: Build) -> None:
@@ -30,8 +44,12 @@ def test_front_matter_map_renders_stages_in_site_order(basic_build: Build) -> No
     # The map sits after the page's H1 and before the prose.
     h1 = page.select_one("article h1")
     assert h1.find_next("div", class_="journey-map") is map_div
-    touchpoints = {li.select_one(".journey-touchpoint__name").get_text(): li.select_one(".journey-channel").get_text()
-                   for li in map_div.select(".journey-touchpoints li")}
+    touchpoints = {
+        li.select_one(".journey-touchpoint__name").get_text(): li.select_one(
+            ".journey-channel"
+        ).get_text()
+        for li in map_div.select(".journey-touchpoints li")
+    }
     assert touchpoints == {"Search results": "Organic Search", "Review site": "Referral"}
 
 
@@ -74,13 +92,18 @@ def test_index_lists_every_map_with_working_links(basic_build: Build) -> None:
         target = (basic_build.site / "journeys" / link).resolve() / "index.html"
         target_page = BeautifulSoup(target.read_text(encoding="utf-8"), "html.parser")
         assert target_page.select_one(f"#journey-{row['data-journey-map']}") is not None
-    stale = {row["data-journey-map"]: row.select_one(".journey-badge--stale") is not None for row in rows}
+    stale = {
+        row["data-journey-map"]: row.select_one(".journey-badge--stale") is not None for row in rows
+    }
     assert stale == {"buyer": False, "owner": True, "owner-again": False}
 
 
 def test_persona_pages_list_their_maps(basic_build: Build) -> None:
     owner = basic_build.page("journeys/personas/owner/")
-    assert [li["data-journey-map"] for li in owner.select(".journey-persona-maps li")] == ["owner", "owner-again"]
+    assert [li["data-journey-map"] for li in owner.select(".journey-persona-maps li")] == [
+        "owner",
+        "owner-again",
+    ]
     assert owner.select_one(".journey-persona__role").get_text() == "Runs a bakery"
     buyer = basic_build.page("journeys/personas/buyer/")
     assert [li["data-journey-map"] for li in buyer.select(".journey-persona-maps li")] == ["buyer"]
@@ -128,5 +151,8 @@ def test_builds_under_properdocs(fixture_site) -> None:
     build = run_build(fixture_site("basic"), strict=True, tool="properdocs")
     assert build.returncode == 0, build.output
     page = build.page("maps/fenced/")
-    assert [m["data-journey-map"] for m in page.select("div.journey-map")] == ["buyer", "owner-again"]
+    assert [m["data-journey-map"] for m in page.select("div.journey-map")] == [
+        "buyer",
+        "owner-again",
+    ]
     assert (build.site / "journeys" / "index.html").is_file()

@@ -1,1 +1,1 @@
-"""Source text -> validated model: finding maps in pages, loading YAML with positions, validating."""
+"""Source text -> validated model: find maps in pages, load YAML with positions, validate."""

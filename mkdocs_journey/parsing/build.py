@@ -254,22 +254,31 @@ def _check_references(
                     f"opportunity addresses unknown pain point '{ref}'",
                     (*path, "opportunities", item_number, "addresses"),
                     hint=did_you_mean(ref, pain_ids)
-                    or (f"pain point ids in this map: {', '.join(sorted(pain_ids))}" if pain_ids else None),
+                    or (
+                        f"pain point ids in this map: {', '.join(sorted(pain_ids))}"
+                        if pain_ids
+                        else None
+                    ),
                 )
 
 
 def _flow(raw_flow: Any, stages: tuple[Stage, ...], builder: _Builder) -> tuple[FlowEdge, ...]:
-    ends = {stage.name for stage in stages} | {tp.id for stage in stages for tp in stage.touchpoints}
+    ends = {stage.name for stage in stages} | {
+        tp.id for stage in stages for tp in stage.touchpoints
+    }
     edges = []
     for number, item in enumerate(raw_flow):
         for key in ("from", "to"):
             if item[key] not in ends:
                 builder.error(
-                    f"flow step {key} '{item[key]}' is neither a stage of this map nor a touchpoint id",
+                    f"flow step {key} '{item[key]}' is neither a stage of this map "
+                    "nor a touchpoint id",
                     ("flow", number, key),
                     hint=did_you_mean(item[key], ends),
                 )
-        edges.append(FlowEdge(item["from"], item["to"], item.get("label", ""), builder.at(("flow", number))))
+        edges.append(
+            FlowEdge(item["from"], item["to"], item.get("label", ""), builder.at(("flow", number)))
+        )
     return tuple(edges)
 
 
@@ -312,7 +321,11 @@ def _synonym_hint(name: str, stages: tuple[str, ...]) -> str | None:
         return None
     synonym = hint.split("'")[1]
     stage = STAGE_SYNONYMS[synonym]
-    return f"did you mean '{stage}'? ('{synonym}' is called '{stage}' on this site)" if stage in stages else None
+    return (
+        f"did you mean '{stage}'? ('{synonym}' is called '{stage}' on this site)"
+        if stage in stages
+        else None
+    )
 
 
 def _slug(text: str) -> str:

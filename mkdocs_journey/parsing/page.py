@@ -28,13 +28,17 @@ class MapReading:
         return SourcePosition(self.page, self.block.line, self.block.column)
 
 
-def read_page(page: str, source: str, stages: tuple[str, ...], markdown: str | None = None) -> list[MapReading]:
+def read_page(
+    page: str, source: str, stages: tuple[str, ...], markdown: str | None = None
+) -> list[MapReading]:
     """Every map block of a page, in page order. Never raises for bad author input."""
     return [read_block(page, block, stages) for block in find_map_blocks(source, markdown)]
 
 
 def read_block(page: str, block: MapBlock, stages: tuple[str, ...]) -> MapReading:
-    label = "front matter map" if block.kind == "front-matter" else f"journey block {block.index + 1}"
+    label = (
+        "front matter map" if block.kind == "front-matter" else f"journey block {block.index + 1}"
+    )
     where = Located(page, block.line, block.column)
     try:
         data, index = load_yaml(block.text, where)

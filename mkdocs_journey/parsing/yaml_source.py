@@ -60,7 +60,9 @@ class PositionIndex:
         return PositionIndex(
             origin=self.of_value(prefix),
             values={p[size:]: v for p, v in self.values.items() if p[:size] == prefix},
-            keys={p[size:]: v for p, v in self.keys.items() if p[:size] == prefix and len(p) > size},
+            keys={
+                p[size:]: v for p, v in self.keys.items() if p[:size] == prefix and len(p) > size
+            },
         )
 
 

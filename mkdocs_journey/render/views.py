@@ -9,7 +9,13 @@ from typing import Any
 from mkdocs_journey.model import JourneyMap, Kpi, Persona, Problem, Stage
 
 SEVERITY_WORDS = {1: "minor", 2: "moderate", 3: "serious", 4: "major", 5: "critical"}
-EMOTION_WORDS = {-2: "very negative", -1: "negative", 0: "neutral", 1: "positive", 2: "very positive"}
+EMOTION_WORDS = {
+    -2: "very negative",
+    -1: "negative",
+    0: "neutral",
+    1: "positive",
+    2: "very positive",
+}
 
 
 @dataclass(frozen=True)
@@ -59,7 +65,9 @@ def kpi_view(kpi: Kpi, actual: float | None = None) -> KpiView:
         kpi = Kpi(**{**kpi.__dict__, "actual": actual})
     met = kpi.met
     status = "unknown" if met is None else ("met" if met else "missed")
-    return KpiView(kpi, status, format_number(kpi.target, kpi.unit), format_number(kpi.actual, kpi.unit))
+    return KpiView(
+        kpi, status, format_number(kpi.target, kpi.unit), format_number(kpi.actual, kpi.unit)
+    )
 
 
 def map_view(

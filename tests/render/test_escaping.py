@@ -55,11 +55,27 @@ def _hostile_map() -> dict:
                 ],
                 "emotion": {"score": -2, "label": PAYLOAD, "thoughts": [PAYLOAD]},
                 "pain_points": [
-                    {"id": "pain", "text": PAYLOAD, "causes": [PAYLOAD], "severity": 5,
-                     "touchpoint": "tp", "evidence": evidence}
+                    {
+                        "id": "pain",
+                        "text": PAYLOAD,
+                        "causes": [PAYLOAD],
+                        "severity": 5,
+                        "touchpoint": "tp",
+                        "evidence": evidence,
+                    }
                 ],
-                "opportunities": [{"text": PAYLOAD, "addresses": "pain", "owner": PAYLOAD, "status": "idea"}],
-                "kpis": [{"name": PAYLOAD, "target": 1, "unit": PAYLOAD, "actual": 2, "evidence": evidence}],
+                "opportunities": [
+                    {"text": PAYLOAD, "addresses": "pain", "owner": PAYLOAD, "status": "idea"}
+                ],
+                "kpis": [
+                    {
+                        "name": PAYLOAD,
+                        "target": 1,
+                        "unit": PAYLOAD,
+                        "actual": 2,
+                        "evidence": evidence,
+                    }
+                ],
             },
             {"name": "Decision", "emotion": {"score": 2, "label": PAYLOAD}},
         ],
@@ -73,22 +89,29 @@ def _assert_nothing_injected(html_path: Path) -> None:
     assert not [s for s in soup.find_all("script") if "alert(1)" in s.get_text()], html_path
     assert not soup.find_all(attrs={"onerror": True}), html_path
     assert not soup.select("img[src=x]"), html_path
-    assert not [a for a in soup.find_all("a", href=True) if a["href"].lower().startswith("javascript:")]
+    assert not [
+        a for a in soup.find_all("a", href=True) if a["href"].lower().startswith("javascript:")
+    ]
 
 
 def test_hostile_strings_are_escaped_everywhere(tmp_path: Path) -> None:
     docs = tmp_path / "docs"
     docs.mkdir()
     (tmp_path / "mkdocs.yml").write_text(
-        "site_name: Hostile\ntheme: {name: material}\nplugins: [search, journey]\n", encoding="utf-8"
+        "site_name: Hostile\ntheme: {name: material}\nplugins: [search, journey]\n",
+        encoding="utf-8",
     )
     body = yaml.safe_dump(_hostile_map(), sort_keys=False, allow_unicode=True)
     (docs / "index.md").write_text(f"# Hostile\n\n```journey\n{body}```\n", encoding="utf-8")
     build = run_build(tmp_path, strict=True)
     assert build.returncode == 0, build.output
 
-    for page in ["index.html", "journeys/index.html", "journeys/pain-points/index.html",
-                 "journeys/personas/villain/index.html"]:
+    for page in [
+        "index.html",
+        "journeys/index.html",
+        "journeys/pain-points/index.html",
+        "journeys/personas/villain/index.html",
+    ]:
         _assert_nothing_injected(build.site / page)
 
     map_div = build.page("").select_one("#journey-hostile")
