@@ -248,7 +248,7 @@ class _Builder:
             added.append(node)
             self.touchpoint_nodes.setdefault(touchpoint.id, node)
             classes = ["journey-touchpoint"]
-            lines = [touchpoint.name or touchpoint.id, touchpoint.channel]
+            lines = [clean_text(touchpoint.name) or touchpoint.id, touchpoint.channel]
             tooltip = [_touchpoint_text(touchpoint)]
             tooltip.extend(f"Action: {clean_text(action)}" for action in touchpoint.actions)
             felt = pains.get(touchpoint.id, [])

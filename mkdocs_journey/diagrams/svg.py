@@ -76,7 +76,7 @@ def finish_svg(
     title: str,
     description: str,
     tooltips: Mapping[str, str] | None = None,
-    css_class: str = "journey-diagram journey-flow-diagram",
+    css_class: str = "journey-diagram",
 ) -> str:
     """Graphviz SVG in, inline-ready SVG out.
 

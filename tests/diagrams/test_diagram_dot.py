@@ -46,7 +46,7 @@ def test_dot_escape(text: str, escaped: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ['"', '\\"', '\\\\"', 'x\\', '"a" -> "b"', "];", "\\\n\"", '"' * 50 + "\\" * 51]
+    "text", ['"', '\\"', '\\\\"', "x\\", '"a" -> "b"', "];", '\\\n"', '"' * 50 + "\\" * 51]
 )
 def test_escaped_text_never_closes_its_string(text: str) -> None:
     escaped = dot_escape(text)
@@ -69,7 +69,8 @@ def test_truncate_marks_the_cut_and_keeps_short_text() -> None:
 
 def test_labels_wrap_and_cut_long_names() -> None:
     label = dot_label(["A rather long touchpoint name that wraps", "Email"])
-    assert label.startswith('"') and label.endswith('"')
+    assert label.startswith('"')
+    assert label.endswith('"')
     assert label.count("\\n") >= 2
     assert "Email" in label
     long = dot_label(["z" * 2000])
@@ -126,8 +127,14 @@ def test_authored_flow_resolves_stage_names_to_first_and_last_nodes() -> None:
         ("n5", "n2", "upgrade", True),  # Retention (last) -> Consideration (first)
         ("n5", "n6", "", False),
     ]
-    back = [attrs for source, target, attrs in _edges(diagram.source) if (source, target) == ("n5", "n2")]
-    assert back and "constraint=false" in back[0] and "journey-flow-back" in back[0]
+    back = [
+        attrs
+        for source, target, attrs in _edges(diagram.source)
+        if (source, target) == ("n5", "n2")
+    ]
+    assert back
+    assert "constraint=false" in back[0]
+    assert "journey-flow-back" in back[0]
     # Invisible ordering edges keep the stages in order whatever the authored flow says.
     assert diagram.source.count('class="journey-order"') == 4
     assert diagram.unresolved == ()
@@ -156,7 +163,8 @@ def test_emotion_and_pain_classes() -> None:
 def test_emotion_scores_are_clamped() -> None:
     wild = make_map((Stage("A", emotion=Emotion(7)), Stage("B", emotion=Emotion(-9))))
     source = build_dot(wild).source
-    assert "journey-emotion-pos2" in source and "journey-emotion-neg2" in source
+    assert "journey-emotion-pos2" in source
+    assert "journey-emotion-neg2" in source
 
 
 def test_tooltips_keep_full_text_that_labels_cut() -> None:
@@ -172,7 +180,7 @@ def test_edge_volumes_add_width_and_counts() -> None:
     diagram = build_dot(trial_map(), edge_volumes=volumes)
     observed = {(e.source, e.target): e.volume for e in diagram.edges if e.volume is not None}
     assert observed == {("n0", "n1"): 1200, ("n1", "n2"): 300}
-    attrs = dict(((s, t), a) for s, t, a in _edges(diagram.source))
+    attrs = {(s, t): a for s, t, a in _edges(diagram.source)}
     assert "penwidth=6.00" in attrs[("n0", "n1")]
     assert "penwidth=3.50" in attrs[("n1", "n2")]
     assert 'label="1,200"' in attrs[("n0", "n1")]
@@ -191,10 +199,16 @@ def test_edge_volumes_by_stage_name_and_with_labels() -> None:
     assert 'label="upgrade\\n42"' in diagram.source
 
 
-@pytest.mark.parametrize(("direction", "expected"), [("TB", "TB"), ("rl", "RL"), ("sideways", "LR")])
+@pytest.mark.parametrize(
+    ("direction", "expected"), [("TB", "TB"), ("rl", "RL"), ("sideways", "LR")]
+)
 def test_direction(direction: str, expected: str) -> None:
     journey_map = JourneyMap(
-        id="d", title="D", persona=None, stages=(Stage("A"),), diagram=DiagramOptions(direction=direction)
+        id="d",
+        title="D",
+        persona=None,
+        stages=(Stage("A"),),
+        diagram=DiagramOptions(direction=direction),
     )
     assert f"rankdir={expected}," in build_dot(journey_map).source
 
@@ -214,13 +228,14 @@ def test_description_reads_the_flow_in_order() -> None:
 
 def test_empty_map_builds() -> None:
     diagram = build_dot(make_map(()))
-    assert diagram.nodes == () and diagram.edges == ()
+    assert diagram.nodes == ()
+    assert diagram.edges == ()
     assert diagram.description == "No stages."
 
 
 def test_node_ids_never_come_from_author_text() -> None:
     hostile = make_map(
-        (Stage('a" -> "b', touchpoints=(Touchpoint('x"];y', 'n0 -> n1', 'e0'),)),),
+        (Stage('a" -> "b', touchpoints=(Touchpoint('x"];y', "n0 -> n1", "e0"),)),),
         flow=(FlowEdge('x"];y', 'x"];y'),),
     )
     source = build_dot(hostile).source

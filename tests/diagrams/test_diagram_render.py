@@ -88,7 +88,9 @@ def test_hostile_labels_render_with_exact_counts(
     assert len(visible_edges(root)) == edges
     body = result.svg or ""
     assert "pwned" not in {texts(group) for group in node_groups(root)}
-    assert "<script>" not in body and "<b>" not in body and "<TABLE>" not in body
+    assert "<script>" not in body
+    assert "<b>" not in body
+    assert "<TABLE>" not in body
     # What Graphviz drew is the author's text, literally.
     shown = {texts(group) for group in node_groups(root)}
     assert any("&amp; &lt; &nbsp;" in text for text in shown)
@@ -97,7 +99,11 @@ def test_hostile_labels_render_with_exact_counts(
 
 
 def test_loop_back_edges_are_drawn(renderer: Renderer, capfd: pytest.CaptureFixture[str]) -> None:
-    flow = (*LOOP_FLOW, FlowEdge("Advocacy", "Awareness", "refers a friend"), FlowEdge("news", "news"))
+    flow = (
+        *LOOP_FLOW,
+        FlowEdge("Advocacy", "Awareness", "refers a friend"),
+        FlowEdge("news", "news"),
+    )
     result = render_flow_diagram(trial_map(flow=flow), renderer=renderer, diagram_id="loops")
     assert result.error is None, result.error
     assert graphviz_stderr(capfd.readouterr().err) == []
@@ -116,13 +122,18 @@ def _cluster_left_edges(svg: str) -> list[float]:
         if shape is None:
             shape = group.find(f"{SVG}polygon")
         assert shape is not None
-        numbers = [float(n) for n in re.findall(r"-?\d+(?:\.\d+)?", shape.get("d") or shape.get("points") or "")]
+        numbers = [
+            float(n)
+            for n in re.findall(r"-?\d+(?:\.\d+)?", shape.get("d") or shape.get("points") or "")
+        ]
         lefts.append(min(numbers[0::2]))
     return lefts
 
 
 @pytest.mark.parametrize("flow", [(), LOOP_FLOW, (FlowEdge("Advocacy", "Awareness"),)])
-def test_stage_clusters_appear_in_stage_order(renderer: Renderer, flow: tuple[FlowEdge, ...]) -> None:
+def test_stage_clusters_appear_in_stage_order(
+    renderer: Renderer, flow: tuple[FlowEdge, ...]
+) -> None:
     result = render_flow_diagram(trial_map(flow=flow), renderer=renderer, diagram_id="order")
     assert result.svg is not None
     root = parse(result.svg)
@@ -162,13 +173,18 @@ def test_renderers_have_a_name_and_version_for_the_cache(renderer: Renderer) -> 
 def test_dot_timeout_gives_an_error_naming_the_map() -> None:
     big = make_map(
         tuple(
-            Stage(f"Stage {s}", touchpoints=tuple(Touchpoint(f"t{s}-{t}", f"Touchpoint {t}") for t in range(40)))
+            Stage(
+                f"Stage {s}",
+                touchpoints=tuple(Touchpoint(f"t{s}-{t}", f"Touchpoint {t}") for t in range(40)),
+            )
             for s in range(25)
         ),
         map_id="huge",
     )
     cache = DiagramCache()
-    result = render_flow_diagram(big, renderer=DotRenderer(timeout=0.001), cache=cache, diagram_id="huge")
+    result = render_flow_diagram(
+        big, renderer=DotRenderer(timeout=0.001), cache=cache, diagram_id="huge"
+    )
     assert result.svg is None
     assert result.error is not None
     assert result.error.startswith("flow diagram of journey map 'huge' on maps/trial.md:3:1: ")

@@ -1,0 +1,93 @@
+"""The render cache: keys, memory across rebuilds, atomic files on disk."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from diagram_helpers import trial_map
+
+import mkdocs_journey
+from mkdocs_journey.diagrams import DiagramCache, Renderer, cache_key, render_flow_diagram
+from mkdocs_journey.diagrams.dot import build_dot
+
+
+def test_key_covers_dot_renderer_version_and_package_version(monkeypatch) -> None:
+    base = cache_key("digraph {}", "pygraphviz", "2.0.4+graphviz14.1.5")
+    assert len(base) == 64
+    assert cache_key("digraph {}", "pygraphviz", "2.0.4+graphviz14.1.5") == base
+    assert cache_key("digraph { }", "pygraphviz", "2.0.4+graphviz14.1.5") != base
+    assert cache_key("digraph {}", "dot", "2.0.4+graphviz14.1.5") != base
+    assert cache_key("digraph {}", "pygraphviz", "2.0.5+graphviz14.1.5") != base
+    # Parts are length-prefixed: moving text between them changes the key.
+    assert cache_key("digraph {}p", "ygraphviz", "2.0.4+graphviz14.1.5") != base
+    monkeypatch.setattr(mkdocs_journey.diagrams.cache, "__version__", "99.0")
+    assert cache_key("digraph {}", "pygraphviz", "2.0.4+graphviz14.1.5") != base
+
+
+def test_second_render_is_a_hit_and_identical(renderer: Renderer, tmp_path: Path) -> None:
+    cache = DiagramCache(tmp_path / ".cache" / "journey")
+    first = render_flow_diagram(trial_map(), renderer=renderer, cache=cache, diagram_id="a")
+    second = render_flow_diagram(trial_map(), renderer=renderer, cache=cache, diagram_id="a")
+    assert (first.cached, second.cached) == (False, True)
+    assert first.svg == second.svg
+    assert (cache.hits, cache.misses) == (1, 1)
+    # A different page position (diagram id) reuses the render but not the ids.
+    third = render_flow_diagram(trial_map(), renderer=renderer, cache=cache, diagram_id="b")
+    assert third.cached
+    assert third.svg is not None
+    assert 'id="b-title"' in third.svg
+
+
+def test_disk_copy_is_written_atomically_and_read_by_a_new_process(
+    renderer: Renderer, tmp_path: Path
+) -> None:
+    directory = tmp_path / "journey"
+    cache = DiagramCache(directory)
+    result = render_flow_diagram(trial_map(), renderer=renderer, cache=cache, diagram_id="a")
+    key = cache_key(build_dot(trial_map()).source, renderer.name, renderer.version)
+    path = directory / key[:2] / f"{key}.svg"
+    assert path.is_file()
+    assert path.read_text(encoding="utf-8").lstrip().startswith(("<?xml", "<svg", "<!--"))
+    assert [p.name for p in directory.rglob("*") if p.is_file()] == [path.name]  # no temp left
+    fresh = DiagramCache(directory)  # as in the next CI run
+    again = render_flow_diagram(trial_map(), renderer=renderer, cache=fresh, diagram_id="a")
+    assert again.cached
+    assert again.svg == result.svg
+
+
+def test_put_replaces_a_previous_file_in_one_step(tmp_path: Path) -> None:
+    cache = DiagramCache(tmp_path)
+    key = "ab" + "0" * 62
+    cache.put(key, "<svg>old</svg>")
+    path = cache.path(key)
+    assert path is not None
+    inode = path.stat().st_ino
+    cache.put(key, "<svg>new</svg>")
+    assert path.read_text(encoding="utf-8") == "<svg>new</svg>"
+    assert path.stat().st_ino != inode  # a new file renamed over the old one, not rewritten
+    assert sorted(p.name for p in path.parent.iterdir()) == [path.name]
+
+
+def test_different_renderer_gives_a_different_entry(tmp_path: Path) -> None:
+    source = build_dot(trial_map()).source
+    assert cache_key(source, "pygraphviz", "x") != cache_key(source, "dot", "x")
+
+
+def test_unwritable_directory_keeps_working_in_memory(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder", encoding="utf-8")
+    cache = DiagramCache(blocker / "journey")
+    cache.put("cd" + "1" * 62, "<svg/>")
+    assert cache.get("cd" + "1" * 62) == "<svg/>"
+    assert cache.errors
+    assert "cannot write" in cache.errors[0]
+
+
+def test_memory_only_cache() -> None:
+    cache = DiagramCache()
+    assert cache.path("ab") is None
+    assert cache.get("ab") is None
+    cache.put("ab", "<svg/>")
+    assert cache.get("ab") == "<svg/>"
+    cache.clear_memory()
+    assert cache.get("ab") is None
