@@ -15,6 +15,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
 from mkdocs_journey.config import JourneyConfig
+from mkdocs_journey.diagrams import DiagramCache
 from mkdocs_journey.model import Severity
 from mkdocs_journey.render.environment import make_environment, stylesheet
 from mkdocs_journey.settings import Settings
@@ -30,6 +31,12 @@ class JourneyPlugin(BasePlugin[JourneyConfig]):
 
     def __init__(self) -> None:
         self.site: JourneySite | None = None
+        self.diagram_cache: DiagramCache | None = None
+
+    # Defining on_startup keeps this instance across `mkdocs serve` rebuilds, and with it the
+    # in-memory diagram cache.
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        self.diagram_cache = None
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         if not self.config.enabled:
@@ -50,7 +57,9 @@ class JourneyPlugin(BasePlugin[JourneyConfig]):
             source_categories=dict(self.config.source_categories),
             max_rejected_share=float(self.config.max_rejected_share),
         )
-        self.site = JourneySite(settings, make_environment(config.theme.dirs))
+        if self.diagram_cache is None or self.diagram_cache.directory != settings.cache_path:
+            self.diagram_cache = DiagramCache(settings.cache_path)
+        self.site = JourneySite(settings, make_environment(config.theme.dirs), self.diagram_cache)
         if CSS_PATH not in config.extra_css:
             config.extra_css.append(CSS_PATH)
         return config
@@ -100,6 +109,15 @@ class JourneyPlugin(BasePlugin[JourneyConfig]):
         if self.site is None:
             return None
         return self.site.page_html(page.file.src_uri, page.url, html)
+
+    # After the search plugin has indexed the page (on_page_context), so SVGs stay out of it.
+    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str | None:
+        if self.site is None:
+            return None
+        output, problems = self.site.page_output(page.file.src_uri, output)
+        for problem in problems:
+            log.warning(problem)
+        return output
 
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
         return server

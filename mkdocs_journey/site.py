@@ -17,6 +17,7 @@ from typing import Any
 from jinja2 import Environment
 
 from mkdocs_journey.catalogue import Catalogue, build_catalogue
+from mkdocs_journey.diagrams import DiagramCache
 from mkdocs_journey.export import export_document, map_record
 from mkdocs_journey.model import JourneyMap, Problem
 from mkdocs_journey.parsing.blocks import replace_fences
@@ -24,6 +25,7 @@ from mkdocs_journey.parsing.page import MapReading, read_page
 from mkdocs_journey.render.views import SEVERITY_WORDS, MapRow, MapView, PainRow, map_view
 from mkdocs_journey.settings import Settings
 from mkdocs_journey.urls import relative_url
+from mkdocs_journey.visuals import Visuals, curve_slot, diagram_slot
 
 # Placeholders survive Python-Markdown untouched: letters, digits and hyphens only.
 _SLOT = "journeyslot-a7c1"
@@ -49,9 +51,14 @@ class GeneratedPage:
 
 
 class JourneySite:
-    def __init__(self, settings: Settings, env: Environment) -> None:
+    def __init__(
+        self, settings: Settings, env: Environment, diagram_cache: DiagramCache | None = None
+    ) -> None:
         self.settings = settings
         self.env = env
+        self.visuals = Visuals(
+            env, settings.diagram_renderer, settings.diagram_timeout, diagram_cache
+        )
         self.catalogue = Catalogue()
         self.generated: dict[str, GeneratedPage] = {}
 
@@ -128,12 +135,29 @@ class JourneySite:
             return self.env.get_template("journey/broken-map.html").render(
                 label=reading.label, problems=reading.problems
             )
-        view = self.view_of(reading.journey_map, url, reading.problems)
+        view = self.view_of(reading.journey_map, url, reading.problems, visuals=True)
         return self.env.get_template("journey/map.html").render(view=view)
 
+    def page_output(self, path: str, html: str) -> tuple[str, list[str]]:
+        """Draw the flow diagrams and emotion curves of the page's maps into the final HTML."""
+        maps = {}
+        for journey_map in (r.journey_map for r in self.catalogue.readings_of(path)):
+            if journey_map is not None:
+                maps[diagram_slot(journey_map)] = journey_map
+                maps[f"jc-{journey_map.id}"] = journey_map
+        if not maps:
+            return html, []
+        return self.visuals.fill(html, maps)
+
     def view_of(
-        self, journey_map: JourneyMap, url: str, problems: tuple[Problem, ...] = ()
+        self,
+        journey_map: JourneyMap,
+        url: str,
+        problems: tuple[Problem, ...] = (),
+        *,
+        visuals: bool = False,
     ) -> MapView:
+        draw = visuals and self.settings.diagrams and journey_map.diagram.enabled
         persona = journey_map.persona
         persona_target = self.persona_url(persona.id) if persona else ""
         return map_view(
@@ -141,6 +165,8 @@ class JourneySite:
             today=self.settings.today,
             persona_url=relative_url(persona_target, url) if persona_target else None,
             problems=problems,
+            diagram_slot=diagram_slot(journey_map) if draw else None,
+            curve_slot=curve_slot(journey_map) if visuals else None,
         )
 
     # -- site-wide pages -------------------------------------------------------------------

@@ -46,7 +46,7 @@ class MapView:
     worst_severity: int
     problems: tuple[Problem, ...] = ()
     diagram_slot: str | None = None  # placeholder id replaced by the flow diagram SVG
-    curve: Any = None  # emotion curve view (from mkdocs_journey.diagrams.curve)
+    curve_slot: str | None = None  # placeholder id replaced by the emotion curve SVG
     analytics: Any = None  # analytics view (from mkdocs_journey.render.analytics_view)
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -78,7 +78,7 @@ def map_view(
     problems: tuple[Problem, ...] = (),
     kpi_actuals: dict[tuple[str, str], float] | None = None,
     diagram_slot: str | None = None,
-    curve: Any = None,
+    curve_slot: str | None = None,
     analytics: Any = None,
 ) -> MapView:
     actuals = kpi_actuals or {}
@@ -104,7 +104,7 @@ def map_view(
         worst_severity=max((p.severity for p in pains), default=0),
         problems=problems,
         diagram_slot=diagram_slot,
-        curve=curve,
+        curve_slot=curve_slot,
         analytics=analytics,
     )
 

@@ -1,0 +1,96 @@
+"""Drawing the flow diagrams and emotion curves into a finished page.
+
+They are inserted last, into empty slot elements of the page's HTML, so Python-Markdown never
+parses a large inline SVG and search plugins (which read the page content earlier) never index it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from jinja2 import Environment
+
+from mkdocs_journey.diagrams import (
+    CURVE_TEMPLATE,
+    DiagramCache,
+    Renderer,
+    RendererUnavailable,
+    build_emotion_curve,
+    get_renderer,
+    render_flow_diagram,
+)
+from mkdocs_journey.model import JourneyMap
+
+_DIAGRAM_SLOT = re.compile(
+    r'<div class="journey-diagram" data-journey-diagram="(?P<slot>[^"]+)"></div>'
+)
+_CURVE_SLOT = re.compile(
+    r'<div class="journey-curve-wrap" data-journey-curve="(?P<slot>[^"]+)"></div>'
+)
+
+
+def diagram_slot(journey_map: JourneyMap) -> str:
+    return f"jd-{journey_map.id}"
+
+
+def curve_slot(journey_map: JourneyMap) -> str | None:
+    has_emotion = any(stage.emotion is not None for stage in journey_map.stages)
+    return f"jc-{journey_map.id}" if has_emotion else None
+
+
+@dataclass
+class Visuals:
+    env: Environment
+    renderer_name: str = "auto"
+    timeout: float = 10.0
+    cache: DiagramCache | None = None
+    _renderer: Renderer | None = None
+    _unavailable: str | None = None
+    problems: list[str] = field(default_factory=list)
+
+    def renderer(self) -> Renderer | None:
+        if self._renderer is None and self._unavailable is None:
+            try:
+                self._renderer = get_renderer(self.renderer_name, timeout=self.timeout)
+            except RendererUnavailable as error:
+                self._unavailable = str(error)
+                self.problems.append(self._unavailable)
+        return self._renderer
+
+    def fill(self, html: str, maps: dict[str, JourneyMap]) -> tuple[str, list[str]]:
+        """Draw every slot of the page; return the page and the problems to report."""
+        problems: list[str] = []
+
+        def diagram(match: re.Match[str]) -> str:
+            journey_map = maps.get(match.group("slot"))
+            if journey_map is None:
+                return match.group(0)
+            renderer = self.renderer()
+            if renderer is None:
+                return self._error(f"{self._unavailable}")
+            result = render_flow_diagram(
+                journey_map, renderer=renderer, cache=self.cache, diagram_id=match.group("slot")
+            )
+            if result.error:
+                problems.append(result.error)
+                return self._error(result.error)
+            return f'<div class="journey-diagram">{result.svg}</div>'
+
+        def curve(match: re.Match[str]) -> str:
+            journey_map = maps.get(match.group("slot"))
+            if journey_map is None:
+                return match.group(0)
+            drawing = build_emotion_curve(journey_map, curve_id=match.group("slot"))
+            svg = self.env.get_template(CURVE_TEMPLATE).render(curve=drawing)
+            return f'<div class="journey-curve-wrap">{svg}</div>'
+
+        html = _DIAGRAM_SLOT.sub(diagram, html)
+        html = _CURVE_SLOT.sub(curve, html)
+        # "No renderer works" is said once per build, not once per diagram.
+        problems.extend(self.problems)
+        self.problems.clear()
+        return html, problems
+
+    def _error(self, message: str) -> str:
+        return self.env.get_template("journey/diagram-error.html").render(message=message)
