@@ -1,0 +1,138 @@
+"""Analytics of touch events for a journey map: the entry points the plugin and the CLI call.
+
+``analyze(source, journey_map, settings)`` returns a :class:`DataAnalysis` (cached by the file's
+content hash and every relevant setting); ``analyze_file(path)`` does the same for a bare file with
+the standard column names, as ``mkdocs-journey analyze`` does.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from mkdocs_journey.analytics.attribution import attribute_all
+from mkdocs_journey.analytics.channel_mix import build_channel_mix, build_channel_totals
+from mkdocs_journey.analytics.channels import ChannelSettings
+from mkdocs_journey.analytics.funnel import build_funnel
+from mkdocs_journey.analytics.insights import build_coverage, build_insights
+from mkdocs_journey.analytics.result import DataAnalysis, RejectedExample, Rejection, Totals
+from mkdocs_journey.data import engine
+from mkdocs_journey.data.cache import AnalysisCache
+from mkdocs_journey.data.engine import DataError, MapShape
+from mkdocs_journey.data.sources import DataSource, default_source
+from mkdocs_journey.model import JourneyMap
+
+__all__ = [
+    "CACHE",
+    "ChannelSettings",
+    "DataAnalysis",
+    "DataError",
+    "analyze",
+    "analyze_file",
+    "map_shape",
+]
+
+#: The process-wide cache: an unchanged file is not read again on a ``mkdocs serve`` rebuild.
+CACHE: AnalysisCache[DataAnalysis] = AnalysisCache()
+TOP_PATHS = 20
+
+
+def map_shape(journey_map: JourneyMap | None) -> MapShape | None:
+    """The stages and touchpoint ids of a map, as the engine needs them."""
+    if journey_map is None:
+        return None
+    return MapShape(
+        stages=tuple(stage.name for stage in journey_map.stages),
+        touchpoint_stages={tp.id: stage.name for stage, tp in journey_map.touchpoints()},
+    )
+
+
+def _map_fingerprint(journey_map: JourneyMap | None) -> str:
+    if journey_map is None:
+        return "-"
+    return repr(
+        (
+            [stage.name for stage in journey_map.stages],
+            [(stage.name, tp.id, tp.channel) for stage, tp in journey_map.touchpoints()],
+        )
+    )
+
+
+def _compute(
+    source: DataSource, journey_map: JourneyMap | None, settings: ChannelSettings
+) -> DataAnalysis:
+    out = engine.run(source, map_shape(journey_map), settings)
+    funnel = build_funnel(out.funnel)
+    channel_totals = build_channel_totals(out.channel_totals)
+    return DataAnalysis(
+        source=source.name,
+        file_label=source.file_label,
+        totals=Totals(
+            rows_read=out.rows_read,
+            rows_used=out.rows_used,
+            leads=out.leads,
+            paths=out.paths,
+            conversions=out.conversions,
+            revenue=out.revenue,
+        ),
+        rejected=tuple(
+            Rejection(
+                r.reason, r.count, tuple(RejectedExample(row, value) for row, value in r.examples)
+            )
+            for r in out.rejected
+        ),
+        attribution=attribute_all(out.channel_paths),
+        touchpoint_attribution=(
+            None if out.touchpoint_paths is None else attribute_all(out.touchpoint_paths)
+        ),
+        funnel=funnel,
+        channel_mix=build_channel_mix(out.stage_channels, [step.stage for step in funnel]),
+        channels=channel_totals,
+        insights=build_insights(out.insights),
+        insight_subject=out.insight_subject,
+        coverage=(
+            None
+            if journey_map is None
+            else build_coverage(
+                journey_map,
+                out.touchpoint_totals,
+                out.unknown_touchpoints,
+                out.channel_totals,
+                has_touchpoint_column="touchpoint" in out.columns,
+            )
+        ),
+        top_paths=out.channel_paths[:TOP_PATHS],
+        unassigned=out.unassigned,
+        converters=out.converters,
+    )
+
+
+def analyze(
+    source: DataSource,
+    journey_map: JourneyMap | None = None,
+    settings: ChannelSettings | None = None,
+    *,
+    cache: AnalysisCache[DataAnalysis] | None = CACHE,
+) -> DataAnalysis:
+    """Analyse ``source`` for ``journey_map`` (None: no map). Raises :class:`DataError` when the
+    file cannot be read at all; bad rows are reported in the result, never raised."""
+    settings = settings or ChannelSettings()
+    if cache is None:
+        return _compute(source, journey_map, settings)
+    if not source.path.is_file():
+        raise DataError(f"{source.file_label}: data file not found (source {source.name!r})")
+    config = "\x1e".join(
+        (source.fingerprint(), settings.fingerprint(), _map_fingerprint(journey_map))
+    )
+    return cache.get_or_compute(
+        source.path, config, lambda: _compute(source, journey_map, settings)
+    )
+
+
+def analyze_file(
+    path: Path,
+    source: DataSource | None = None,
+    journey_map: JourneyMap | None = None,
+    settings: ChannelSettings | None = None,
+) -> DataAnalysis:
+    """Analyse a file; without ``source``, with the standard column names and ``converted = 1``."""
+    return analyze(source or default_source(path), journey_map, settings)

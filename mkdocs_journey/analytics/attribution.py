@@ -1,0 +1,296 @@
+"""Attribution models over the aggregated path table (definitions: shared/reference/attribution.md).
+
+Pure functions: they take the path table (identical paths counted together) and return, per
+channel (or touchpoint), the credited conversions and value. Each converted path hands out exactly
+one conversion and its value, so every model's credits sum to the totals.
+
+Time decay needs each touch's age, which the path table does not keep; the engine therefore
+stores, for each distinct path, the sum over its converted instances of every position's
+normalised weight (:attr:`PathRow.decay`, :attr:`PathRow.decay_value`). :func:`decay_shares`
+computes those weights for one path from ages in days.
+
+The Markov model is first order and exact: absorption probabilities are solved as a linear system
+(Gaussian elimination with partial pivoting), not simulated.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from itertools import pairwise
+
+DIRECT = "Direct"
+HALF_LIFE_DAYS = 7.0
+
+#: Model names as they appear in the JSON contract, in display order.
+MODELS: tuple[str, ...] = (
+    "first_touch",
+    "last_touch",
+    "last_non_direct",
+    "linear",
+    "position_based",
+    "time_decay",
+    "markov",
+)
+MODEL_TITLES: Mapping[str, str] = {
+    "first_touch": "First touch",
+    "last_touch": "Last touch",
+    "last_non_direct": "Last non-direct",
+    "linear": "Linear",
+    "position_based": "Position-based",
+    "time_decay": "Time decay",
+    "markov": "Markov (data-driven)",
+}
+
+
+@dataclass(frozen=True)
+class PathRow:
+    """One distinct path with how often it converted (and for how much) and how often not."""
+
+    path: tuple[str, ...]
+    conversions: int = 0
+    value: float = 0.0
+    nulls: int = 0
+    decay: tuple[float, ...] = ()  # per position: summed time-decay share over converted instances
+    decay_value: tuple[float, ...] = ()  # the same, each instance's share times its value
+
+
+@dataclass(frozen=True)
+class Credit:
+    conversions: float = 0.0
+    value: float = 0.0
+
+
+Credits = dict[str, Credit]
+
+
+def decay_shares(
+    ages_days: Sequence[float], half_life: float = HALF_LIFE_DAYS
+) -> tuple[float, ...]:
+    """Normalised time-decay weights 2^(-age/half_life) for one path's touches."""
+    weights = [2.0 ** (-age / half_life) for age in ages_days]
+    total = sum(weights)
+    return tuple(w / total for w in weights)
+
+
+def _add(credits: dict[str, list[float]], channel: str, conversions: float, value: float) -> None:
+    entry = credits[channel]
+    entry[0] += conversions
+    entry[1] += value
+
+
+def _positional(
+    paths: Iterable[PathRow], shares: Callable[[tuple[str, ...]], Sequence[float]]
+) -> Credits:
+    credits: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0])
+    for row in paths:
+        if row.conversions <= 0 or not row.path:
+            continue
+        for channel, share in zip(row.path, shares(row.path), strict=True):
+            if share:
+                _add(credits, channel, share * row.conversions, share * row.value)
+    return {channel: Credit(c, v) for channel, (c, v) in credits.items()}
+
+
+def _one_hot(n: int, index: int) -> list[float]:
+    shares = [0.0] * n
+    shares[index] = 1.0
+    return shares
+
+
+def first_touch(paths: Iterable[PathRow]) -> Credits:
+    return _positional(paths, lambda path: _one_hot(len(path), 0))
+
+
+def last_touch(paths: Iterable[PathRow]) -> Credits:
+    return _positional(paths, lambda path: _one_hot(len(path), len(path) - 1))
+
+
+def last_non_direct(paths: Iterable[PathRow], direct: str = DIRECT) -> Credits:
+    def shares(path: tuple[str, ...]) -> list[float]:
+        for index in range(len(path) - 1, -1, -1):
+            if path[index] != direct:
+                return _one_hot(len(path), index)
+        return _one_hot(len(path), len(path) - 1)
+
+    return _positional(paths, shares)
+
+
+def linear(paths: Iterable[PathRow]) -> Credits:
+    return _positional(paths, lambda path: [1.0 / len(path)] * len(path))
+
+
+def position_shares(n: int) -> list[float]:
+    """40/20/40: one touch 1.0; two 0.5 each; else 0.4 first and last, 0.2 shared between."""
+    if n == 1:
+        return [1.0]
+    if n == 2:
+        return [0.5, 0.5]
+    return [0.4] + [0.2 / (n - 2)] * (n - 2) + [0.4]
+
+
+def position_based(paths: Iterable[PathRow]) -> Credits:
+    return _positional(paths, lambda path: position_shares(len(path)))
+
+
+def time_decay(paths: Iterable[PathRow]) -> Credits:
+    """Credits from the engine's per-position decay sums (see :class:`PathRow`)."""
+    credits: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0])
+    for row in paths:
+        if row.conversions <= 0:
+            continue
+        if len(row.decay) != len(row.path) or len(row.decay_value) != len(row.path):
+            raise ValueError(f"path {' > '.join(row.path)!r} has no time-decay weights")
+        for channel, share, share_value in zip(row.path, row.decay, row.decay_value, strict=True):
+            _add(credits, channel, share, share_value)
+    return {channel: Credit(c, v) for channel, (c, v) in credits.items()}
+
+
+# --- Markov chain removal effect -----------------------------------------------------------------
+
+_START = "\x00start"
+_CONVERSION = "\x00conversion"
+_NULL = "\x00null"
+
+
+def collapse(path: Sequence[str]) -> tuple[str, ...]:
+    """Consecutive repeats of a channel become one visit: A > A > B is A > B."""
+    result: list[str] = []
+    for channel in path:
+        if not result or result[-1] != channel:
+            result.append(channel)
+    return tuple(result)
+
+
+def _solve(matrix: list[list[float]], rhs: list[list[float]]) -> list[list[float]]:
+    """Solve ``matrix @ x = rhs`` for several right-hand sides (Gaussian elimination)."""
+    n = len(matrix)
+    a = [row[:] + [b[i] for b in rhs] for i, row in enumerate(matrix)]
+    width = n + len(rhs)
+    for col in range(n):
+        pivot = max(range(col, n), key=lambda r: abs(a[r][col]))
+        if abs(a[pivot][col]) < 1e-15:
+            raise ZeroDivisionError("singular transition system")
+        a[col], a[pivot] = a[pivot], a[col]
+        pivot_row = a[col]
+        inverse = 1.0 / pivot_row[col]
+        for r in range(n):
+            if r == col:
+                continue
+            factor = a[r][col] * inverse
+            if factor:
+                row = a[r]
+                for k in range(col, width):
+                    row[k] -= factor * pivot_row[k]
+    return [[a[i][n + j] / a[i][i] for i in range(n)] for j in range(len(rhs))]
+
+
+@dataclass(frozen=True)
+class MarkovChain:
+    """Transition probabilities between start, channels, conversion and null."""
+
+    channels: tuple[str, ...]
+    probabilities: Mapping[str, Mapping[str, float]]
+    conversion_value: Mapping[str, float]  # mean value of a conversion reached from a channel
+
+    @classmethod
+    def from_paths(cls, paths: Iterable[PathRow]) -> MarkovChain:
+        counts: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
+        values: dict[str, float] = defaultdict(float)
+        converted: dict[str, int] = defaultdict(int)
+        for row in paths:
+            sequence = collapse(row.path)
+            if not sequence:
+                continue
+            weight = row.conversions + row.nulls
+            if weight <= 0:
+                continue
+            steps = (_START, *sequence)
+            for here, there in pairwise(steps):
+                counts[here][there] += weight
+            if row.conversions:
+                counts[sequence[-1]][_CONVERSION] += row.conversions
+                values[sequence[-1]] += row.value
+                converted[sequence[-1]] += row.conversions
+            if row.nulls:
+                counts[sequence[-1]][_NULL] += row.nulls
+        probabilities = {
+            state: {target: n / sum(row.values()) for target, n in row.items()}
+            for state, row in counts.items()
+        }
+        channels = tuple(sorted(state for state in counts if state != _START))
+        mean_value = {c: values[c] / converted[c] for c in converted if converted[c]}
+        return cls(channels, probabilities, mean_value)
+
+    def absorb(self, removed: str | None = None) -> tuple[float, float]:
+        """(P(conversion), expected conversion value) from start, optionally without a channel."""
+        states = [c for c in self.channels if c != removed]
+        if not states:
+            return 0.0, 0.0
+        index = {state: i for i, state in enumerate(states)}
+        n = len(states)
+        matrix = [[0.0] * n for _ in range(n)]
+        reach: list[float] = [0.0] * n
+        worth: list[float] = [0.0] * n
+        for i, state in enumerate(states):
+            matrix[i][i] = 1.0
+            for target, p in self.probabilities.get(state, {}).items():
+                if target == _CONVERSION:
+                    reach[i] += p
+                    worth[i] += p * self.conversion_value.get(state, 0.0)
+                elif target in index:
+                    matrix[i][index[target]] -= p
+                # transitions into the removed channel (and into null) are absorbed in null
+        probability, value = _solve(matrix, [reach, worth])
+        start = self.probabilities.get(_START, {})
+        p_total = sum(p * probability[index[t]] for t, p in start.items() if t in index)
+        v_total = sum(p * value[index[t]] for t, p in start.items() if t in index)
+        return p_total, v_total
+
+    def removal_effects(self) -> dict[str, tuple[float, float]]:
+        """RE(c) = 1 - P_without_c / P, for conversions and for value."""
+        base_p, base_v = self.absorb()
+        effects: dict[str, tuple[float, float]] = {}
+        for channel in self.channels:
+            p, v = self.absorb(channel)
+            effects[channel] = (
+                max(0.0, 1.0 - p / base_p) if base_p > 0 else 0.0,
+                max(0.0, 1.0 - v / base_v) if base_v > 0 else 0.0,
+            )
+        return effects
+
+
+def markov(paths: Iterable[PathRow]) -> Credits:
+    """Data-driven credit: each channel's removal effect, normalised to the totals."""
+    rows = list(paths)
+    total_conversions = float(sum(row.conversions for row in rows))
+    total_value = float(sum(row.value for row in rows if row.conversions))
+    if total_conversions <= 0:
+        return {}
+    effects = MarkovChain.from_paths(rows).removal_effects()
+    sum_p = sum(p for p, _ in effects.values())
+    sum_v = sum(v for _, v in effects.values())
+    credits: Credits = {}
+    for channel, (p, v) in effects.items():
+        conversions = p / sum_p * total_conversions if sum_p > 0 else 0.0
+        value = v / sum_v * total_value if sum_v > 0 else 0.0
+        if conversions or value:
+            credits[channel] = Credit(conversions, value)
+    return credits
+
+
+MODEL_FUNCTIONS: Mapping[str, Callable[[Iterable[PathRow]], Credits]] = {
+    "first_touch": first_touch,
+    "last_touch": last_touch,
+    "last_non_direct": last_non_direct,
+    "linear": linear,
+    "position_based": position_based,
+    "time_decay": time_decay,
+    "markov": markov,
+}
+
+
+def attribute_all(paths: Sequence[PathRow]) -> dict[str, Credits]:
+    """Every model, keyed by its contract name."""
+    return {model: MODEL_FUNCTIONS[model](paths) for model in MODELS}

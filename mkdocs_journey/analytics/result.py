@@ -1,0 +1,239 @@
+"""The analysis of one data file (for one map): frozen dataclasses and the stable JSON contract.
+
+``DataAnalysis.to_json()`` is what ``mkdocs-journey analyze --format json`` prints and what goes
+into ``journeys.json`` under each map::
+
+    {
+      "source": "crm", "file": "data/crm.csv",
+      "totals": {"rows_read", "rows_used", "leads", "paths", "conversions", "revenue"},
+      "rejected": {reason: {"count": n, "examples": [{"row": 7, "value": "2024-02-30"}]}},
+      "attribution": {model: {channel: {"conversions": x, "value": y}}},
+      "touchpoint_attribution": {model: {touchpoint: {"conversions": x, "value": y}}},
+      "funnel": [{"stage", "leads", "next_stage", "reached_next", "conversion_to_next",
+                  "drop_off", "median_days_to_next"}],
+      "channels": {"totals": {channel: {"touches", "leads"}},
+                   "by_stage": {stage: {"leads": n, "channels": {channel: {"leads", "share"}}}},
+                   "unassigned": [{"source", "medium", "rows"}]},
+      "insights": [{"before", "target", "target_leads", "leads_before", "share"}],
+      "coverage": {"touchpoints_without_events", "unknown_touchpoints", "undeclared_channels",
+                   "declared_channels_without_traffic"},   # null without a map
+      "paths": [{"path": [channel, ...], "conversions", "value", "nulls"}]   # the 20 most common
+    }
+
+Model names: ``first_touch``, ``last_touch``, ``last_non_direct``, ``linear``, ``position_based``,
+``time_decay``, ``markov``; channel names exactly as in GA4's table; rows count the header as 1;
+shares are fractions (0..1); numbers are rounded to 6 decimals.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from mkdocs_journey.analytics.attribution import MODELS, Credit, PathRow
+
+JSON_DECIMALS = 6
+
+
+def _r(value: float | None) -> float | None:
+    return None if value is None else round(float(value), JSON_DECIMALS)
+
+
+@dataclass(frozen=True)
+class Totals:
+    rows_read: int
+    rows_used: int
+    leads: int
+    paths: int
+    conversions: int
+    revenue: float
+
+
+@dataclass(frozen=True)
+class RejectedExample:
+    row: int  # file line, the header being line 1
+    value: str | None = None  # the offending value, when there is one
+
+
+@dataclass(frozen=True)
+class Rejection:
+    reason: str
+    count: int
+    examples: tuple[RejectedExample, ...]
+
+
+@dataclass(frozen=True)
+class FunnelStep:
+    stage: str
+    leads: int  # leads with at least one touch in this stage
+    next_stage: str | None
+    reached_next: int  # of those, leads who later reached the next stage
+    conversion_to_next: float | None  # reached_next / leads
+    median_days_to_next: float | None
+
+    @property
+    def drop_off(self) -> float | None:
+        return None if self.conversion_to_next is None else 1.0 - self.conversion_to_next
+
+
+@dataclass(frozen=True)
+class ChannelShare:
+    channel: str
+    leads: int
+    share: float  # of the stage's leads
+
+
+@dataclass(frozen=True)
+class StageMix:
+    """Which channels brought leads into a stage (the channel of their first touch in it)."""
+
+    stage: str
+    leads: int
+    channels: tuple[ChannelShare, ...]
+
+
+@dataclass(frozen=True)
+class ChannelTotal:
+    channel: str
+    touches: int
+    leads: int
+
+
+@dataclass(frozen=True)
+class PathInsight:
+    """``share`` of the ``target_leads`` who reached ``target`` had touched ``before`` first."""
+
+    before: str
+    target: str  # a touchpoint (or channel) id, or "conversion"
+    target_leads: int
+    leads_before: int
+    share: float
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """Declared (on the map) vs observed (in the data)."""
+
+    touchpoints_without_events: tuple[str, ...]
+    unknown_touchpoints: tuple[tuple[str, int], ...]  # id, rows
+    undeclared_channels: tuple[tuple[str, int], ...]  # channel, touches
+    declared_channels_without_traffic: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class DataAnalysis:
+    source: str
+    file_label: str  # the file as shown in messages (relative to the project when possible)
+    totals: Totals
+    rejected: tuple[Rejection, ...]
+    attribution: Mapping[str, Mapping[str, Credit]]
+    touchpoint_attribution: Mapping[str, Mapping[str, Credit]] | None
+    funnel: tuple[FunnelStep, ...]
+    channel_mix: tuple[StageMix, ...]
+    channels: tuple[ChannelTotal, ...]
+    insights: tuple[PathInsight, ...]
+    insight_subject: str  # "touchpoint" or "channel"
+    coverage: Coverage | None
+    top_paths: tuple[PathRow, ...]
+    unassigned: tuple[tuple[str, str, int], ...]  # source, medium, rows in channel Unassigned
+    converters: int = 0  # leads that converted at least once
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "source": self.source,
+            "file": self.file_label,
+            "totals": {
+                "rows_read": self.totals.rows_read,
+                "rows_used": self.totals.rows_used,
+                "leads": self.totals.leads,
+                "paths": self.totals.paths,
+                "conversions": self.totals.conversions,
+                "revenue": _r(self.totals.revenue),
+            },
+            "rejected": {
+                r.reason: {
+                    "count": r.count,
+                    "examples": [{"row": e.row, "value": e.value} for e in r.examples],
+                }
+                for r in self.rejected
+            },
+            "attribution": _credits_json(self.attribution),
+            "touchpoint_attribution": (
+                None
+                if self.touchpoint_attribution is None
+                else _credits_json(self.touchpoint_attribution)
+            ),
+            "funnel": [
+                {
+                    "stage": s.stage,
+                    "leads": s.leads,
+                    "next_stage": s.next_stage,
+                    "reached_next": s.reached_next,
+                    "conversion_to_next": _r(s.conversion_to_next),
+                    "drop_off": _r(s.drop_off),
+                    "median_days_to_next": _r(s.median_days_to_next),
+                }
+                for s in self.funnel
+            ],
+            "channels": {
+                "totals": {
+                    c.channel: {"touches": c.touches, "leads": c.leads} for c in self.channels
+                },
+                "by_stage": {
+                    m.stage: {
+                        "leads": m.leads,
+                        "channels": {
+                            c.channel: {"leads": c.leads, "share": _r(c.share)} for c in m.channels
+                        },
+                    }
+                    for m in self.channel_mix
+                },
+                "unassigned": [
+                    {"source": s, "medium": m, "rows": n} for s, m, n in self.unassigned
+                ],
+            },
+            "insights": [
+                {
+                    "before": i.before,
+                    "target": i.target,
+                    "target_leads": i.target_leads,
+                    "leads_before": i.leads_before,
+                    "share": _r(i.share),
+                }
+                for i in self.insights
+            ],
+            "coverage": None
+            if self.coverage is None
+            else {
+                "touchpoints_without_events": list(self.coverage.touchpoints_without_events),
+                "unknown_touchpoints": dict(self.coverage.unknown_touchpoints),
+                "undeclared_channels": dict(self.coverage.undeclared_channels),
+                "declared_channels_without_traffic": list(
+                    self.coverage.declared_channels_without_traffic
+                ),
+            },
+            "paths": [
+                {
+                    "path": list(p.path),
+                    "conversions": p.conversions,
+                    "value": _r(p.value),
+                    "nulls": p.nulls,
+                }
+                for p in self.top_paths
+            ],
+        }
+
+
+def _credits_json(
+    attribution: Mapping[str, Mapping[str, Credit]],
+) -> dict[str, dict[str, dict[str, float | None]]]:
+    return {
+        model: {
+            channel: {"conversions": _r(credit.conversions), "value": _r(credit.value)}
+            for channel, credit in sorted(
+                attribution.get(model, {}).items(), key=lambda item: (-item[1].conversions, item[0])
+            )
+        }
+        for model in MODELS
+    }
