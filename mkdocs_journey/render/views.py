@@ -112,6 +112,8 @@ def map_view(
 def emotion_class(score: int | None) -> str:
     if score is None:
         return "journey-emotion-none"
+    if score == 0:
+        return "journey-emotion-neutral"
     return f"journey-emotion-{'neg' if score < 0 else 'pos'}{abs(score)}"
 
 

@@ -1,0 +1,109 @@
+"""The example site, built for real with --strict: every map has its table, diagram and curve."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+from xml.etree import ElementTree
+
+import pytest
+from bs4 import BeautifulSoup
+
+from tests.conftest import Build, run_build
+
+EXAMPLE = Path(__file__).parent.parent / "example-site"
+
+
+@pytest.fixture(scope="module")
+def example_build(tmp_path_factory: pytest.TempPathFactory) -> Build:
+    project = tmp_path_factory.mktemp("example") / "example-site"
+    shutil.copytree(EXAMPLE, project, ignore=shutil.ignore_patterns("site", ".cache"))
+    build = run_build(project, strict=True)
+    assert build.returncode == 0, build.output
+    return build
+
+
+def _map_pages(build: Build) -> list[Path]:
+    return sorted(p for p in (build.site / "maps").rglob("index.html"))
+
+
+def test_every_map_has_stage_table_diagram_and_curve(example_build: Build) -> None:
+    pages = _map_pages(example_build)
+    assert len(pages) >= 3
+    total = 0
+    for page in pages:
+        soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+        maps = soup.select("div.journey-map")
+        assert maps, page
+        for map_div in maps:
+            total += 1
+            assert map_div.select_one("table.journey-table"), page
+            assert map_div.select_one(".journey-diagram svg[role=img]"), page
+            assert map_div.select_one("svg.journey-curve[role=img]"), page
+    assert total >= 4
+
+
+def test_diagram_svgs_parse_with_unique_ids_and_stage_order(example_build: Build) -> None:
+    for page in _map_pages(example_build):
+        soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+        ids = [tag["id"] for tag in soup.select(".journey-map [id]")]
+        assert len(ids) == len(set(ids)), page
+        for map_div in soup.select("div.journey-map"):
+            svg = map_div.select_one(".journey-diagram svg")
+            ElementTree.fromstring(str(svg).replace("viewbox=", "viewBox="))  # well-formed XML
+            assert not str(svg).startswith("<?xml")
+            assert svg.select_one("title") and svg.select_one("desc")
+            stages = [th.get_text(strip=True) for th in map_div.select("thead th.journey-stage")]
+            clusters = [
+                g.select_one("text").get_text(strip=True).split(" · ")[0]
+                for g in svg.select("g.journey-stage")
+            ]
+            assert clusters == stages, page
+
+
+def test_curve_marks_lowest_and_highest_stage(example_build: Build) -> None:
+    for page in _map_pages(example_build):
+        soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+        for map_div in soup.select("div.journey-map"):
+            scores = {}
+            for th, td in zip(
+                map_div.select("thead th.journey-stage"),
+                map_div.select("tr.journey-row--emotions td"),
+                strict=True,
+            ):
+                score = td.select_one(".journey-score")
+                if score is not None:
+                    scores[th.get_text(strip=True)] = int(score.get_text())
+            curve = map_div.select_one("svg.journey-curve")
+            lowest = curve.select_one("g.journey-curve-lowest title").get_text()
+            highest = curve.select_one("g.journey-curve-highest title").get_text()
+            low_stage = min(scores, key=lambda s: scores[s])  # first of equals, in stage order
+            high_stage = max(scores, key=lambda s: scores[s])
+            assert lowest.startswith(f"{low_stage}:"), page
+            assert highest.startswith(f"{high_stage}:"), page
+
+
+def test_css_has_a_rule_for_every_class_the_drawings_use(example_build: Build) -> None:
+    css = (example_build.site / "assets" / "journey" / "journey.css").read_text(encoding="utf-8")
+    styled = set(re.findall(r"\.(journey-[a-z0-9-]+)", css))
+    used: set[str] = set()
+    for page in _map_pages(example_build):
+        soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+        for drawing in soup.select(".journey-diagram svg, svg.journey-curve"):
+            for tag in [drawing, *drawing.find_all(True)]:
+                used.update(c for c in tag.get("class", []) if c.startswith("journey-"))
+    assert used, "no classes found in drawings"
+    assert used <= styled, sorted(used - styled)
+    assert '[data-md-color-scheme="slate"]' in css
+
+
+def test_generated_pages_and_stale_map(example_build: Build) -> None:
+    index = example_build.page("journeys/")
+    rows = index.select("table.journey-index tbody tr")
+    assert len(rows) >= 4
+    assert any(row.select_one(".journey-badge--stale") for row in rows)
+    register = example_build.page("journeys/pain-points/")
+    severities = [int(r["data-severity"]) for r in register.select("tbody tr")]
+    assert severities == sorted(severities, reverse=True)
+    assert len(severities) >= 6
