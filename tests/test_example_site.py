@@ -53,7 +53,8 @@ def test_diagram_svgs_parse_with_unique_ids_and_stage_order(example_build: Build
             svg = map_div.select_one(".journey-diagram svg")
             ElementTree.fromstring(str(svg).replace("viewbox=", "viewBox="))  # well-formed XML
             assert not str(svg).startswith("<?xml")
-            assert svg.select_one("title") and svg.select_one("desc")
+            assert svg.select_one("title") is not None
+            assert svg.select_one("desc") is not None
             stages = [th.get_text(strip=True) for th in map_div.select("thead th.journey-stage")]
             clusters = [
                 g.select_one("text").get_text(strip=True).split(" · ")[0]
