@@ -8,8 +8,9 @@ error box. Author input never makes these functions raise; bugs still do, loudly
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from mkdocs_journey.diagrams.cache import DiagramCache, cache_key
@@ -68,12 +69,39 @@ class DiagramResult:
     warnings: tuple[str, ...] = ()
     cached: bool = False
     diagram: FlowDiagram | None = None  # its ``unresolved`` flow edges are worth reporting
-    problems: tuple[str, ...] = field(default=())
+    problems: tuple[str, ...] = ()  # unresolved flow steps and volumes, worth a warning
+
+
+#: The id prefix of the SVG kept in the cache; each page's own prefix replaces it on the way out.
+#: A map whose text contains it skips the cache, so the replacement only ever touches our ids.
+_PREFIX_TOKEN = "jrnycachedid"  # noqa: S105 - an id placeholder, not a secret
 
 
 def _where(journey_map: JourneyMap) -> str:
     place = f" on {journey_map.position}" if journey_map.position else ""
     return f"flow diagram of journey map '{journey_map.id}'{place}"
+
+
+def _problems(journey_map: JourneyMap, diagram: FlowDiagram) -> tuple[str, ...]:
+    unresolved = tuple(
+        f"{edge.position or journey_map.position or journey_map.id}: flow step "
+        f"'{edge.source}' -> '{edge.target}' names no touchpoint id or stage of the map"
+        for edge in diagram.unresolved
+    )
+    unmatched = tuple(
+        f"{journey_map.id}: observed step '{source}' -> '{target}' is not drawn in the map's flow"
+        for source, target in diagram.unmatched_volumes
+    )
+    return unresolved + unmatched
+
+
+@dataclass(frozen=True)
+class _Finished:
+    """What the cache keeps of one map: its diagram and its SVG under the placeholder prefix."""
+
+    diagram: FlowDiagram
+    svg: str
+    warnings: tuple[str, ...]
 
 
 def render_flow_diagram(
@@ -87,42 +115,69 @@ def render_flow_diagram(
     """Draw one map's flow as inline SVG whose ids all start with ``diagram_id``.
 
     ``diagram_id`` must be unique on the page (e.g. ``journey-<map id>``); it is made safe for
-    ids and CSS. The raw Graphviz output is cached; the per-page finishing (ids, titles) is
-    redone each time because it is cheap and depends on the page.
+    ids and CSS. The cache keeps the finished SVG under a placeholder prefix, so a hit costs a
+    dictionary look-up and one string replacement; an unchanged map object (a `mkdocs serve`
+    rebuild) does not even rebuild its DOT.
     """
-    diagram = build_dot(journey_map, edge_volumes=edge_volumes)
-    problems = tuple(
-        f"{edge.position or journey_map.position or journey_map.id}: flow step "
-        f"'{edge.source}' -> '{edge.target}' names no touchpoint id or stage of the map"
-        for edge in diagram.unresolved
-    ) + tuple(
-        f"{journey_map.id}: observed step '{source}' -> '{target}' is not drawn in the map's flow"
-        for source, target in diagram.unmatched_volumes
-    )
-    key = cache_key(diagram.source, renderer.name, renderer.version)
-    raw = cache.get(key) if cache is not None else None
-    cached = raw is not None
-    warnings: tuple[str, ...] = ()
-    if raw is None:
-        try:
-            rendering = renderer.render(diagram.source)
-        except RenderError as error:
-            return DiagramResult(
-                None, f"{_where(journey_map)}: {error}", (), False, diagram, problems
-            )
-        raw, warnings = rendering.svg, rendering.warnings
+    volumes = tuple(sorted(edge_volumes.items())) if edge_volumes else ()
+    memo: tuple[object, ...] | None = (journey_map, renderer.name, renderer.version, volumes)
     try:
+        hash(memo)
+    except TypeError:  # a map holding a list somewhere: correct, just not memoised
+        memo = None
+    if cache is not None and memo is not None:
+        remembered = cache.recall(memo)
+        if isinstance(remembered, _Finished):
+            return _with_problems(journey_map, remembered, diagram_id, cached=True)
+
+    diagram = build_dot(journey_map, edge_volumes=edge_volumes)
+    title = f"Flow of the journey map {diagram.title}"
+    texts = (diagram.source, title, diagram.description, *diagram.tooltips.values())
+    cacheable = cache is not None and not any(_PREFIX_TOKEN in text for text in texts)
+    tooltips = json.dumps(sorted(diagram.tooltips.items()), ensure_ascii=False)
+    key = cache_key(
+        diagram.source, renderer.name, renderer.version, title, diagram.description, tooltips
+    )
+    if cacheable and cache is not None:
+        svg = cache.get(key)
+        if svg is not None:
+            finished = _Finished(diagram, svg, ())
+            if memo is not None:
+                cache.remember(memo, finished)
+            return _with_problems(journey_map, finished, diagram_id, cached=True)
+
+    try:
+        rendering = renderer.render(diagram.source)
         svg = finish_svg(
-            raw,
-            prefix=diagram_id,
-            title=f"Flow of the journey map {diagram.title}",
+            rendering.svg,
+            prefix=_PREFIX_TOKEN if cacheable else diagram_id,
+            title=title,
             description=diagram.description,
             tooltips=diagram.tooltips,
         )
-    except SvgError as error:
+    except (RenderError, SvgError) as error:
         return DiagramResult(
-            None, f"{_where(journey_map)}: {error}", warnings, cached, diagram, problems
+            None,
+            f"{_where(journey_map)}: {error}",
+            (),
+            False,
+            diagram,
+            _problems(journey_map, diagram),
         )
-    if cache is not None and not cached:
-        cache.put(key, raw)
-    return DiagramResult(svg, None, warnings, cached, diagram, problems)
+    if not cacheable or cache is None:
+        return DiagramResult(
+            svg, None, rendering.warnings, False, diagram, _problems(journey_map, diagram)
+        )
+    finished = _Finished(diagram, svg, rendering.warnings)
+    cache.put(key, svg)
+    if memo is not None:
+        cache.remember(memo, finished)
+    return _with_problems(journey_map, finished, diagram_id, cached=False)
+
+
+def _with_problems(
+    journey_map: JourneyMap, finished: _Finished, diagram_id: str, *, cached: bool
+) -> DiagramResult:
+    svg = finished.svg.replace(f"{_PREFIX_TOKEN}-", f"{safe_prefix(diagram_id)}-")
+    problems = _problems(journey_map, finished.diagram)
+    return DiagramResult(svg, None, finished.warnings, cached, finished.diagram, problems)

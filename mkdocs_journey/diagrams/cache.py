@@ -14,14 +14,20 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
+from collections.abc import Hashable
 from pathlib import Path
 
 from mkdocs_journey import __version__
 
 
-def cache_key(dot_source: str, renderer_name: str, renderer_version: str) -> str:
+def cache_key(dot_source: str, renderer_name: str, renderer_version: str, *extra: str) -> str:
+    """SHA-256 of the DOT text, the renderer, its version, our version and ``extra`` inputs.
+
+    ``extra`` carries what shapes the stored SVG besides the DOT (titles and tooltips that
+    the finishing step writes in), so two maps that differ only there never share an entry.
+    """
     digest = hashlib.sha256()
-    for part in (dot_source, renderer_name, renderer_version, __version__):
+    for part in (dot_source, renderer_name, renderer_version, __version__, *extra):
         encoded = part.encode("utf-8")
         # Length-prefixed, so that no two different part lists hash the same bytes.
         digest.update(len(encoded).to_bytes(8, "big"))
@@ -35,6 +41,9 @@ class DiagramCache:
     def __init__(self, directory: str | os.PathLike[str] | None = None) -> None:
         self.directory = Path(directory) if directory is not None else None
         self._memory: dict[str, str] = {}
+        # Finished results by the map object itself, so a `mkdocs serve` rebuild of an unchanged
+        # map skips even building its DOT. Values are opaque to the cache.
+        self._maps: dict[Hashable, object] = {}
         self.hits = 0
         self.misses = 0
         #: Disk problems are not fatal (the render is still in memory); the plugin may log them.
@@ -84,8 +93,18 @@ class DiagramCache:
         except OSError as error:
             self.errors.append(f"cannot write {path}: {error}")
 
+    def recall(self, key: Hashable) -> object | None:
+        found = self._maps.get(key)
+        if found is not None:
+            self.hits += 1
+        return found
+
+    def remember(self, key: Hashable, value: object) -> None:
+        self._maps[key] = value
+
     def clear_memory(self) -> None:
         self._memory.clear()
+        self._maps.clear()
 
     def __len__(self) -> int:
         return len(self._memory)

@@ -1,0 +1,287 @@
+"""Benchmark of the flow diagrams (issue 3): is Graphviz cheap enough to draw every map?
+
+Prints, for 200 distinct maps:
+  * cold ms per diagram for each available renderer (DOT building + Graphviz + SVG finishing),
+  * warm ms per diagram (cache in memory, and a fresh process reading the disk cache),
+  * the ratio against one ``dot -Tsvg`` process per diagram, measured in the same run,
+and the build time of a 100-page site (one map per page) with ``diagrams: true`` and ``false``.
+Targets: cold <= 3 ms per diagram in-process, warm effectively free, site ratio <= 1.3x.
+
+Run: ``.venv/bin/python bench/diagrams.py [--maps 200] [--pages 100] [--no-site]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from mkdocs_journey.diagrams import (
+    DiagramCache,
+    Renderer,
+    available_renderers,
+    build_dot,
+    render_flow_diagram,
+)
+from mkdocs_journey.model import (
+    Emotion,
+    FlowEdge,
+    JourneyMap,
+    PainPoint,
+    Persona,
+    Stage,
+    Touchpoint,
+)
+
+STAGES = ("Awareness", "Consideration", "Decision", "Retention", "Advocacy")
+CHANNELS = ("Organic Search", "Paid Search", "Email", "Web", "Display", "Referral", "App", "Phone")
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def map_spec(index: int) -> dict[str, Any]:
+    """One distinct map as front-matter data; every fifth map loops back to Consideration."""
+    stages = []
+    for position, name in enumerate(STAGES):
+        count = (index + position) % 4  # 0..3 touchpoints; some stages have none
+        touchpoints = [
+            {
+                "id": f"m{index}-s{position}-t{t}",
+                "name": f"Touchpoint {t + 1} of {name} in map {index}",
+                "channel": CHANNELS[(index + position + t) % len(CHANNELS)],
+            }
+            for t in range(count)
+        ]
+        stage: dict[str, Any] = {
+            "name": name,
+            "touchpoints": touchpoints,
+            "emotion": {
+                "score": ((index + position * 3) % 5) - 2,
+                "label": f"mood {position}",
+                "thoughts": [f"Thought {position} of map {index}"],
+            },
+        }
+        if touchpoints and position % 2:
+            stage["pain_points"] = [
+                {
+                    "id": f"m{index}-pp{position}",
+                    "text": f"Pain at {name}",
+                    "touchpoint": touchpoints[0]["id"],
+                }
+            ]
+        stages.append(stage)
+    spec: dict[str, Any] = {
+        "id": f"bench-{index}",
+        "title": f"Benchmark journey {index}",
+        "persona": {"id": f"persona-{index}", "name": f"Persona {index}"},
+        "stages": stages,
+    }
+    if index % 5 == 0:
+        spec["flow"] = [{"from": a, "to": b} for a, b in itertools.pairwise(STAGES)] + [
+            {"from": "Retention", "to": "Consideration", "label": "upgrade"}
+        ]
+    return spec
+
+
+def to_model(spec: dict[str, Any]) -> JourneyMap:
+    stages = tuple(
+        Stage(
+            name=stage["name"],
+            touchpoints=tuple(
+                Touchpoint(t["id"], t["name"], t["channel"]) for t in stage["touchpoints"]
+            ),
+            emotion=Emotion(
+                stage["emotion"]["score"],
+                stage["emotion"]["label"],
+                tuple(stage["emotion"]["thoughts"]),
+            ),
+            pain_points=tuple(
+                PainPoint(p["id"], p["text"], touchpoint=p["touchpoint"])
+                for p in stage.get("pain_points", ())
+            ),
+        )
+        for stage in spec["stages"]
+    )
+    flow = tuple(
+        FlowEdge(edge["from"], edge["to"], edge.get("label", "")) for edge in spec.get("flow", ())
+    )
+    persona = Persona(spec["persona"]["id"], spec["persona"]["name"])
+    return JourneyMap(spec["id"], spec["title"], persona, stages, flow=flow)
+
+
+def per_diagram_ms(seconds: float, count: int) -> float:
+    return seconds * 1000 / count
+
+
+def bench_renderer(renderer: Renderer, maps: list[JourneyMap], cache_dir: Path) -> dict[str, float]:
+    """Cold, warm-memory and warm-disk ms per diagram for one renderer."""
+    # The first diagram pays for loading Graphviz's plugins and fonts; report it apart.
+    start = time.perf_counter()
+    render_flow_diagram(maps[0], renderer=renderer, diagram_id="warmup")
+    first = time.perf_counter() - start
+
+    cache = DiagramCache(cache_dir)
+    start = time.perf_counter()
+    for index, journey_map in enumerate(maps):
+        result = render_flow_diagram(
+            journey_map, renderer=renderer, cache=cache, diagram_id=f"d{index}"
+        )
+        assert result.svg is not None, result.error
+    cold = time.perf_counter() - start
+
+    start = time.perf_counter()
+    for index, journey_map in enumerate(maps):
+        result = render_flow_diagram(
+            journey_map, renderer=renderer, cache=cache, diagram_id=f"d{index}"
+        )
+        assert result.cached
+    warm = time.perf_counter() - start
+
+    disk = DiagramCache(cache_dir)  # as a new process (a CI run with a restored cache) would
+    start = time.perf_counter()
+    for index, journey_map in enumerate(maps):
+        assert render_flow_diagram(
+            journey_map, renderer=renderer, cache=disk, diagram_id=f"d{index}"
+        ).cached
+    warm_disk = time.perf_counter() - start
+
+    # Where the cold time goes: Graphviz alone on the same DOT texts.
+    sources = [build_dot(journey_map).source for journey_map in maps]
+    start = time.perf_counter()
+    for source in sources:
+        renderer.render(source)
+    graphviz_only = time.perf_counter() - start
+    return {
+        "first": first * 1000,
+        "cold": per_diagram_ms(cold, len(maps)),
+        "graphviz": per_diagram_ms(graphviz_only, len(maps)),
+        "warm": per_diagram_ms(warm, len(maps)),
+        "warm_disk": per_diagram_ms(warm_disk, len(maps)),
+    }
+
+
+def bench_dot_processes(maps: list[JourneyMap]) -> float | None:
+    """ms per diagram for one ``dot -Tsvg`` process per diagram, or None without a system dot."""
+    executable = shutil.which("dot")
+    if executable is None:
+        return None
+    sources = [build_dot(journey_map).source.encode() for journey_map in maps]
+    start = time.perf_counter()
+    for source in sources:
+        subprocess.run([executable, "-Tsvg"], input=source, capture_output=True, check=True)
+    return per_diagram_ms(time.perf_counter() - start, len(maps))
+
+
+def write_site(folder: Path, pages: int, *, diagrams: bool) -> None:
+    docs = folder / "docs"
+    (docs / "maps").mkdir(parents=True, exist_ok=True)
+    (docs / "index.md").write_text("# Benchmark site\n", encoding="utf-8")
+    for index in range(pages):
+        front = yaml.safe_dump({"journey": map_spec(index)}, sort_keys=False, allow_unicode=True)
+        (docs / "maps" / f"map-{index:03d}.md").write_text(
+            f"---\n{front}---\n\n# Map {index}\n\nSome prose about this journey.\n",
+            encoding="utf-8",
+        )
+    config = {
+        "site_name": "Diagram benchmark",
+        "theme": {"name": "material"},
+        "plugins": ["search", {"journey": {"diagrams": diagrams}}],
+    }
+    (folder / "mkdocs.yml").write_text(yaml.safe_dump(config), encoding="utf-8")
+
+
+def build_seconds(folder: Path, *, clear_cache: bool) -> float:
+    if clear_cache:
+        shutil.rmtree(folder / ".cache", ignore_errors=True)
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true"}
+    start = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--clean", "--quiet"],
+        cwd=folder,
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    elapsed = time.perf_counter() - start
+    if done.returncode != 0:
+        raise SystemExit(f"mkdocs build failed in {folder}:\n{done.stderr[-3000:]}")
+    return elapsed
+
+
+def bench_site(pages: int, repeats: int) -> None:
+    plugin = (ROOT / "mkdocs_journey" / "plugin.py").read_text(encoding="utf-8")
+    wired = "render_flow_diagram" in plugin
+    if not wired:
+        print("  note: the plugin does not call render_flow_diagram yet; both builds are alike")
+    with tempfile.TemporaryDirectory(prefix="journey-bench-") as temporary:
+        on, off = Path(temporary) / "on", Path(temporary) / "off"
+        write_site(on, pages, diagrams=True)
+        write_site(off, pages, diagrams=False)
+        build_seconds(off, clear_cache=True)  # warm the interpreter's file caches once
+        times_off = [build_seconds(off, clear_cache=True) for _ in range(repeats)]
+        times_cold = [build_seconds(on, clear_cache=True) for _ in range(repeats)]
+        times_warm = [build_seconds(on, clear_cache=False) for _ in range(repeats)]
+        svgs = sum(
+            page.read_text(encoding="utf-8").count('class="journey-diagram"')
+            for page in (on / "site").rglob("*.html")
+        )
+    off_s, cold_s, warm_s = (statistics.median(t) for t in (times_off, times_cold, times_warm))
+    print(f"  {pages} pages, median of {repeats} builds; flow diagrams in the site: {svgs}")
+    print(f"  diagrams off           {off_s:7.2f} s")
+    ratio = cold_s / off_s
+    print(f"  diagrams on, cold      {cold_s:7.2f} s   ratio {ratio:.2f}x (target <= 1.3x)")
+    print(f"  diagrams on, disk-warm {warm_s:7.2f} s   ratio {warm_s / off_s:.2f}x")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--maps", type=int, default=200)
+    parser.add_argument("--pages", type=int, default=100)
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--no-site", action="store_true", help="skip the 100-page site builds")
+    arguments = parser.parse_args()
+
+    maps = [to_model(map_spec(index)) for index in range(arguments.maps)]
+    nodes = sum(len(build_dot(m).nodes) for m in maps)
+    print(f"{len(maps)} distinct maps, {nodes / len(maps):.1f} nodes per diagram on average")
+    renderers = available_renderers()
+    dot_process = bench_dot_processes(maps)
+    results: dict[str, dict[str, float]] = {}
+    for renderer in renderers:
+        with tempfile.TemporaryDirectory(prefix="journey-cache-") as cache_dir:
+            results[renderer.name] = bench_renderer(renderer, maps, Path(cache_dir))
+    print()
+    header = "renderer    version                    first ms  cold ms  graphviz ms"
+    print(header + "  warm ms  warm-disk ms  vs dot process")
+    for renderer in renderers:
+        row = results[renderer.name]
+        ratio = f"{row['cold'] / dot_process:.2f}x" if dot_process else "n/a"
+        print(
+            f"{renderer.name:<11} {renderer.version:<26} {row['first']:8.1f} {row['cold']:8.2f}"
+            f" {row['graphviz']:12.2f} {row['warm']:8.3f} {row['warm_disk']:13.3f}  {ratio:>14}"
+        )
+    if dot_process is not None:
+        print(f"one `dot -Tsvg` process per diagram: {dot_process:.2f} ms per diagram")
+    else:
+        print("no system `dot`: the process-per-diagram baseline was not measured")
+    if "pygraphviz" in results:
+        cold = results["pygraphviz"]["cold"]
+        print(f"target cold <= 3 ms in-process: {'met' if cold <= 3 else 'MISSED'} ({cold:.2f} ms)")
+    if not arguments.no_site:
+        print()
+        print("site build (mkdocs build, material + search + journey):")
+        bench_site(arguments.pages, arguments.repeats)
+
+
+if __name__ == "__main__":
+    main()
