@@ -46,6 +46,7 @@ from mkdocs_journey.model import (
 STAGES = ("Awareness", "Consideration", "Decision", "Retention", "Advocacy")
 CHANNELS = ("Organic Search", "Paid Search", "Email", "Web", "Display", "Referral", "App", "Phone")
 ROOT = Path(__file__).resolve().parent.parent
+ROUNDS = 3
 
 
 def map_spec(index: int) -> dict[str, Any]:
@@ -129,14 +130,18 @@ def bench_renderer(renderer: Renderer, maps: list[JourneyMap], cache_dir: Path) 
     render_flow_diagram(maps[0], renderer=renderer, diagram_id="warmup")
     first = time.perf_counter() - start
 
-    cache = DiagramCache(cache_dir)
-    start = time.perf_counter()
-    for index, journey_map in enumerate(maps):
-        result = render_flow_diagram(
-            journey_map, renderer=renderer, cache=cache, diagram_id=f"d{index}"
-        )
-        assert result.svg is not None, result.error
-    cold = time.perf_counter() - start
+    # Best of three rounds, each with an empty cache: the machine is shared, and the minimum is
+    # the figure least disturbed by other work.
+    cold = float("inf")
+    for round_number in range(ROUNDS):
+        cache = DiagramCache(cache_dir / f"round-{round_number}")
+        start = time.perf_counter()
+        for index, journey_map in enumerate(maps):
+            result = render_flow_diagram(
+                journey_map, renderer=renderer, cache=cache, diagram_id=f"d{index}"
+            )
+            assert result.svg is not None, result.error
+        cold = min(cold, time.perf_counter() - start)
 
     start = time.perf_counter()
     for index, journey_map in enumerate(maps):
@@ -146,7 +151,9 @@ def bench_renderer(renderer: Renderer, maps: list[JourneyMap], cache_dir: Path) 
         assert result.cached
     warm = time.perf_counter() - start
 
-    disk = DiagramCache(cache_dir)  # as a new process (a CI run with a restored cache) would
+    disk = DiagramCache(
+        cache_dir / f"round-{ROUNDS - 1}"
+    )  # as a new process (a CI run with a restored cache) would
     start = time.perf_counter()
     for index, journey_map in enumerate(maps):
         assert render_flow_diagram(
@@ -156,10 +163,12 @@ def bench_renderer(renderer: Renderer, maps: list[JourneyMap], cache_dir: Path) 
 
     # Where the cold time goes: Graphviz alone on the same DOT texts.
     sources = [build_dot(journey_map).source for journey_map in maps]
-    start = time.perf_counter()
-    for source in sources:
-        renderer.render(source)
-    graphviz_only = time.perf_counter() - start
+    graphviz_only = float("inf")
+    for _ in range(ROUNDS):
+        start = time.perf_counter()
+        for source in sources:
+            renderer.render(source)
+        graphviz_only = min(graphviz_only, time.perf_counter() - start)
     return {
         "first": first * 1000,
         "cold": per_diagram_ms(cold, len(maps)),
@@ -175,10 +184,13 @@ def bench_dot_processes(maps: list[JourneyMap]) -> float | None:
     if executable is None:
         return None
     sources = [build_dot(journey_map).source.encode() for journey_map in maps]
-    start = time.perf_counter()
-    for source in sources:
-        subprocess.run([executable, "-Tsvg"], input=source, capture_output=True, check=True)
-    return per_diagram_ms(time.perf_counter() - start, len(maps))
+    best = float("inf")
+    for _ in range(ROUNDS):
+        start = time.perf_counter()
+        for source in sources:
+            subprocess.run([executable, "-Tsvg"], input=source, capture_output=True, check=True)
+        best = min(best, time.perf_counter() - start)
+    return per_diagram_ms(best, len(maps))
 
 
 def write_site(folder: Path, pages: int, *, diagrams: bool) -> None:

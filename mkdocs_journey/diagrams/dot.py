@@ -58,6 +58,9 @@ def clean_text(text: str) -> str:
     Control characters (and the two code points XML forbids) would make Graphviz's SVG
     unparseable; line breaks are our decision (wrapping), not the author's.
     """
+    if text.isprintable():
+        # The common case, checked in C: no controls, no separators other than the space.
+        return " ".join(text.split())
     kept = []
     for char in text:
         category = unicodedata.category(char)

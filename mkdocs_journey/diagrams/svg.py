@@ -24,6 +24,20 @@ _HREFS = ("href", f"{{{XLINK_NS}}}href")
 # Colours Graphviz uses by default; CSS gives the theme's instead. "none" and "transparent"
 # are kept: they say "nothing here", which holds on every palette.
 _THEME_COLOURS = {"black", "white", "#000000", "#ffffff", "lightgrey", "#d3d3d3"}
+# The presentation attributes that may hold url(#id); path data and text never do.
+_URL_ATTRIBUTES = frozenset(
+    (
+        "fill",
+        "stroke",
+        "clip-path",
+        "mask",
+        "filter",
+        "marker-start",
+        "marker-mid",
+        "marker-end",
+        "style",
+    )
+)
 _URL_REFERENCE = re.compile(r"url\(\s*#([^)\s]+)\s*\)")
 _SAFE_ID = re.compile(r"[^A-Za-z0-9_-]+")
 CLASS_PREFIX = "journey-"
@@ -42,8 +56,9 @@ def safe_prefix(diagram_id: str) -> str:
 
 
 def _prefix_ids(root: ET.Element, prefix: str) -> None:
+    elements = list(root.iter())
     renamed: dict[str, str] = {}
-    for element in root.iter():
+    for element in elements:
         old = element.get("id")
         if old is not None:
             renamed[old] = f"{prefix}-{old}"
@@ -53,11 +68,11 @@ def _prefix_ids(root: ET.Element, prefix: str) -> None:
         target = match.group(1)
         return f"url(#{renamed.get(target, target)})"
 
-    for element in root.iter():
+    for element in elements:
         for name, value in element.attrib.items():
-            if name in _HREFS and value.startswith("#"):
+            if value.startswith("#") and name in _HREFS:
                 element.set(name, "#" + renamed.get(value[1:], value[1:]))
-            elif "url(" in value:
+            elif name in _URL_ATTRIBUTES and "url(" in value:
                 element.set(name, _URL_REFERENCE.sub(rename_url, value))
 
 
