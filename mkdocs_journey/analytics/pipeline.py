@@ -1,4 +1,4 @@
-"""Analytics of touch events for a journey map: the entry points the plugin and the CLI call.
+"""The analysis pipeline: engine aggregates -> models, funnel, mix, insights -> DataAnalysis.
 
 ``analyze(source, journey_map, settings)`` returns a :class:`DataAnalysis` (cached by the file's
 content hash and every relevant setting); ``analyze_file(path)`` does the same for a bare file with
@@ -20,16 +20,6 @@ from mkdocs_journey.data.cache import AnalysisCache
 from mkdocs_journey.data.engine import DataError, MapShape
 from mkdocs_journey.data.sources import DataSource, default_source
 from mkdocs_journey.model import JourneyMap
-
-__all__ = [
-    "CACHE",
-    "ChannelSettings",
-    "DataAnalysis",
-    "DataError",
-    "analyze",
-    "analyze_file",
-    "map_shape",
-]
 
 #: The process-wide cache: an unchanged file is not read again on a ``mkdocs serve`` rebuild.
 CACHE: AnalysisCache[DataAnalysis] = AnalysisCache()

@@ -414,7 +414,12 @@ def _classify(
     )
 
 
+#: Separates the channels (or touchpoints) of a path in the engine's path keys.
+SEP = "\x1f"
+
+
 def _path_rows(con: duckdb.DuckDBPyConnection, column: str) -> tuple[PathRow, ...]:
+    """Step 3b: the path table (identical paths counted together), with time-decay sums."""
     rows = con.execute(
         f"""
         SELECT {column} AS path,
@@ -428,58 +433,60 @@ def _path_rows(con: duckdb.DuckDBPyConnection, column: str) -> tuple[PathRow, ..
         f"""
         SELECT path, list(share ORDER BY pos), list(share_value ORDER BY pos) FROM (
           SELECT path, pos, sum(share) AS share, sum(share * value) AS share_value FROM (
-            SELECT {column} AS path, value, unnest(decay) AS share,
+            SELECT {column} AS path, value, unnest(decay) / list_sum(decay) AS share,
                    unnest(range(len(decay))) AS pos
             FROM paths WHERE converted)
           GROUP BY path, pos)
         GROUP BY path
         """
     ).fetchall()
-    weights = {tuple(path): (tuple(shares), tuple(values)) for path, shares, values in decay}
+    weights = {path: (tuple(shares), tuple(values)) for path, shares, values in decay}
     result = []
     for path, conversions, value, nulls in rows:
-        key = tuple(path)
-        shares, values = weights.get(key, ((), ()))
-        result.append(PathRow(key, int(conversions), float(value), int(nulls), shares, values))
+        shares, values = weights.get(path, ((), ()))
+        result.append(
+            PathRow(
+                tuple(path.split(SEP)), int(conversions), float(value), int(nulls), shares, values
+            )
+        )
     result.sort(key=lambda row: (-row.conversions, -row.nulls, row.path))
     return tuple(result)
 
 
 def _paths(con: duckdb.DuckDBPyConnection, with_touchpoints: bool) -> None:
-    """Step 3a: each lead's touches in time order (ties: file order), split after conversions."""
-    tps = "list(coalesce(tp, '(not set)') ORDER BY ts, line) AS tps," if with_touchpoints else ""
+    """Step 3a: each lead's touches in time order (ties: file order), split after conversions.
+
+    One ordered aggregate per path (a list of structs) instead of one per field: each ordered
+    aggregate costs a sort. Time decay: weight 2^(-age / 7 days), the age measured to the path's
+    conversion (its last touch); normalised later, within the path.
+    """
+    tps = (
+        f"array_to_string(list_transform(l, lambda x: x.t), {_q(SEP)}) AS tps,"
+        if with_touchpoints
+        else ""
+    )
     con.execute(
         f"""
         CREATE TEMP TABLE paths AS
-        SELECT lead, path_no,
-               list(channel ORDER BY ts, line) AS chans,
+        SELECT lead, converted, value,
+               array_to_string(list_transform(l, lambda x: x.c), {_q(SEP)}) AS chans,
                {tps}
-               bool_or(conv) AS converted,
-               sum(value) AS value,
-               CASE WHEN bool_or(conv) THEN list(ts ORDER BY ts, line) END AS times
+               CASE WHEN converted THEN
+                 list_transform(l, lambda x: pow(2.0, (x.ts - l[-1].ts) / {HALF_LIFE_US}.0))
+               END AS decay
         FROM (
-          SELECT lead, ts, line, channel, tp, conv, value,
-                 coalesce(sum(CAST(conv AS INTEGER)) OVER (
-                   PARTITION BY lead ORDER BY ts, line
-                   ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS path_no
-          FROM clean)
-        GROUP BY lead, path_no
+          SELECT lead, path_no, bool_or(conv) AS converted, sum(value) AS value,
+                 list(struct_pack(c := channel, t := coalesce(tp, '(not set)'), ts := ts)
+                      ORDER BY ts, line) AS l
+          FROM (
+            SELECT lead, ts, line, channel, tp, conv, value,
+                   coalesce(sum(CAST(conv AS INTEGER)) OVER (
+                     PARTITION BY lead ORDER BY ts, line
+                     ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS path_no
+            FROM clean)
+          GROUP BY lead, path_no)
         """
     )
-    # Time decay: weight 2^(-age / 7 days) with the age to the path's conversion (its last
-    # touch), normalised within the path.
-    con.execute(
-        f"""
-        CREATE TEMP TABLE paths2 AS
-        SELECT *, CASE WHEN converted THEN
-            list_transform(w, lambda x: x / list_sum(w)) END AS decay
-        FROM (SELECT *, list_transform(times,
-                  lambda t: pow(2.0, (t - times[-1]) / {HALF_LIFE_US}.0)) AS w
-              FROM paths)
-        """
-    )
-    con.execute("DROP TABLE paths")
-    con.execute("ALTER TABLE paths2 RENAME TO paths")
 
 
 def _funnel(
@@ -488,7 +495,8 @@ def _funnel(
     con.execute(
         """
         CREATE TEMP TABLE ls AS
-        SELECT lead, stage, min(ts) AS first_ts, arg_min(channel, (ts, line)) AS entry
+        SELECT lead, stage, min(ts) AS first_ts,
+               arg_min(channel, CAST(ts AS HUGEINT) * 4294967296 + line) AS entry
         FROM clean WHERE stage IS NOT NULL GROUP BY lead, stage
         """
     )

@@ -1,0 +1,240 @@
+"""Benchmark of the data analytics (issue 4).
+
+Generates 1M and 10M touch events (CSV and Parquet) into ``bench/out/`` (gitignored) and prints,
+for each file: our full analytics time (read, clean, channels, paths, all seven models, funnel,
+channel mix) and its peak RSS; the fastest bare path-building query (each lead's channels in time
+order, grouped) and a bare ``GROUP BY source, medium``; and the ratios. Every measurement runs in a
+fresh subprocess, so peak RSS (``ru_maxrss``) and caches are its own.
+
+    .venv/bin/python bench/data.py                  # 1M and 10M rows
+    .venv/bin/python bench/data.py --rows 1000000   # a quick run
+
+Targets at 10M rows: full <= 1.5x bare path query, <= 4x bare group-by, peak RSS <= 2 GB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "bench" / "out"
+sys.path.insert(0, str(ROOT))
+
+#: (source, medium, weight): a mix that hits most GA4 channels.
+PAIRS: list[tuple[str, str, int]] = [
+    ("google", "organic", 30),
+    ("google", "cpc", 18),
+    ("(direct)", "(none)", 20),
+    ("bing", "organic", 4),
+    ("facebook", "paid_social", 6),
+    ("l.facebook.com", "referral", 5),
+    ("linkedin", "social", 4),
+    ("newsletter", "email", 10),
+    ("youtube", "cpv", 2),
+    ("youtube", "organic", 2),
+    ("criteo", "display", 4),
+    ("partner.example.com", "referral", 3),
+    ("awin", "affiliate", 2),
+    ("sms", "sms", 1),
+    ("firebase", "push", 1),
+    ("spotify", "audio", 1),
+    ("google shopping", "cpc", 2),
+]
+#: (touchpoint, stage) in journey order.
+TOUCHPOINTS: list[tuple[str, str]] = [
+    ("ad", "Awareness"),
+    ("blog", "Awareness"),
+    ("pricing", "Consideration"),
+    ("review", "Consideration"),
+    ("demo", "Consideration"),
+    ("trial", "Decision"),
+    ("checkout", "Decision"),
+    ("support", "Retention"),
+]
+
+
+def generate(rows: int, out: Path) -> tuple[Path, Path]:
+    """Write ``events-<rows>.csv`` and ``.parquet`` (deterministic: hashes of the row number)."""
+    import duckdb
+
+    csv_path, parquet_path = out / f"events-{rows}.csv", out / f"events-{rows}.parquet"
+    if csv_path.exists() and parquet_path.exists():
+        return csv_path, parquet_path
+    out.mkdir(parents=True, exist_ok=True)
+    leads = max(1, rows // 8)
+    weights = [w for _, _, w in PAIRS]
+    total = sum(weights)
+    bounds, acc = [], 0
+    for w in weights:
+        acc += w
+        bounds.append(acc)
+    pick = (
+        "CASE "
+        + " ".join(f"WHEN r < {b} THEN {i}" for i, b in enumerate(bounds))
+        + f" ELSE {len(PAIRS) - 1} END"
+    )
+    sources = "[" + ", ".join(f"'{s}'" for s, _, _ in PAIRS) + "]"
+    mediums = "[" + ", ".join(f"'{m}'" for _, m, _ in PAIRS) + "]"
+    tps = "[" + ", ".join(f"'{t}'" for t, _ in TOUCHPOINTS) + "]"
+    n_tp = len(TOUCHPOINTS)
+    con = duckdb.connect()
+    con.execute(f"""
+        CREATE TABLE g AS
+        WITH base AS (
+          SELECT i, hash(i, 1) % {leads} AS lead,
+                 hash(i, 2) AS h2, hash(i, 3) AS h3, hash(i, 4) AS h4
+          FROM range({rows}) t(i)),
+        shaped AS (
+          SELECT i, lead, h3,
+                 -- 60% of a lead's touches come from its two favourite channels
+                 CASE WHEN h2 % 10 < 6 THEN hash(lead, h2 % 2) % {total} ELSE h2 % {total} END AS r,
+                 hash(lead, 9) % (90 * 86400) AS start_s,
+                 h4 % (30 * 86400) AS offset_s
+          FROM base)
+        SELECT 'L' || lpad(CAST(lead AS VARCHAR), 8, '0') AS lead_id,
+               strftime(make_timestamp(
+                   CAST(1704067200000000 + (start_s + offset_s) * 1000000 AS BIGINT)),
+                        '%Y-%m-%dT%H:%M:%SZ') AS timestamp,
+               {sources}[({pick}) + 1] AS source,
+               {mediums}[({pick}) + 1] AS medium,
+               'campaign-' || CAST(h3 % 12 AS VARCHAR) AS campaign,
+               {tps}[least({n_tp}, CAST(floor(offset_s / (30 * 86400.0) * {n_tp}
+                     + (h3 % 3) - 1) AS BIGINT) + 1)::BIGINT] AS touchpoint,
+               h3 % 1000 < 30 AS conv,
+               i
+        FROM shaped
+    """)
+    con.execute("""
+        CREATE TABLE events AS
+        SELECT lead_id, timestamp, source, medium, campaign,
+               coalesce(touchpoint, 'ad') AS touchpoint,
+               CASE WHEN conv THEN 1 ELSE 0 END AS converted,
+               CASE WHEN conv THEN round(20 + (hash(i, 5) % 50000) / 100.0, 2) END AS revenue
+        FROM g ORDER BY i
+    """)
+    con.execute(f"COPY events TO '{csv_path}' (HEADER, DELIMITER ',')")
+    con.execute(f"COPY events TO '{parquet_path}' (FORMAT parquet)")
+    con.close()
+    return csv_path, parquet_path
+
+
+def _measure(kind: str, path: Path) -> dict[str, float]:
+    """Run one measurement in this process (called in a subprocess)."""
+    fmt = "parquet" if path.suffix == ".parquet" else "csv"
+    start = time.perf_counter()
+    if kind == "full":
+        from mkdocs_journey.analytics import analyze
+        from mkdocs_journey.data.sources import DataSource
+        from mkdocs_journey.model import JourneyMap, Stage, Touchpoint
+
+        stages: dict[str, list[Touchpoint]] = {}
+        for tp, stage in TOUCHPOINTS:
+            stages.setdefault(stage, []).append(Touchpoint(id=tp, name=tp))
+        journey_map = JourneyMap(
+            id="bench",
+            title="Bench",
+            persona=None,
+            stages=tuple(Stage(name=n, touchpoints=tuple(t)) for n, t in stages.items()),
+        )
+        analysis = analyze(DataSource("bench", path, fmt), journey_map, cache=None)
+        detail = analysis.totals.paths
+    else:
+        import duckdb
+
+        reader = f"read_parquet('{path}')" if fmt == "parquet" else f"read_csv('{path}')"
+        con = duckdb.connect()
+        if kind == "paths":
+            sql = (
+                f"SELECT count(*) FROM (SELECT lead_id, list(source || ' / ' || medium ORDER BY "
+                f"timestamp) FROM {reader} GROUP BY lead_id)"
+            )
+        else:
+            sql = (
+                f"SELECT count(*) FROM (SELECT source, medium, count(*) FROM {reader} GROUP BY ALL)"
+            )
+        detail = con.execute(sql).fetchone()[0]  # type: ignore[index]
+    seconds = time.perf_counter() - start
+    peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return {"seconds": seconds, "peak_mb": peak_kb / 1024, "detail": float(detail)}
+
+
+def _measure_polars(kind: str, path: Path) -> dict[str, float]:
+    import polars as pl
+
+    start = time.perf_counter()
+    scan = pl.scan_parquet(path) if path.suffix == ".parquet" else pl.scan_csv(path)
+    if kind == "paths":
+        frame = scan.group_by("lead_id").agg(
+            (pl.col("source") + " / " + pl.col("medium")).sort_by("timestamp")
+        )
+    else:
+        frame = scan.group_by("source", "medium").len()
+    detail = frame.collect().height
+    seconds = time.perf_counter() - start
+    peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return {"seconds": seconds, "peak_mb": peak_kb / 1024, "detail": float(detail)}
+
+
+def run_child(kind: str, path: Path, engine: str = "duckdb") -> dict[str, float]:
+    command = [sys.executable, __file__, "--child", kind, "--engine", engine, str(path)]
+    result = subprocess.run(command, capture_output=True, text=True, check=False)
+    if result.returncode:
+        raise SystemExit(f"{kind} on {path} failed:\n{result.stderr}")
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def bench(rows: int) -> None:
+    started = time.perf_counter()
+    files = generate(rows, OUT)
+    print(f"\n== {rows:,} events (generated in {time.perf_counter() - started:.1f} s)")
+    for path in files:
+        size = path.stat().st_size / 1e6
+        full = run_child("full", path)
+        paths = min(
+            (run_child("paths", path, e) for e in ("duckdb", "polars")), key=lambda r: r["seconds"]
+        )
+        group = min(
+            (run_child("group", path, e) for e in ("duckdb", "polars")), key=lambda r: r["seconds"]
+        )
+        print(f"{path.name} ({size:,.0f} MB)")
+        print(
+            f"  full analytics      {full['seconds']:7.2f} s   peak RSS {full['peak_mb']:7.0f} MB"
+        )
+        print(
+            f"  bare path query     {paths['seconds']:7.2f} s   peak RSS {paths['peak_mb']:7.0f} MB"
+        )
+        print(
+            f"  bare group-by       {group['seconds']:7.2f} s   peak RSS {group['peak_mb']:7.0f} MB"
+        )
+        print(
+            f"  ratios: full/paths {full['seconds'] / paths['seconds']:.2f} (target <= 1.5), "
+            f"full/group-by {full['seconds'] / group['seconds']:.2f} (target <= 4), "
+            f"peak {full['peak_mb'] / 1024:.2f} GB (target <= 2)"
+        )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawTextHelpFormatter
+    )
+    parser.add_argument("--rows", type=int, action="append", help="event count (repeatable)")
+    parser.add_argument("--child", choices=("full", "paths", "group"), help=argparse.SUPPRESS)
+    parser.add_argument("--engine", default="duckdb", help=argparse.SUPPRESS)
+    parser.add_argument("file", nargs="?", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        measure = _measure_polars if args.engine == "polars" else _measure
+        print(json.dumps(measure(args.child, args.file)))
+        return
+    for rows in args.rows or [1_000_000, 10_000_000]:
+        bench(rows)
+
+
+if __name__ == "__main__":
+    main()
