@@ -33,7 +33,7 @@ docs: install
 	$(BIN)/mkdocs build --strict
 
 test: install-test browser
-	$(BIN)/ruff check mkdocs_journey tests bench
+	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -q
 
 bench: install-test
