@@ -1,0 +1,140 @@
+"""Data quality on a CSV holding every kind of bad row: exact counts and row numbers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from mkdocs_journey.analytics import analyze_file
+from mkdocs_journey.analytics.result import DataAnalysis
+from mkdocs_journey.data import quality
+from mkdocs_journey.data.quality import describe_rejections, quality_problems
+from mkdocs_journey.model import JourneyMap, Stage, Touchpoint
+
+FIXTURE = Path(__file__).parent.parent / "fixtures" / "data" / "quality.csv"
+
+MAP = JourneyMap(
+    id="quality",
+    title="Quality",
+    persona=None,
+    stages=(
+        Stage(
+            "Awareness", touchpoints=(Touchpoint("blog", "Blog post", channel="Organic Search"),)
+        ),
+        Stage("Consideration", touchpoints=(Touchpoint("pricing", "Pricing page"),)),
+        Stage("Decision", touchpoints=(Touchpoint("checkout", "Checkout"),)),
+    ),
+)
+
+# Row numbers count the header as line 1.
+EXPECTED = {
+    quality.DUPLICATE: (2, [(5, "same as row 4"), (16, "same as row 6")]),
+    quality.MISSING_LEAD: (1, [(6, None)]),
+    quality.BAD_TIMESTAMP: (3, [(7, "2024-02-30T10:00:00Z"), (8, "05/01/2024 13:45"), (9, "")]),
+    quality.NON_NUMERIC_REVENUE: (1, [(11, "12 EUR")]),
+    quality.NEGATIVE_REVENUE: (1, [(10, "-10.0")]),
+    quality.UNKNOWN_STAGE: (1, [(14, "Nowhere")]),
+    quality.UNKNOWN_TOUCHPOINT: (1, [(12, "webinar")]),
+}
+
+
+@pytest.fixture(scope="module")
+def with_map() -> DataAnalysis:
+    return analyze_file(FIXTURE, journey_map=MAP)
+
+
+def rejections(analysis: DataAnalysis) -> dict[str, tuple[int, list[tuple[int, str | None]]]]:
+    return {r.reason: (r.count, [(e.row, e.value) for e in r.examples]) for r in analysis.rejected}
+
+
+def test_every_bad_row_is_counted_with_its_row(with_map: DataAnalysis) -> None:
+    assert rejections(with_map) == EXPECTED
+    assert [r.reason for r in with_map.rejected] == list(quality.REASONS)  # reported in order
+
+
+def test_good_rows_are_all_used(with_map: DataAnalysis) -> None:
+    totals = with_map.totals
+    # Used: rows 2, 3, 4 (L1 converts, 120.50), 13 (L3, empty source kept), 15 (L2 converts, 80)
+    assert (totals.rows_read, totals.rows_used) == (15, 5)
+    assert totals.rows_read - totals.rows_used == sum(c for c, _ in EXPECTED.values())
+    assert (totals.leads, totals.paths, totals.conversions) == (3, 3, 2)
+    assert totals.revenue == pytest.approx(200.5)
+    # The empty source/medium is kept as (not set) and lands in Unassigned, reported.
+    assert with_map.unassigned == (("", "", 1),)
+    assert {c.channel: c.touches for c in with_map.channels} == {
+        "Organic Search": 1,
+        "Email": 1,
+        "Direct": 1,
+        "Unassigned": 1,
+        "Paid Search": 1,
+    }
+
+
+def test_without_a_map_touchpoints_and_stages_are_not_checked() -> None:
+    analysis = analyze_file(FIXTURE)
+    found = rejections(analysis)
+    assert quality.UNKNOWN_STAGE not in found
+    assert quality.UNKNOWN_TOUCHPOINT not in found
+    assert analysis.totals.rows_used == 7
+
+
+def test_declared_vs_observed(with_map: DataAnalysis) -> None:
+    coverage = with_map.coverage
+    assert coverage is not None
+    assert coverage.touchpoints_without_events == ()
+    assert coverage.unknown_touchpoints == (("webinar", 1),)
+    # Only "Organic Search" is declared (on the blog touchpoint).
+    assert dict(coverage.undeclared_channels) == {
+        "Email": 1,
+        "Direct": 1,
+        "Unassigned": 1,
+        "Paid Search": 1,
+    }
+
+
+@pytest.mark.parametrize(
+    ("threshold", "fails"),
+    [
+        (0.0, True),
+        (0.5, True),
+        (10 / 15 - 0.001, True),
+        (10 / 15, False),
+        (0.7, False),
+        (1.0, False),
+    ],
+)
+def test_threshold(with_map: DataAnalysis, threshold: float, fails: bool) -> None:
+    problems = quality_problems(with_map, threshold)
+    assert bool(problems) is fails
+    if fails:
+        label = with_map.file_label
+        assert problems[0].startswith(f"{label}: 10 of 15 rows not used (66.7%, more than")
+        assert f"{label}: 3 rows not used, unparsable timestamp: {label}:7" in problems[3]
+
+
+def test_descriptions_name_file_and_row(with_map: DataAnalysis) -> None:
+    lines = describe_rejections(with_map)
+    assert lines[0] == (
+        f"2 rows not used, exact duplicate: {with_map.file_label}:5 ('same as row 4'), "
+        f"{with_map.file_label}:16 ('same as row 6')"
+    )
+
+
+def test_a_clean_file_never_fails(tmp_path: Path) -> None:
+    events = tmp_path / "clean.csv"
+    events.write_text("lead_id,timestamp,source,medium\nL1,2024-01-01T00:00:00Z,google,organic\n")
+    analysis = analyze_file(events)
+    assert analysis.rejected == ()
+    assert quality_problems(analysis, 0.0) == []
+
+
+def test_only_five_examples_are_kept(tmp_path: Path) -> None:
+    events = tmp_path / "many.csv"
+    lines = ["lead_id,timestamp,source,medium"] + [
+        f"L{i},not a date,google,organic" for i in range(8)
+    ]
+    events.write_text("\n".join(lines) + "\n")
+    (rejection,) = analyze_file(events).rejected
+    assert rejection.count == 8
+    assert [e.row for e in rejection.examples] == [2, 3, 4, 5, 6]
