@@ -8,8 +8,10 @@ from mkdocs_journey.analytics.result import Coverage, PathInsight
 from mkdocs_journey.data.engine import CONVERSION
 from mkdocs_journey.model import JourneyMap
 
-#: Insights below this share, or resting on fewer leads, are not worth a sentence.
+#: Insights below this share, or resting on fewer leads, are not worth a sentence; shares of
+#: (almost) 100% are structural (every lead passes there), not insights.
 MIN_SHARE = 0.05
+MAX_SHARE = 0.995
 MIN_TARGET_LEADS = 5
 
 
@@ -28,16 +30,22 @@ def build_insights(rows: Iterable[tuple[str, str, int, int]]) -> tuple[PathInsig
 def notable(
     insights: Sequence[PathInsight], limit: int = 8, target: str | None = None
 ) -> tuple[PathInsight, ...]:
-    """The insights worth showing: enough leads, a real share, strongest first."""
+    """The insights worth showing, strongest first: half about converting, half about reaching
+    a touchpoint (when there are enough of each)."""
     chosen = [
         i
         for i in insights
         if i.target_leads >= MIN_TARGET_LEADS
-        and i.share >= MIN_SHARE
+        and MIN_SHARE <= i.share <= MAX_SHARE
         and (target is None or i.target == target)
     ]
     chosen.sort(key=lambda i: (-i.share, i.target, i.before))
-    return tuple(chosen[:limit])
+    converting = [i for i in chosen if i.target == CONVERSION]
+    reaching = [i for i in chosen if i.target != CONVERSION]
+    half = limit // 2
+    picked = converting[: max(half, limit - len(reaching))]
+    picked += reaching[: limit - len(picked)]
+    return tuple(picked)
 
 
 def build_coverage(

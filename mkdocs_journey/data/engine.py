@@ -547,7 +547,8 @@ def _funnel(
 
 
 def _insights(con: duckdb.DuckDBPyConnection, key: str) -> tuple[tuple[str, str, int, int], ...]:
-    """Share of leads reaching a target who touched X first (targets: keys and conversion)."""
+    """Share of leads reaching a target who touched X strictly before their first visit to the
+    target (targets: each key, and the first conversion)."""
     keys = [
         row[0]
         for row in con.execute(
@@ -558,16 +559,16 @@ def _insights(con: duckdb.DuckDBPyConnection, key: str) -> tuple[tuple[str, str,
     if not keys:
         return ()
     pivot = ", ".join(f"min(ts) FILTER (WHERE {key} = {_q(k)}) AS f{i}" for i, k in enumerate(keys))
-    targets = [*((f"f{i}", k, "<") for i, k in enumerate(keys)), ("fc", CONVERSION, "<=")]
+    targets = [*((f"f{i}", k) for i, k in enumerate(keys)), ("fc", CONVERSION)]
     aggregates: list[str] = []
     labels: list[tuple[str, str]] = []
-    for target_col, target, op in targets:
+    for target_col, target in targets:
         aggregates.append(f"count({target_col})")
         labels.append(("", target))
         for i, k in enumerate(keys):
             if k == target:
                 continue
-            aggregates.append(f"count(*) FILTER (WHERE f{i} {op} {target_col})")
+            aggregates.append(f"count(*) FILTER (WHERE f{i} < {target_col})")
             labels.append((k, target))
     values = (
         con.execute(

@@ -200,7 +200,7 @@ def insight_sentence(insight: PathInsight, subject: str, names: Mapping[str, str
     if insight.target == CONVERSION:
         return (
             f"{percent(insight.share)} of the {count(insight.target_leads)} leads who converted "
-            f"had touched {before} ({subject}) first."
+            f"had touched {before} before converting."
         )
     target = names.get(insight.target, insight.target)
     return (
