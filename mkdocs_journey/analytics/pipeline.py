@@ -7,9 +7,12 @@ the standard column names, as ``mkdocs-journey analyze`` does.
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Sequence
+from itertools import pairwise
 from pathlib import Path
 
-from mkdocs_journey.analytics.attribution import attribute_all
+from mkdocs_journey.analytics.attribution import PathRow, attribute_all, collapse
 from mkdocs_journey.analytics.channel_mix import build_channel_mix, build_channel_totals
 from mkdocs_journey.analytics.channels import ChannelSettings
 from mkdocs_journey.analytics.funnel import build_funnel
@@ -26,13 +29,18 @@ CACHE: AnalysisCache[DataAnalysis] = AnalysisCache()
 TOP_PATHS = 20
 
 
-def map_shape(journey_map: JourneyMap | None) -> MapShape | None:
+def map_shape(
+    journey_map: JourneyMap | None, other_maps: Sequence[JourneyMap] = ()
+) -> MapShape | None:
     """The stages and touchpoint ids of a map, as the engine needs them."""
     if journey_map is None:
         return None
+    own = {tp.id: stage.name for stage, tp in journey_map.touchpoints()}
+    others = sorted({tp.id for other in other_maps for _, tp in other.touchpoints()} - own.keys())
     return MapShape(
         stages=tuple(stage.name for stage in journey_map.stages),
-        touchpoint_stages={tp.id: stage.name for stage, tp in journey_map.touchpoints()},
+        touchpoint_stages=own,
+        other_touchpoints=tuple(others),
     )
 
 
@@ -47,10 +55,24 @@ def _map_fingerprint(journey_map: JourneyMap | None) -> str:
     )
 
 
+def _transitions(paths: Sequence[PathRow]) -> tuple[tuple[str, str, int], ...]:
+    """Observed steps between touchpoints (consecutive touches, repeats collapsed), busiest
+    first: (from, to, count), for drawing volumes on a flow diagram."""
+    counts: Counter[tuple[str, str]] = Counter()
+    for row in paths:
+        weight = row.conversions + row.nulls
+        for step in pairwise(collapse(row.path)):
+            counts[step] += weight
+    return tuple((a, b, n) for (a, b), n in sorted(counts.items(), key=lambda i: (-i[1], i[0])))
+
+
 def _compute(
-    source: DataSource, journey_map: JourneyMap | None, settings: ChannelSettings
+    source: DataSource,
+    journey_map: JourneyMap | None,
+    settings: ChannelSettings,
+    other_maps: Sequence[JourneyMap] = (),
 ) -> DataAnalysis:
-    out = engine.run(source, map_shape(journey_map), settings)
+    out = engine.run(source, map_shape(journey_map, other_maps), settings)
     funnel = build_funnel(out.funnel)
     channel_totals = build_channel_totals(out.channel_totals)
     return DataAnalysis(
@@ -93,6 +115,9 @@ def _compute(
         top_paths=out.channel_paths[:TOP_PATHS],
         unassigned=out.unassigned,
         converters=out.converters,
+        touchpoint_transitions=(
+            () if out.touchpoint_paths is None else _transitions(out.touchpoint_paths)
+        ),
     )
 
 
@@ -101,20 +126,30 @@ def analyze(
     journey_map: JourneyMap | None = None,
     settings: ChannelSettings | None = None,
     *,
+    other_maps: Sequence[JourneyMap] = (),
     cache: AnalysisCache[DataAnalysis] | None = CACHE,
 ) -> DataAnalysis:
     """Analyse ``source`` for ``journey_map`` (None: no map). Raises :class:`DataError` when the
-    file cannot be read at all; bad rows are reported in the result, never raised."""
+    file cannot be read at all; bad rows are reported in the result, never raised.
+
+    ``other_maps``: the other maps that use the same source; their touchpoints are not
+    "touchpoint not on any map" (they are kept, without a stage of this map).
+    """
     settings = settings or ChannelSettings()
     if cache is None:
-        return _compute(source, journey_map, settings)
+        return _compute(source, journey_map, settings, other_maps)
     if not source.path.is_file():
         raise DataError(f"{source.file_label}: data file not found (source {source.name!r})")
     config = "\x1e".join(
-        (source.fingerprint(), settings.fingerprint(), _map_fingerprint(journey_map))
+        (
+            source.fingerprint(),
+            settings.fingerprint(),
+            _map_fingerprint(journey_map),
+            repr(map_shape(journey_map, other_maps)),
+        )
     )
     return cache.get_or_compute(
-        source.path, config, lambda: _compute(source, journey_map, settings)
+        source.path, config, lambda: _compute(source, journey_map, settings, other_maps)
     )
 
 

@@ -17,6 +17,8 @@ into ``journeys.json`` under each map::
       "insights": [{"before", "target", "target_leads", "leads_before", "share"}],
       "coverage": {"touchpoints_without_events", "unknown_touchpoints", "undeclared_channels",
                    "declared_channels_without_traffic"},   # null without a map
+      "touchpoint_transitions": [{"from", "to", "count"}],  # consecutive touchpoints, repeats
+                                                            # collapsed; empty without touchpoints
       "paths": [{"path": [channel, ...], "conversions", "value", "nulls"}]   # the 20 most common
     }
 
@@ -138,6 +140,8 @@ class DataAnalysis:
     top_paths: tuple[PathRow, ...]
     unassigned: tuple[tuple[str, str, int], ...]  # source, medium, rows in channel Unassigned
     converters: int = 0  # leads that converted at least once
+    #: observed steps between touchpoints (from, to, count), busiest first
+    touchpoint_transitions: tuple[tuple[str, str, int], ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -213,6 +217,9 @@ class DataAnalysis:
                     self.coverage.declared_channels_without_traffic
                 ),
             },
+            "touchpoint_transitions": [
+                {"from": a, "to": b, "count": n} for a, b, n in self.touchpoint_transitions
+            ],
             "paths": [
                 {
                     "path": list(p.path),

@@ -70,6 +70,8 @@ class MapShape:
 
     stages: tuple[str, ...]
     touchpoint_stages: Mapping[str, str]  # touchpoint id -> stage name
+    #: touchpoints of other maps that share the source: not rejected, but without a stage here
+    other_touchpoints: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -359,10 +361,11 @@ def _classify(
                 [(name.strip().lower(), name) for name in shape.stages],
             )
         con.execute("CREATE TEMP TABLE map_tp (tp VARCHAR, stage VARCHAR)")
-        if shape.touchpoint_stages:
-            con.executemany(
-                "INSERT INTO map_tp VALUES (?, ?)", list(shape.touchpoint_stages.items())
-            )
+        known = list(shape.touchpoint_stages.items()) + [
+            (tp, None) for tp in shape.other_touchpoints if tp not in shape.touchpoint_stages
+        ]
+        if known:
+            con.executemany("INSERT INTO map_tp VALUES (?, ?)", known)
         stage_check = (
             f"WHEN e.stage IS NOT NULL AND ms.name IS NULL THEN {_q(quality.UNKNOWN_STAGE)}"
         )

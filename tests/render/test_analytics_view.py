@@ -1,0 +1,61 @@
+"""The analytics view models and templates, rendered with autoescape on."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import jinja2
+import pytest
+
+from mkdocs_journey.analytics import analyze_file
+from mkdocs_journey.render import analytics_view as view
+
+TEMPLATES = Path(view.__file__).parent / "templates"
+FIXTURE = Path(__file__).parent.parent / "fixtures" / "data" / "quality.csv"
+
+
+@pytest.fixture(scope="module")
+def env() -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+    )
+
+
+def test_analytics_template(env: jinja2.Environment, tmp_path: Path) -> None:
+    events = tmp_path / "events.csv"
+    events.write_text(
+        "lead_id,timestamp,source,medium,stage,converted,revenue\n"
+        "L1,2024-01-01T00:00:00Z,<b>evil</b>,referral,Awareness,0,\n"
+        "L1,2024-01-02T00:00:00Z,google,organic,Decision,1,10\n"
+        "L2,2024-01-01T00:00:00Z,google,organic,Awareness,0,\n"
+    )
+    analysis = analyze_file(events)
+    model = view.analytics_view(analysis, quality_url="../data-quality/")
+    assert [(r.stage, r.leads, r.width, r.conversion) for r in model.funnel] == [
+        ("Awareness", "2", 100.0, "50.0%"),
+        ("Decision", "1", 50.0, "–"),
+    ]
+    html = env.get_template(view.ANALYTICS_TEMPLATE).render(analytics=model)
+    assert 'class="journey-table journey-funnel"' in html
+    assert 'style="--journey-bar: 50.0%"' in html
+    assert "Markov (data-driven)" in html
+    assert "<b>evil</b>" not in html  # values are escaped
+    assert "Referral" in html
+
+
+def test_quality_template(env: jinja2.Environment) -> None:
+    analysis = analyze_file(FIXTURE)
+    model = view.quality_view([analysis], max_rejected_share=0.05)
+    html = env.get_template(view.QUALITY_TEMPLATE).render(quality=model)
+    assert f"<code>{analysis.file_label}:7</code>" in html
+    assert "unparsable timestamp" in html
+    assert "5.0%" in html
+    assert "(not set) / (not set)" in html
+
+
+def test_css_uses_material_variables() -> None:
+    css = (Path(view.__file__).parent / view.ANALYTICS_CSS).read_text()
+    assert "var(--md-primary-fg-color)" in css
+    assert "#" not in css.replace("/*", "").split("*/")[-1]  # no hard-coded colours
