@@ -149,9 +149,11 @@ def time_decay(paths: Iterable[PathRow]) -> Credits:
 
 # --- Markov chain removal effect -----------------------------------------------------------------
 
-_START = "\x00start"
-_CONVERSION = "\x00conversion"
-_NULL = "\x00null"
+#: The chain's start state (a name no channel or touchpoint has); the engine uses it too.
+START = "\x1estart"
+_START = START
+_CONVERSION = "\x1econversion"
+_NULL = "\x1enull"
 
 
 def collapse(path: Sequence[str]) -> tuple[str, ...]:
@@ -196,31 +198,43 @@ class MarkovChain:
 
     @classmethod
     def from_paths(cls, paths: Iterable[PathRow]) -> MarkovChain:
-        counts: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
-        values: dict[str, float] = defaultdict(float)
-        converted: dict[str, int] = defaultdict(int)
+        steps: dict[tuple[str, str], float] = defaultdict(float)
+        endings: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0, 0.0])
         for row in paths:
             sequence = collapse(row.path)
-            if not sequence:
-                continue
             weight = row.conversions + row.nulls
-            if weight <= 0:
+            if not sequence or weight <= 0:
                 continue
-            steps = (_START, *sequence)
-            for here, there in pairwise(steps):
-                counts[here][there] += weight
-            if row.conversions:
-                counts[sequence[-1]][_CONVERSION] += row.conversions
-                values[sequence[-1]] += row.value
-                converted[sequence[-1]] += row.conversions
-            if row.nulls:
-                counts[sequence[-1]][_NULL] += row.nulls
+            for step in pairwise((_START, *sequence)):
+                steps[step] += weight
+            ending = endings[sequence[-1]]
+            ending[0] += row.conversions
+            ending[1] += row.value if row.conversions else 0.0
+            ending[2] += row.nulls
+        return cls.from_counts(steps, {k: (c, v, n) for k, (c, v, n) in endings.items()})
+
+    @classmethod
+    def from_counts(
+        cls,
+        steps: Mapping[tuple[str, str], float],
+        endings: Mapping[str, tuple[float, float, float]],
+    ) -> MarkovChain:
+        """Build the chain from counted transitions (``START`` for the start state, repeats
+        already collapsed) and, per last channel of a path: conversions, their value, nulls."""
+        counts: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
+        for (here, there), n in steps.items():
+            counts[here][there] += n
+        for last, (conversions, _, nulls) in endings.items():
+            if conversions:
+                counts[last][_CONVERSION] += conversions
+            if nulls:
+                counts[last][_NULL] += nulls
         probabilities = {
             state: {target: n / sum(row.values()) for target, n in row.items()}
             for state, row in counts.items()
         }
         channels = tuple(sorted(state for state in counts if state != _START))
-        mean_value = {c: values[c] / converted[c] for c in converted if converted[c]}
+        mean_value = {c: v / n for c, (n, v, _) in endings.items() if n}
         return cls(channels, probabilities, mean_value)
 
     def absorb(self, removed: str | None = None) -> tuple[float, float]:
@@ -266,9 +280,14 @@ def markov(paths: Iterable[PathRow]) -> Credits:
     rows = list(paths)
     total_conversions = float(sum(row.conversions for row in rows))
     total_value = float(sum(row.value for row in rows if row.conversions))
+    return markov_credits(MarkovChain.from_paths(rows), total_conversions, total_value)
+
+
+def markov_credits(chain: MarkovChain, total_conversions: float, total_value: float) -> Credits:
+    """Share ``total_conversions`` and ``total_value`` by the chain's removal effects."""
     if total_conversions <= 0:
         return {}
-    effects = MarkovChain.from_paths(rows).removal_effects()
+    effects = chain.removal_effects()
     sum_p = sum(p for p, _ in effects.values())
     sum_v = sum(v for _, v in effects.values())
     credits: Credits = {}

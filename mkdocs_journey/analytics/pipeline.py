@@ -7,12 +7,16 @@ the standard column names, as ``mkdocs-journey analyze`` does.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Sequence
-from itertools import pairwise
 from pathlib import Path
 
-from mkdocs_journey.analytics.attribution import PathRow, attribute_all, collapse
+from mkdocs_journey.analytics.attribution import (
+    MODELS,
+    START,
+    Credits,
+    MarkovChain,
+    markov_credits,
+)
 from mkdocs_journey.analytics.channel_mix import build_channel_mix, build_channel_totals
 from mkdocs_journey.analytics.channels import ChannelSettings
 from mkdocs_journey.analytics.funnel import build_funnel
@@ -20,7 +24,7 @@ from mkdocs_journey.analytics.insights import build_coverage, build_insights
 from mkdocs_journey.analytics.result import DataAnalysis, RejectedExample, Rejection, Totals
 from mkdocs_journey.data import engine
 from mkdocs_journey.data.cache import AnalysisCache
-from mkdocs_journey.data.engine import DataError, MapShape
+from mkdocs_journey.data.engine import DataError, MapShape, PathAggregates
 from mkdocs_journey.data.sources import DataSource, default_source
 from mkdocs_journey.model import JourneyMap
 
@@ -55,15 +59,23 @@ def _map_fingerprint(journey_map: JourneyMap | None) -> str:
     )
 
 
-def _transitions(paths: Sequence[PathRow]) -> tuple[tuple[str, str, int], ...]:
+def _transitions(paths: PathAggregates) -> tuple[tuple[str, str, int], ...]:
     """Observed steps between touchpoints (consecutive touches, repeats collapsed), busiest
     first: (from, to, count), for drawing volumes on a flow diagram."""
-    counts: Counter[tuple[str, str]] = Counter()
-    for row in paths:
-        weight = row.conversions + row.nulls
-        for step in pairwise(collapse(row.path)):
-            counts[step] += weight
-    return tuple((a, b, n) for (a, b), n in sorted(counts.items(), key=lambda i: (-i[1], i[0])))
+    steps = [(a, b, int(n)) for (a, b), n in paths.steps.items() if a != START]
+    return tuple(sorted(steps, key=lambda step: (-step[2], step[0], step[1])))
+
+
+def _attribution(paths: PathAggregates, conversions: int, revenue: float) -> dict[str, Credits]:
+    chain = MarkovChain.from_counts(paths.steps, paths.endings)
+    return {
+        model: (
+            markov_credits(chain, conversions, revenue)
+            if model == "markov"
+            else dict(paths.credits.get(model, {}))
+        )
+        for model in MODELS
+    }
 
 
 def _compute(
@@ -92,9 +104,11 @@ def _compute(
             )
             for r in out.rejected
         ),
-        attribution=attribute_all(out.channel_paths),
+        attribution=_attribution(out.channel_paths, out.conversions, out.revenue),
         touchpoint_attribution=(
-            None if out.touchpoint_paths is None else attribute_all(out.touchpoint_paths)
+            None
+            if out.touchpoint_paths is None
+            else _attribution(out.touchpoint_paths, out.conversions, out.revenue)
         ),
         funnel=funnel,
         channel_mix=build_channel_mix(out.stage_channels, [step.stage for step in funnel]),
@@ -112,7 +126,7 @@ def _compute(
                 has_touchpoint_column="touchpoint" in out.columns,
             )
         ),
-        top_paths=out.channel_paths[:TOP_PATHS],
+        top_paths=out.channel_paths.top_paths[:TOP_PATHS],
         unassigned=out.unassigned,
         converters=out.converters,
         touchpoint_transitions=(

@@ -41,7 +41,7 @@ from typing import Any
 
 import duckdb
 
-from mkdocs_journey.analytics.attribution import PathRow
+from mkdocs_journey.analytics.attribution import DIRECT, START, Credit, Credits, PathRow
 from mkdocs_journey.analytics.channels import (
     UNASSIGNED,
     ChannelSettings,
@@ -103,8 +103,8 @@ class EngineOutput:
     converters: int
     columns: Mapping[str, str]  # event field -> file column used
     rejected: tuple[Rejected, ...]
-    channel_paths: tuple[PathRow, ...]
-    touchpoint_paths: tuple[PathRow, ...] | None
+    channel_paths: PathAggregates
+    touchpoint_paths: PathAggregates | None
     funnel: tuple[FunnelCounts, ...]
     stage_channels: tuple[tuple[str, str, int], ...]  # stage, entry channel, leads
     channel_totals: tuple[tuple[str, int, int], ...]  # channel, touches, leads
@@ -421,39 +421,109 @@ def _classify(
 SEP = "\x1f"
 
 
-def _path_rows(con: duckdb.DuckDBPyConnection, column: str) -> tuple[PathRow, ...]:
-    """Step 3b: the path table (identical paths counted together), with time-decay sums."""
-    rows = con.execute(
+@dataclass(frozen=True)
+class PathAggregates:
+    """What the attribution needs from one path table (channels or touchpoints)."""
+
+    credits: Mapping[str, Credits]  # the rule-based models and time decay, by model name
+    steps: Mapping[tuple[str, str], float]  # Markov transitions (START first), repeats collapsed
+    endings: Mapping[str, tuple[float, float, float]]  # last state: conversions, value, nulls
+    top_paths: tuple[PathRow, ...]
+    distinct_paths: int
+
+
+def _aggregate_paths(
+    con: duckdb.DuckDBPyConnection, column: str, top: int = 20
+) -> PathAggregates:
+    """Step 3b: the path table (identical paths counted together) and everything the models
+    need from it, computed in the engine so that a large path table never reaches Python.
+
+    The rule-based models are the same rules as :mod:`mkdocs_journey.analytics.attribution`,
+    written over the exploded path table; the tests check both give the same credits.
+    """
+    sep = _q(SEP)
+    con.execute(
         f"""
-        SELECT {column} AS path,
+        CREATE OR REPLACE TEMP TABLE pt AS
+        SELECT string_split({column}, {sep}) AS chs,
                count(*) FILTER (WHERE converted) AS conversions,
                coalesce(sum(value) FILTER (WHERE converted), 0) AS value,
                count(*) FILTER (WHERE NOT converted) AS nulls
         FROM paths GROUP BY {column}
         """
-    ).fetchall()
-    decay = con.execute(
+    )
+    direct = _q(DIRECT)
+    rows = con.execute(
         f"""
-        SELECT path, list(share ORDER BY pos), list(share_value ORDER BY pos) FROM (
-          SELECT path, pos, sum(share) AS share, sum(share * value) AS share_value FROM (
-            SELECT {column} AS path, value, unnest(decay) / list_sum(decay) AS share,
-                   unnest(range(len(decay))) AS pos
-            FROM paths WHERE converted)
-          GROUP BY path, pos)
-        GROUP BY path
+        SELECT ch,
+          sum(conversions) FILTER (WHERE pos = 1), sum(value) FILTER (WHERE pos = 1),
+          sum(conversions) FILTER (WHERE pos = n), sum(value) FILTER (WHERE pos = n),
+          sum(conversions) FILTER (WHERE pos = lnd), sum(value) FILTER (WHERE pos = lnd),
+          sum(conversions / n), sum(value / n),
+          sum(conversions * pb), sum(value * pb)
+        FROM (
+          SELECT *, CASE WHEN n = 1 THEN 1.0 WHEN n = 2 THEN 0.5
+                         WHEN pos = 1 OR pos = n THEN 0.4 ELSE 0.2 / (n - 2) END AS pb
+          FROM (
+            SELECT unnest(chs) AS ch, unnest(range(1, len(chs) + 1)) AS pos, len(chs) AS n,
+                   coalesce(list_max(list_filter(range(1, len(chs) + 1),
+                                                 lambda i: chs[i] <> {direct})), len(chs)) AS lnd,
+                   CAST(conversions AS DOUBLE) AS conversions, value
+            FROM pt WHERE conversions > 0))
+        GROUP BY ch
         """
     ).fetchall()
-    weights = {path: (tuple(shares), tuple(values)) for path, shares, values in decay}
-    result = []
-    for path, conversions, value, nulls in rows:
-        shares, values = weights.get(path, ((), ()))
-        result.append(
-            PathRow(
-                tuple(path.split(SEP)), int(conversions), float(value), int(nulls), shares, values
-            )
-        )
-    result.sort(key=lambda row: (-row.conversions, -row.nulls, row.path))
-    return tuple(result)
+    models = ("first_touch", "last_touch", "last_non_direct", "linear", "position_based")
+    credits: dict[str, Credits] = {model: {} for model in (*models, "time_decay")}
+    for ch, *numbers in rows:
+        for i, model in enumerate(models):
+            conversions, value = numbers[2 * i], numbers[2 * i + 1]
+            if conversions:
+                credits[model][ch] = Credit(float(conversions), float(value or 0.0))
+    decay = con.execute(
+        f"""
+        SELECT ch, sum(share), sum(share * value) FROM (
+          SELECT unnest(string_split({column}, {sep})) AS ch,
+                 unnest(decay) / list_sum(decay) AS share, value
+          FROM paths WHERE converted)
+        GROUP BY ch
+        """
+    ).fetchall()
+    credits["time_decay"] = {ch: Credit(float(c), float(v)) for ch, c, v in decay if c}
+    con.execute(
+        """
+        CREATE OR REPLACE TEMP TABLE chain AS
+        SELECT list_filter(chs, lambda x, i: i = 1 OR x <> chs[i - 1]) AS cs,
+               conversions, value, nulls
+        FROM pt
+        """
+    )
+    steps = con.execute(
+        f"""
+        SELECT f, t, sum(conversions + nulls) FROM (
+          SELECT unnest(list_concat([{_q(START)}], cs[1:len(cs) - 1])) AS f, unnest(cs) AS t,
+                 conversions, nulls
+          FROM chain)
+        GROUP BY f, t
+        """
+    ).fetchall()
+    endings = con.execute(
+        "SELECT cs[-1], sum(conversions), sum(value), sum(nulls) FROM chain GROUP BY cs[-1]"
+    ).fetchall()
+    top_rows = con.execute(
+        f"""SELECT chs, conversions, value, nulls FROM pt
+            ORDER BY conversions DESC, nulls DESC, chs LIMIT {int(top)}"""
+    ).fetchall()
+    distinct = con.execute("SELECT count(*) FROM pt").fetchone()[0]  # type: ignore[index]
+    return PathAggregates(
+        credits=credits,
+        steps={(f, t): float(n) for f, t, n in steps},
+        endings={last: (float(c), float(v), float(n)) for last, c, v, n in endings},
+        top_paths=tuple(
+            PathRow(tuple(chs), int(c), float(v), int(n)) for chs, c, v, n in top_rows
+        ),
+        distinct_paths=int(distinct),
+    )
 
 
 def _paths(con: duckdb.DuckDBPyConnection, with_touchpoints: bool) -> None:
@@ -628,8 +698,8 @@ def run(source: DataSource, shape: MapShape | None, settings: ChannelSettings) -
                       coalesce(sum(value) FILTER (WHERE converted), 0)
                FROM paths"""
         ).fetchone()  # type: ignore[misc]
-        channel_paths = _path_rows(con, "chans")
-        touchpoint_paths = _path_rows(con, "tps") if with_tps else None
+        channel_paths = _aggregate_paths(con, "chans")
+        touchpoint_paths = _aggregate_paths(con, "tps") if with_tps else None
         funnel, stage_channels = _funnel(con, shape)
         channel_totals = con.execute(
             """SELECT channel, count(*), count(DISTINCT lead) FROM clean
