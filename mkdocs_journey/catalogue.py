@@ -70,7 +70,7 @@ def build_catalogue(
                 )
             )
         persona = journey_map.persona
-        if persona is not None and personas[persona.id] != persona:
+        if persona is not None and not _same_persona(personas[persona.id], persona):
             problems.append(
                 Problem(
                     f"persona '{persona.id}' is defined again with other details; "
@@ -107,3 +107,8 @@ def build_catalogue(
             dataclasses.replace(reading, journey_map=journey_map, problems=tuple(problems))
         )
     return Catalogue(resolved, personas, dict(page_urls or {}))
+
+
+def _same_persona(first: Persona, second: Persona) -> bool:
+    """Equal in everything an author wrote; where each was written does not matter."""
+    return dataclasses.replace(first, position=None) == dataclasses.replace(second, position=None)

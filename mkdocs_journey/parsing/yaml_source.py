@@ -81,12 +81,38 @@ def load_yaml(text: str, where: Located) -> tuple[Any, PositionIndex]:
     except yaml.YAMLError as error:
         origin = SourcePosition(where.page, where.line, where.column)
         raise YamlSyntaxError(f"invalid YAML: {error}", origin) from error
+    except ValueError as error:
+        # PyYAML builds dates itself; an impossible one (2026-02-30) fails without a position.
+        bad = _first_bad_timestamp(node, loader) if node is not None else None
+        position = where.at(bad.start_mark) if bad else SourcePosition(where.page, where.line)
+        value = f" '{bad.value}'" if bad else ""
+        raise YamlSyntaxError(f"invalid date{value}: {error}", position) from error
     finally:
         loader.dispose()
     index = PositionIndex(origin=SourcePosition(where.page, where.line, where.column))
     if node is not None:
         _index_node(node, (), index, where)
     return data, index
+
+
+def _first_bad_timestamp(node: yaml.Node, loader: yaml.SafeLoader) -> yaml.ScalarNode | None:
+    if isinstance(node, yaml.ScalarNode):
+        if node.tag == "tag:yaml.org,2002:timestamp":
+            try:
+                loader.construct_yaml_timestamp(node)
+            except ValueError:
+                return node
+        return None
+    children: list[yaml.Node] = []
+    if isinstance(node, yaml.MappingNode):
+        children = [child for pair in node.value for child in pair]
+    elif isinstance(node, yaml.SequenceNode):
+        children = list(node.value)
+    for child in children:
+        found = _first_bad_timestamp(child, loader)
+        if found is not None:
+            return found
+    return None
 
 
 def _index_node(node: yaml.Node, path: Path, index: PositionIndex, where: Located) -> None:

@@ -33,3 +33,10 @@ def test_syntax_error_points_at_the_line() -> None:
         load_yaml("id: a\ntitle: [unclosed\nstages: []\n", Located("p.md", line=4, column=1))
     assert raised.value.position.page == "p.md"
     assert raised.value.position.line >= 5
+
+
+def test_impossible_unquoted_date_is_a_positioned_error() -> None:
+    with pytest.raises(YamlSyntaxError) as raised:
+        load_yaml("id: a\nreviewed: 2026-02-30\n", Located("p.md", line=3))
+    assert raised.value.message == "invalid date '2026-02-30': day is out of range for month"
+    assert str(raised.value.position) == "p.md:4:11"
