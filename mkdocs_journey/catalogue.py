@@ -99,7 +99,7 @@ def build_catalogue(
                     or (
                         f"configured sources: {', '.join(sources)}"
                         if sources
-                        else "declare it under the journey plugin's `data_sources` option in mkdocs.yml"
+                        else "declare it under the plugin's `data_sources` option in mkdocs.yml"
                     ),
                 )
             )
