@@ -150,9 +150,10 @@ def _measure(kind: str, path: Path) -> dict[str, float]:
         reader = f"read_parquet('{path}')" if fmt == "parquet" else f"read_csv('{path}')"
         con = duckdb.connect()
         if kind == "paths":
+            # sum(hash(...)) forces the lists to be built: with count(*) DuckDB prunes them.
             sql = (
-                f"SELECT count(*) FROM (SELECT lead_id, list(source || ' / ' || medium ORDER BY "
-                f"timestamp) FROM {reader} GROUP BY lead_id)"
+                f"SELECT count(*), sum(hash(l)) FROM (SELECT lead_id, list(source || ' / ' || "
+                f"medium ORDER BY timestamp) AS l FROM {reader} GROUP BY lead_id)"
             )
         else:
             sql = (

@@ -16,14 +16,27 @@ small aggregated tables.
 
 Why DuckDB and not Polars
 -------------------------
-Measured on the project's 2-core machine over 10M events (a 630 MB CSV), DuckDB 2.0 and Polars
-2.1 (lazy scan) were: ``GROUP BY source, medium`` 0.97 s vs 0.67 s; each lead's time-ordered list
-of sources 1.09 s vs 3.8 s (Polars' fastest form, ``sort_by`` inside the aggregation). Path
-building dominates the analytics, so DuckDB is 3x faster where it matters. It also spills to disk
-under a memory limit instead of failing, sorts out of core, reads Parquet and CSV with the same
-SQL, and keeps file order on insert (``preserve_insertion_order``), which gives exact file row
-numbers from ``rowid`` without a costly ordered window. The figures are reproduced by
-``bench/data.py``; see ``docs/data-engine.md``.
+Measured on the project's 2-core machine over 10M events (a 675 MB CSV, ``bench/data.py``), with
+the lists really built (``SELECT count(*)`` over a list aggregate lets DuckDB skip building them):
+
+==============================================  ==============  ===================
+query                                           DuckDB 2.0      Polars 2.1 (lazy)
+==============================================  ==============  ===================
+``GROUP BY source, medium``                     0.96 s          0.71 s
+each lead's sources in time order (CSV)         6.5 s, 1.1 GB   4.0 s, 1.75 GB
+each lead's sources in time order (Parquet)     7.5 s           3.5 s
+==============================================  ==============  ===================
+
+Polars builds bare string lists faster, but DuckDB runs the whole analysis inside a fixed memory
+budget: it sorts and aggregates out of core under ``memory_limit`` where Polars holds everything
+in RAM (1.75 GB for three columns of the bare query alone; the full analysis needs ten), and the
+issue's budget is 2 GB peak RSS at 10M rows. The analysis also avoids the slow part of DuckDB's
+path query: touches carry small integer codes (channel id * 65536 + touchpoint id) instead of
+text, so building every path with the window that splits them at conversions takes about 4 s,
+as fast as Polars' bare query. Other reasons: one SQL dialect for CSV and Parquet, the whole GA4
+rule set as one ``CASE`` expression, and insertion order kept on load, which gives exact file row
+numbers from ``rowid`` without an ordered window. The figures are reproduced by ``bench/data.py``;
+see ``docs/data-engine.md``.
 
 Row numbers assume one record per line (no line breaks inside quoted CSV fields).
 """
@@ -351,6 +364,28 @@ def _classify(
         FROM n LEFT JOIN cats ON cats.source = n.s
         """
     )
+    # Small integer ids for channels and touchpoints: the big tables carry ids, not text.
+    con.execute(
+        """
+        CREATE TEMP TABLE channel_ids AS
+        SELECT channel, CAST(row_number() OVER (ORDER BY channel) AS INTEGER) AS cid
+        FROM (SELECT DISTINCT channel FROM combos)
+        """
+    )
+    con.execute(
+        """
+        CREATE TEMP TABLE combo_ids AS
+        SELECT c.*, i.cid, CAST(row_number() OVER () AS INTEGER) AS kid
+        FROM combos c JOIN channel_ids i USING (channel)
+        """
+    )
+    con.execute(
+        """
+        CREATE TEMP TABLE tp_ids AS
+        SELECT tp, CAST(row_number() OVER (ORDER BY tp) AS INTEGER) AS tid
+        FROM (SELECT DISTINCT tp FROM ev WHERE tp IS NOT NULL)
+        """
+    )
     stage_check = tp_check = ""
     stage_expr = "e.stage"
     if shape is not None:
@@ -379,8 +414,8 @@ def _classify(
     con.execute(
         f"""
         CREATE TEMP VIEW cls AS
-        SELECT e.rowid + 2 AS line, e.lead, e.ts, e.source, e.medium, e.campaign, e.tp,
-               {stage_expr} AS stage, e.conv, e.rev, c.channel,
+        SELECT e.rowid + 2 AS line, e.lead, e.ts, e.tp, coalesce(t.tid, 0) AS tid,
+               {stage_expr} AS stage, e.conv, e.rev, c.cid, c.kid,
                CASE
                  WHEN d.rid IS NOT NULL THEN {_q(quality.DUPLICATE)}
                  WHEN e.lead IS NULL THEN {_q(quality.MISSING_LEAD)}
@@ -400,7 +435,9 @@ def _classify(
                END AS detail
         FROM ev e
         LEFT JOIN dup d ON d.rid = e.rowid
-        JOIN combos c ON c.source = e.source AND c.medium = e.medium AND c.campaign = e.campaign
+        JOIN combo_ids c
+          ON c.source = e.source AND c.medium = e.medium AND c.campaign = e.campaign
+        LEFT JOIN tp_ids t ON t.tp = e.tp
         {joins}
         """
     )
@@ -410,15 +447,15 @@ def _classify(
     con.execute(
         """
         CREATE TEMP TABLE clean AS
-        SELECT line, lead, ts, source, medium, channel, tp, stage, conv,
+        SELECT line, lead, ts, kid, cid, tid, stage, conv,
                CASE WHEN conv THEN coalesce(rev, 0) ELSE 0 END AS value
         FROM cls WHERE reason IS NULL
         """
     )
 
 
-#: Separates the channels (or touchpoints) of a path in the engine's path keys.
-SEP = "\x1f"
+#: A touch's code in a path: channel id * CODE + touchpoint id.
+CODE = 65536
 
 
 @dataclass(frozen=True)
@@ -433,26 +470,28 @@ class PathAggregates:
 
 
 def _aggregate_paths(
-    con: duckdb.DuckDBPyConnection, column: str, top: int = 20
+    con: duckdb.DuckDBPyConnection, part: str, names: Mapping[int, str], top: int = 20
 ) -> PathAggregates:
     """Step 3b: the path table (identical paths counted together) and everything the models
     need from it, computed in the engine so that a large path table never reaches Python.
 
-    The rule-based models are the same rules as :mod:`mkdocs_journey.analytics.attribution`,
-    written over the exploded path table; the tests check both give the same credits.
+    ``part`` picks the channel (``c``) or the touchpoint (``t``) of each touch. The rule-based
+    models are the same rules as :mod:`mkdocs_journey.analytics.attribution`, written over the
+    exploded path table; the tests check that both give the same credits.
     """
-    sep = _q(SEP)
+    key = f"x // {CODE}" if part == "c" else f"x % {CODE}"
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE pt AS
-        SELECT string_split({column}, {sep}) AS chs,
+        SELECT chs,
                count(*) FILTER (WHERE converted) AS conversions,
                coalesce(sum(value) FILTER (WHERE converted), 0) AS value,
                count(*) FILTER (WHERE NOT converted) AS nulls
-        FROM paths GROUP BY {column}
+        FROM (SELECT list_transform(codes, lambda x: {key}) AS chs, converted, value FROM paths)
+        GROUP BY chs
         """
     )
-    direct = _q(DIRECT)
+    direct = next((i for i, name in names.items() if name == DIRECT), -1) if part == "c" else -1
     rows = con.execute(
         f"""
         SELECT ch,
@@ -479,17 +518,18 @@ def _aggregate_paths(
         for i, model in enumerate(models):
             conversions, value = numbers[2 * i], numbers[2 * i + 1]
             if conversions:
-                credits[model][ch] = Credit(float(conversions), float(value or 0.0))
+                credits[model][names[ch]] = Credit(float(conversions), float(value or 0.0))
+    # Time decay: each converted path's weights over their sum, credited to the touch's key.
     decay = con.execute(
         f"""
-        SELECT ch, sum(share), sum(share * value) FROM (
-          SELECT unnest(string_split({column}, {sep})) AS ch,
-                 unnest(decay) / list_sum(decay) AS share, value
+        SELECT d.{part}, sum(d.w / total), sum(d.w / total * value) FROM (
+          SELECT unnest(decay) AS d, list_sum(list_transform(decay, lambda y: y.w)) AS total,
+                 value
           FROM paths WHERE converted)
-        GROUP BY ch
+        GROUP BY d.{part}
         """
     ).fetchall()
-    credits["time_decay"] = {ch: Credit(float(c), float(v)) for ch, c, v in decay if c}
+    credits["time_decay"] = {names[k]: Credit(float(c), float(v)) for k, c, v in decay if c}
     con.execute(
         """
         CREATE OR REPLACE TEMP TABLE chain AS
@@ -499,9 +539,9 @@ def _aggregate_paths(
         """
     )
     steps = con.execute(
-        f"""
+        """
         SELECT f, t, sum(conversions + nulls) FROM (
-          SELECT unnest(list_concat([{_q(START)}], cs[1:len(cs) - 1])) AS f, unnest(cs) AS t,
+          SELECT unnest(list_concat([-1], cs[1:len(cs) - 1])) AS f, unnest(cs) AS t,
                  conversions, nulls
           FROM chain)
         GROUP BY f, t
@@ -515,61 +555,58 @@ def _aggregate_paths(
             ORDER BY conversions DESC, nulls DESC, chs LIMIT {int(top)}"""
     ).fetchall()
     distinct = con.execute("SELECT count(*) FROM pt").fetchone()[0]  # type: ignore[index]
+    named = {**names, -1: START}
     return PathAggregates(
         credits=credits,
-        steps={(f, t): float(n) for f, t, n in steps},
-        endings={last: (float(c), float(v), float(n)) for last, c, v, n in endings},
+        steps={(named[f], named[t]): float(n) for f, t, n in steps},
+        endings={named[last]: (float(c), float(v), float(n)) for last, c, v, n in endings},
         top_paths=tuple(
-            PathRow(tuple(chs), int(c), float(v), int(n)) for chs, c, v, n in top_rows
+            PathRow(tuple(names[k] for k in chs), int(c), float(v), int(n))
+            for chs, c, v, n in top_rows
         ),
         distinct_paths=int(distinct),
     )
 
 
-def _paths(con: duckdb.DuckDBPyConnection, with_touchpoints: bool) -> None:
+def _paths(con: duckdb.DuckDBPyConnection) -> None:
     """Step 3a: each lead's touches in time order (ties: file order), split after conversions.
 
-    One ordered aggregate per path (a list of structs) instead of one per field: each ordered
-    aggregate costs a sort. Time decay: weight 2^(-age / 7 days), the age measured to the path's
-    conversion (its last touch); normalised later, within the path.
+    One window pass numbers the paths (conversions before the touch) and finds each touch's
+    conversion time (the next conversion at or after it); one ordered aggregate per path lists
+    its touch codes. Time decay: weight 2^(-age / 7 days) with the age measured to the path's
+    conversion, kept unordered (the credit does not depend on the order) and normalised later.
     """
-    tps = (
-        f"array_to_string(list_transform(l, lambda x: x.t), {_q(SEP)}) AS tps,"
-        if with_touchpoints
-        else ""
-    )
     con.execute(
         f"""
         CREATE TEMP TABLE paths AS
-        SELECT lead, converted, value,
-               array_to_string(list_transform(l, lambda x: x.c), {_q(SEP)}) AS chans,
-               {tps}
-               CASE WHEN converted THEN
-                 list_transform(l, lambda x: pow(2.0, (x.ts - l[-1].ts) / {HALF_LIFE_US}.0))
-               END AS decay
+        SELECT lead, bool_or(conv) AS converted, sum(value) AS value,
+               list(cid * {CODE} + tid ORDER BY ts, line) AS codes,
+               list(struct_pack(c := cid, t := tid,
+                                w := pow(2.0, (ts - end_ts) / {HALF_LIFE_US}.0)))
+                 FILTER (WHERE end_ts IS NOT NULL) AS decay
         FROM (
-          SELECT lead, path_no, bool_or(conv) AS converted, sum(value) AS value,
-                 list(struct_pack(c := channel, t := coalesce(tp, '(not set)'), ts := ts)
-                      ORDER BY ts, line) AS l
-          FROM (
-            SELECT lead, ts, line, channel, tp, conv, value,
-                   coalesce(sum(CAST(conv AS INTEGER)) OVER (
-                     PARTITION BY lead ORDER BY ts, line
-                     ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS path_no
-            FROM clean)
-          GROUP BY lead, path_no)
+          SELECT lead, ts, line, cid, tid, conv, value,
+                 coalesce(sum(CAST(conv AS INTEGER)) OVER before, 0) AS path_no,
+                 min(CASE WHEN conv THEN ts END) OVER after AS end_ts
+          FROM clean
+          WINDOW before AS (PARTITION BY lead ORDER BY ts, line
+                            ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING),
+                 after AS (PARTITION BY lead ORDER BY ts, line
+                           ROWS BETWEEN CURRENT ROW AND UNBOUNDED FOLLOWING))
+        GROUP BY lead, path_no
         """
     )
 
 
 def _funnel(
-    con: duckdb.DuckDBPyConnection, shape: MapShape | None
+    con: duckdb.DuckDBPyConnection, shape: MapShape | None, channels: Mapping[int, str]
 ) -> tuple[tuple[FunnelCounts, ...], tuple[tuple[str, str, int], ...]]:
     con.execute(
         """
         CREATE TEMP TABLE ls AS
+        -- entry: the stage's first touch; equal times: file order (exact within 1000 rows)
         SELECT lead, stage, min(ts) AS first_ts,
-               arg_min(channel, CAST(ts AS HUGEINT) * 4294967296 + line) AS entry
+               arg_min(cid, ts * 1000 + line % 1000) AS entry
         FROM clean WHERE stage IS NOT NULL GROUP BY lead, stage
         """
     )
@@ -616,22 +653,26 @@ def _funnel(
         """SELECT stage, entry, count(*) FROM ls GROUP BY stage, entry
            ORDER BY stage, count(*) DESC, entry"""
     ).fetchall()
-    return tuple(funnel), tuple((s, c, int(n)) for s, c, n in mix)
+    return tuple(funnel), tuple((s, channels[c], int(n)) for s, c, n in mix)
 
 
-def _insights(con: duckdb.DuckDBPyConnection, key: str) -> tuple[tuple[str, str, int, int], ...]:
+def _insights(
+    con: duckdb.DuckDBPyConnection,
+    key: str,
+    names: Mapping[int, str],
+    totals: Sequence[tuple[int, int, int]],
+) -> tuple[tuple[str, str, int, int], ...]:
     """Share of leads reaching a target who touched X strictly before their first visit to the
-    target (targets: each key, and the first conversion)."""
-    keys = [
-        row[0]
-        for row in con.execute(
-            f"""SELECT {key}, count(DISTINCT lead) n FROM clean WHERE {key} IS NOT NULL
-                GROUP BY {key} ORDER BY n DESC, {key} LIMIT {INSIGHT_KEYS}"""
-        ).fetchall()
-    ]
+    target (targets: the most visited keys, and the first conversion). ``totals``: (key id,
+    touches, leads) rows, to pick the keys."""
+    ranked = sorted((row for row in totals if row[0] > 0), key=lambda row: (-row[2], row[0]))
+    keys = [row[0] for row in ranked[:INSIGHT_KEYS]]
     if not keys:
         return ()
-    pivot = ", ".join(f"min(ts) FILTER (WHERE {key} = {_q(k)}) AS f{i}" for i, k in enumerate(keys))
+    pivot = ", ".join(
+        f"min(ts) FILTER (WHERE {key} = {int(k)}) AS f{i}" for i, k in enumerate(keys)
+    )
+    keys = [names[k] for k in keys]
     targets = [*((f"f{i}", k) for i, k in enumerate(keys)), ("fc", CONVERSION)]
     aggregates: list[str] = []
     labels: list[tuple[str, str]] = []
@@ -689,8 +730,13 @@ def run(source: DataSource, shape: MapShape | None, settings: ChannelSettings) -
             f"""SELECT tp, count(*) FROM bad WHERE reason = {_q(quality.UNKNOWN_TOUCHPOINT)}
                 GROUP BY tp ORDER BY count(*) DESC, tp"""
         ).fetchall()
+        con.execute("DROP VIEW cls")
+        for table in ("bad", "dup", "ev"):  # frees memory for the sorts that follow
+            con.execute(f"DROP TABLE {table}")
         with_tps = "touchpoint" in columns
-        _paths(con, with_tps)
+        channels = dict(con.execute("SELECT cid, channel FROM channel_ids").fetchall())
+        touchpoints = {0: "(not set)", **dict(con.execute("SELECT tid, tp FROM tp_ids").fetchall())}
+        _paths(con)
         rows_used, leads, paths, conversions, converters, revenue = con.execute(
             """SELECT (SELECT count(*) FROM clean), count(DISTINCT lead), count(*),
                       count(*) FILTER (WHERE converted),
@@ -698,26 +744,33 @@ def run(source: DataSource, shape: MapShape | None, settings: ChannelSettings) -
                       coalesce(sum(value) FILTER (WHERE converted), 0)
                FROM paths"""
         ).fetchone()  # type: ignore[misc]
-        channel_paths = _aggregate_paths(con, "chans")
-        touchpoint_paths = _aggregate_paths(con, "tps") if with_tps else None
-        funnel, stage_channels = _funnel(con, shape)
-        channel_totals = con.execute(
-            """SELECT channel, count(*), count(DISTINCT lead) FROM clean
-               GROUP BY channel ORDER BY count(*) DESC, channel"""
+        channel_paths = _aggregate_paths(con, "c", channels)
+        touchpoint_paths = _aggregate_paths(con, "t", touchpoints) if with_tps else None
+        funnel, stage_channels = _funnel(con, shape, channels)
+        channel_ids = con.execute(
+            """SELECT cid, count(*), count(DISTINCT lead) FROM clean
+               GROUP BY cid ORDER BY count(*) DESC, cid"""
         ).fetchall()
-        touchpoint_totals = (
+        touchpoint_ids = (
             con.execute(
-                """SELECT tp, count(*), count(DISTINCT lead) FROM clean WHERE tp IS NOT NULL
-                   GROUP BY tp ORDER BY count(*) DESC, tp"""
+                """SELECT tid, count(*), count(DISTINCT lead) FROM clean WHERE tid > 0
+                   GROUP BY tid ORDER BY count(*) DESC, tid"""
             ).fetchall()
             if with_tps
             else []
         )
+        channel_totals = [(channels[c], t, n) for c, t, n in channel_ids]
+        touchpoint_totals = [(touchpoints[k], t, n) for k, t, n in touchpoint_ids]
         unassigned = con.execute(
-            f"""SELECT source, medium, count(*) FROM clean WHERE channel = {_q(UNASSIGNED)}
-                GROUP BY source, medium ORDER BY count(*) DESC, source, medium LIMIT 50"""
+            f"""SELECT k.source, k.medium, count(*) FROM clean c JOIN combo_ids k USING (kid)
+                WHERE k.channel = {_q(UNASSIGNED)}
+                GROUP BY k.source, k.medium ORDER BY count(*) DESC, k.source, k.medium LIMIT 50"""
         ).fetchall()
-        insights = _insights(con, "tp" if with_tps else "channel")
+        insights = (
+            _insights(con, "tid", touchpoints, touchpoint_ids)
+            if with_tps
+            else _insights(con, "cid", channels, channel_ids)
+        )
     return EngineOutput(
         rows_read=int(rows_read),
         rows_used=int(rows_used),
@@ -733,7 +786,7 @@ def run(source: DataSource, shape: MapShape | None, settings: ChannelSettings) -
         funnel=funnel,
         stage_channels=stage_channels,
         channel_totals=tuple((c, int(t), int(n)) for c, t, n in channel_totals),
-        touchpoint_totals=tuple((c, int(t), int(n)) for c, t, n in touchpoint_totals),
+        touchpoint_totals=tuple((k, int(t), int(n)) for k, t, n in touchpoint_totals),
         unknown_touchpoints=tuple((tp, int(n)) for tp, n in unknown),
         insights=insights,
         unassigned=tuple((s, m, int(n)) for s, m, n in unassigned),
