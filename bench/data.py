@@ -21,6 +21,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out"
@@ -182,12 +183,12 @@ def _measure_polars(kind: str, path: Path) -> dict[str, float]:
     return {"seconds": seconds, "peak_mb": peak_kb / 1024, "detail": float(detail)}
 
 
-def run_child(kind: str, path: Path, engine: str = "duckdb") -> dict[str, float]:
+def run_child(kind: str, path: Path, engine: str = "duckdb") -> dict[str, Any]:
     command = [sys.executable, __file__, "--child", kind, "--engine", engine, str(path)]
     result = subprocess.run(command, capture_output=True, text=True, check=False)
     if result.returncode:
         raise SystemExit(f"{kind} on {path} failed:\n{result.stderr}")
-    return json.loads(result.stdout.strip().splitlines()[-1])
+    return {**json.loads(result.stdout.strip().splitlines()[-1]), "engine": engine}
 
 
 def bench(rows: int) -> None:
@@ -207,12 +208,11 @@ def bench(rows: int) -> None:
         print(
             f"  full analytics      {full['seconds']:7.2f} s   peak RSS {full['peak_mb']:7.0f} MB"
         )
-        print(
-            f"  bare path query     {paths['seconds']:7.2f} s   peak RSS {paths['peak_mb']:7.0f} MB"
-        )
-        print(
-            f"  bare group-by       {group['seconds']:7.2f} s   peak RSS {group['peak_mb']:7.0f} MB"
-        )
+        for label, bare in (("bare path query", paths), ("bare group-by", group)):
+            print(
+                f"  {label:<19} {bare['seconds']:7.2f} s   peak RSS {bare['peak_mb']:7.0f} MB"
+                f"   (fastest: {bare['engine']})"
+            )
         print(
             f"  ratios: full/paths {full['seconds'] / paths['seconds']:.2f} (target <= 1.5), "
             f"full/group-by {full['seconds'] / group['seconds']:.2f} (target <= 4), "
