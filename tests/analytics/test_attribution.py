@@ -335,13 +335,14 @@ def test_engine_credits_equal_the_pure_functions(
 ) -> None:
     events = tmp_path_factory.mktemp("prop") / "events.csv"
     start = dt.datetime(2024, 1, 1, tzinfo=dt.timezone.utc)
-    lines = ["lead_id,timestamp,source,medium,converted,revenue"]
+    # A campaign per row keeps equal touches from being exact duplicates (which are rejected).
+    lines = ["lead_id,timestamp,source,medium,campaign,converted,revenue"]
     for n, touches in enumerate(leads):
-        for channel, hours, converts, revenue in touches:
+        for i, (channel, hours, converts, revenue) in enumerate(touches):
             source, medium = GA4_PAIRS[channel]
             stamp = (start + dt.timedelta(hours=hours)).strftime("%Y-%m-%dT%H:%M:%SZ")
             amount = revenue if converts else ""
-            lines.append(f"L{n},{stamp},{source},{medium},{int(converts)},{amount}")
+            lines.append(f"L{n},{stamp},{source},{medium},c{i},{int(converts)},{amount}")
     events.write_text("\n".join(lines) + "\n")
     analysis = analyze_file(events)
     expected = attribute_all(pure_path_table(leads))
