@@ -87,7 +87,9 @@ def add_analyze(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -
         description="Print channel mix, funnel and attribution per model for an events file.",
     )
     parser.add_argument("events", type=Path, help="events file (CSV or Parquet)")
-    parser.add_argument("--config", type=Path, help="mkdocs.yml whose journey 'data' option to use")
+    parser.add_argument(
+        "--config", type=Path, help="mkdocs.yml whose journey 'data_sources' option to use"
+    )
     parser.add_argument(
         "--source",
         help="name of the data source in the config (default: the "
@@ -114,7 +116,8 @@ def _pick_source(args: argparse.Namespace) -> tuple[Any, Any]:
     config_path: Path = args.config
     options = journey_plugin_options(load_mkdocs_config(config_path), config_path)
     project_dir = config_path.resolve().parent
-    sources, problems = load_data_sources(options.get("data") or {}, project_dir)
+    raw_sources = options.get("data_sources", options.get("data")) or {}
+    sources, problems = load_data_sources(raw_sources, project_dir)
     settings, setting_problems = load_channel_settings(
         options.get("channel_rules"), options.get("source_categories")
     )

@@ -83,7 +83,7 @@ def test_analyze_with_config(tmp_path: Path) -> None:
         "  - journey:\n"
         "      channel_rules:\n"
         "        - {channel: Partners, source: partner\\.example\\.com}\n"
-        "      data:\n"
+        "      data_sources:\n"
         "        crm:\n"
         "          path: data/crm.csv\n"
         "          columns: {lead_id: Lead, timestamp: At, source: Src, medium: Med,\n"

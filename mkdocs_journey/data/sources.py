@@ -1,10 +1,10 @@
-"""Data sources declared under the plugin's ``data:`` option.
+"""Data sources declared under the plugin's ``data_sources:`` option.
 
 A site names each events file once and maps point at it with ``data: <name>``::
 
     plugins:
       - journey:
-          data:
+          data_sources:
             crm:
               path: data/crm-export.csv      # relative to the folder of mkdocs.yml
               format: csv                    # csv or parquet; default: from the file extension
@@ -269,11 +269,12 @@ def _load_one(name: str, raw: Any, project_dir: Path) -> tuple[DataSource | None
 
 
 def load_data_sources(raw: Any, project_dir: Path) -> tuple[dict[str, DataSource], list[str]]:
-    """Validate the plugin's ``data:`` mapping; return the valid sources and every problem found."""
+    """Validate the plugin's ``data_sources`` mapping; return the valid sources and every problem
+    found (sentences naming the source and the key)."""
     if raw is None:
         return {}, []
     if not isinstance(raw, Mapping):
-        return {}, [f"'data' must map source names to sources, got {type(raw).__name__}"]
+        return {}, [f"'data_sources' must map source names to sources, got {type(raw).__name__}"]
     sources: dict[str, DataSource] = {}
     problems: list[str] = []
     for name, raw_source in raw.items():
