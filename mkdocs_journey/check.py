@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
+from mkdocs_journey.model import Severity
 from mkdocs_journey.render.environment import make_environment
 from mkdocs_journey.settings import Settings
 from mkdocs_journey.site import JourneySite, SourcePage
@@ -36,6 +37,9 @@ def run_check(config_file: Path, out: TextIO = sys.stdout) -> int:
         stages=tuple(options.stages),
         pages_dir=options.pages_dir,
         data=dict(options.data_sources),
+        channel_rules=list(options.channel_rules),
+        source_categories=dict(options.source_categories),
+        max_rejected_share=float(options.max_rejected_share),
     )
     docs = Path(config.docs_dir)
     pages = [
@@ -43,10 +47,14 @@ def run_check(config_file: Path, out: TextIO = sys.stdout) -> int:
         for path in sorted(docs.rglob("*.md"))
     ]
     site = JourneySite(settings, make_environment())
-    problems = site.collect(pages)
+    report = site.collect(pages)
+    problems = report.failures
     shown = docs.relative_to(project) if docs.is_relative_to(project) else docs
-    for problem in problems:
-        print(f"{(shown / str(problem)).as_posix()}", file=out)
+    for problem in report.problems:
+        if problem.severity is Severity.ERROR:
+            print(f"{(shown / str(problem)).as_posix()}", file=out)
+    for message in report.warnings:
+        print(message, file=out)
     maps = len(site.catalogue.maps)
     print(
         f"{_count(maps, 'map')} checked, {_count(len(problems), 'problem')}",

@@ -74,11 +74,14 @@ class JourneyPlugin(BasePlugin[JourneyConfig]):
             for f in files.documentation_pages()
             if f.src_uri.endswith(".md")
         ]
-        for problem in self.site.collect(pages):
-            if problem.severity is Severity.ERROR:
-                log.warning(str(problem))
-            else:
+        report = self.site.collect(pages)
+        for message in report.failures:
+            log.warning(message)
+        for problem in report.problems:
+            if problem.severity is not Severity.ERROR:
                 log.info(str(problem))
+        for note in report.notes:
+            log.info(note)
         for path in self.site.generated:
             if files.get_file_from_path(path) is None:
                 files.append(
@@ -119,5 +122,9 @@ class JourneyPlugin(BasePlugin[JourneyConfig]):
             log.warning(problem)
         return output
 
+    # Data files live outside docs/: watch them so an edited export rebuilds the site.
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
+        if self.site is not None:
+            for path in self.site.data.data_files:
+                server.watch(str(path))
         return server

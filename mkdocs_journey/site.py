@@ -19,9 +19,11 @@ from jinja2 import Environment
 from mkdocs_journey.catalogue import Catalogue, build_catalogue
 from mkdocs_journey.diagrams import DiagramCache
 from mkdocs_journey.export import export_document, map_record
-from mkdocs_journey.model import JourneyMap, Problem
+from mkdocs_journey.joined import DataJoin, configured_sources, join_data
+from mkdocs_journey.model import JourneyMap, Problem, Severity
 from mkdocs_journey.parsing.blocks import replace_fences
 from mkdocs_journey.parsing.page import MapReading, read_page
+from mkdocs_journey.render.analytics_view import analytics_view, quality_view
 from mkdocs_journey.render.views import SEVERITY_WORDS, MapRow, MapView, PainRow, map_view
 from mkdocs_journey.settings import Settings
 from mkdocs_journey.urls import relative_url
@@ -43,10 +45,24 @@ class SourcePage:
 
 
 @dataclass(frozen=True)
+class Report:
+    """What a host should tell the author after collecting: problems fail a strict build."""
+
+    problems: list[Problem]
+    warnings: list[str]  # not tied to one map: configuration, data quality over the threshold
+    notes: list[str]  # for information: rows not used, by reason
+
+    @property
+    def failures(self) -> list[str]:
+        errors = [str(p) for p in self.problems if p.severity is Severity.ERROR]
+        return errors + self.warnings
+
+
+@dataclass(frozen=True)
 class GeneratedPage:
     path: str
     title: str
-    kind: str  # "index", "persona", "pain-points"
+    kind: str  # "index", "persona", "pain-points", "data-quality"
     key: str = ""  # the persona id for persona pages
 
 
@@ -60,20 +76,23 @@ class JourneySite:
             env, settings.diagram_renderer, settings.diagram_timeout, diagram_cache
         )
         self.catalogue = Catalogue()
+        self.data = DataJoin()
         self.generated: dict[str, GeneratedPage] = {}
 
     # -- phase 1: every page -------------------------------------------------------------
-    def collect(self, pages: Iterable[SourcePage]) -> list[Problem]:
-        """Read the maps of every page; return every problem found, in page order."""
+    def collect(self, pages: Iterable[SourcePage]) -> Report:
+        """Read the maps of every page and join them to their data; report what is wrong."""
         readings: list[MapReading] = []
         urls: dict[str, str] = {}
         for page in pages:
             urls[page.path] = page.url
             if "journey" in page.source:
                 readings.extend(read_page(page.path, page.source, self.settings.stages))
-        self.catalogue = build_catalogue(readings, data_sources=self.settings.data, page_urls=urls)
+        sources, config_problems = configured_sources(self.settings)
+        self.catalogue = build_catalogue(readings, data_sources=sources, page_urls=urls)
+        self.data = join_data(self.catalogue, self.settings, sources, config_problems)
         self.generated = self._plan_generated_pages()
-        return self.catalogue.problems
+        return Report(self.catalogue.problems, self.data.warnings, self.data.notes)
 
     def _plan_generated_pages(self) -> dict[str, GeneratedPage]:
         base = self.settings.pages_dir.strip("/")
@@ -81,6 +100,8 @@ class JourneySite:
             GeneratedPage(f"{base}/index.md", "Journey maps", "index"),
             GeneratedPage(f"{base}/pain-points.md", "Pain points", "pain-points"),
         ]
+        if self.data.sources:
+            pages.append(GeneratedPage(f"{base}/data-quality.md", "Data quality", "data-quality"))
         pages += [
             GeneratedPage(f"{base}/personas/{persona_id}.md", persona.name, "persona", persona_id)
             for persona_id, persona in sorted(self.catalogue.personas.items())
@@ -147,7 +168,8 @@ class JourneySite:
                 maps[f"jc-{journey_map.id}"] = journey_map
         if not maps:
             return html, []
-        return self.visuals.fill(html, maps)
+        volumes = {slot: self.data.edge_volumes(m.id) for slot, m in maps.items()}
+        return self.visuals.fill(html, maps, volumes)
 
     def view_of(
         self,
@@ -158,6 +180,10 @@ class JourneySite:
         visuals: bool = False,
     ) -> MapView:
         draw = visuals and self.settings.diagrams and journey_map.diagram.enabled
+        analysis = self.data.by_map.get(journey_map.id) if visuals else None
+        quality = self.catalogue.page_urls.get(
+            f"{self.settings.pages_dir.strip('/')}/data-quality.md"
+        )
         persona = journey_map.persona
         persona_target = self.persona_url(persona.id) if persona else ""
         return map_view(
@@ -167,6 +193,13 @@ class JourneySite:
             problems=problems,
             diagram_slot=diagram_slot(journey_map) if draw else None,
             curve_slot=curve_slot(journey_map) if visuals else None,
+            analytics=(
+                analytics_view(
+                    analysis, journey_map, relative_url(quality, url) if quality else None
+                )
+                if analysis is not None
+                else None
+            ),
         )
 
     # -- site-wide pages -------------------------------------------------------------------
@@ -179,6 +212,12 @@ class JourneySite:
             return self.env.get_template("journey/persona.html").render(
                 persona=self.catalogue.personas[page.key],
                 rows=self._rows(self.catalogue.maps_of_persona(page.key), url),
+            )
+        if page.kind == "data-quality":
+            return self.env.get_template("journey/data-quality.html").render(
+                quality=quality_view(
+                    list(self.data.by_source.values()), self.settings.max_rejected_share
+                )
             )
         return self.env.get_template("journey/pain-points.html").render(
             rows=self._pain_rows(url), severity_words=SEVERITY_WORDS
@@ -224,7 +263,12 @@ class JourneySite:
 
     def export_json(self) -> str:
         records = [
-            map_record(m, url=self._map_url(m), today=self.settings.today)
+            map_record(
+                m,
+                url=self._map_url(m),
+                today=self.settings.today,
+                analytics=self.data.by_map[m.id].to_json() if m.id in self.data.by_map else None,
+            )
             for m in self.catalogue.maps
         ]
         return json.dumps(

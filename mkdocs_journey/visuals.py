@@ -7,6 +7,7 @@ parses a large inline SVG and search plugins (which read the page content earlie
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from jinja2 import Environment
@@ -58,7 +59,12 @@ class Visuals:
                 self.problems.append(self._unavailable)
         return self._renderer
 
-    def fill(self, html: str, maps: dict[str, JourneyMap]) -> tuple[str, list[str]]:
+    def fill(
+        self,
+        html: str,
+        maps: dict[str, JourneyMap],
+        volumes: Mapping[str, Mapping[tuple[str, str], int] | None] | None = None,
+    ) -> tuple[str, list[str]]:
         """Draw every slot of the page; return the page and the problems to report."""
         problems: list[str] = []
 
@@ -70,7 +76,11 @@ class Visuals:
             if renderer is None:
                 return self._error(f"{self._unavailable}")
             result = render_flow_diagram(
-                journey_map, renderer=renderer, cache=self.cache, diagram_id=match.group("slot")
+                journey_map,
+                renderer=renderer,
+                cache=self.cache,
+                diagram_id=match.group("slot"),
+                edge_volumes=(volumes or {}).get(match.group("slot")),
             )
             if result.error:
                 problems.append(result.error)

@@ -38,7 +38,7 @@ def test_analytics_template(env: jinja2.Environment, tmp_path: Path) -> None:
         ("Decision", "1", 50.0, "–"),
     ]
     html = env.get_template(view.ANALYTICS_TEMPLATE).render(analytics=model)
-    assert 'class="journey-table journey-funnel"' in html
+    assert 'class="journey-data-table journey-funnel"' in html
     assert 'style="--journey-bar: 50.0%"' in html
     assert "Markov (data-driven)" in html
     assert "<b>evil</b>" not in html  # values are escaped

@@ -1,0 +1,106 @@
+"""Maps joined with their attribution data: one analysis per map that names a data source.
+
+Runs once per build after every map is known (a source shared by several maps must know all
+their touchpoints, or it would call theirs "not on any map"). The analyses are cached by file
+content in the analytics layer, so an unchanged file is not re-read on a ``mkdocs serve`` rebuild.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from mkdocs_journey.analytics import analyze, load_channel_settings
+from mkdocs_journey.analytics.kpis import apply_kpi_actuals
+from mkdocs_journey.catalogue import Catalogue
+from mkdocs_journey.data.engine import DataError
+from mkdocs_journey.data.quality import describe_rejections, quality_problems
+from mkdocs_journey.data.sources import DataSource, load_data_sources
+from mkdocs_journey.model import Problem, SourcePosition
+from mkdocs_journey.settings import Settings
+
+
+@dataclass
+class DataJoin:
+    """What the data gave: analyses by map id and by source, and what to report."""
+
+    sources: dict[str, DataSource] = field(default_factory=dict)
+    by_map: dict[str, Any] = field(default_factory=dict)  # map id -> DataAnalysis
+    by_source: dict[str, Any] = field(default_factory=dict)  # source name -> DataAnalysis
+    errors: dict[str, str] = field(default_factory=dict)  # map id -> why it has no numbers
+    warnings: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def data_files(self) -> list[Path]:
+        return [source.path for source in self.sources.values()]
+
+    def edge_volumes(self, map_id: str) -> Mapping[tuple[str, str], int] | None:
+        analysis = self.by_map.get(map_id)
+        if analysis is None:
+            return None
+        return {(a, b): n for a, b, n in analysis.touchpoint_transitions}
+
+
+def configured_sources(settings: Settings) -> tuple[dict[str, DataSource], list[str]]:
+    sources, problems = load_data_sources(settings.data, settings.project_dir)
+    return sources, [f"mkdocs.yml: data_sources: {problem}" for problem in problems]
+
+
+def join_data(
+    catalogue: Catalogue,
+    settings: Settings,
+    sources: dict[str, DataSource],
+    config_problems: list[str],
+) -> DataJoin:
+    """Analyse every source for the maps that use it; put computed KPI actuals on the maps."""
+    channels, channel_problems = load_channel_settings(
+        settings.channel_rules, settings.source_categories
+    )
+    joined = DataJoin(sources=sources)
+    joined.warnings += config_problems + [f"mkdocs.yml: {p}" for p in channel_problems]
+    for name, source in sources.items():
+        readers = [m for m in catalogue.maps if m.data == name]
+        for journey_map in readers or [None]:
+            others = [m for m in readers if m is not journey_map]
+            try:
+                analysis = analyze(source, journey_map, channels, other_maps=others)
+            except DataError as error:
+                if journey_map is None:
+                    joined.warnings.append(str(error))
+                else:
+                    joined.errors[journey_map.id] = str(error)
+                    _add_problem(catalogue, journey_map.id, str(error))
+                continue
+            if journey_map is not None:
+                joined.by_map[journey_map.id] = analysis
+                _put_kpi_actuals(catalogue, journey_map.id, analysis)
+            if name not in joined.by_source:
+                joined.by_source[name] = analysis
+                joined.warnings += quality_problems(analysis, settings.max_rejected_share)
+                joined.notes += [f"{source.name}: {line}" for line in describe_rejections(analysis)]
+    return joined
+
+
+def _put_kpi_actuals(catalogue: Catalogue, map_id: str, analysis: Any) -> None:
+    for number, reading in enumerate(catalogue.readings):
+        if reading.journey_map is not None and reading.journey_map.id == map_id:
+            with_actuals, problems = apply_kpi_actuals(reading.journey_map, analysis)
+            catalogue.readings[number] = dataclasses.replace(
+                reading, journey_map=with_actuals, problems=(*reading.problems, *problems)
+            )
+            return
+
+
+def _add_problem(catalogue: Catalogue, map_id: str, message: str) -> None:
+    for number, reading in enumerate(catalogue.readings):
+        if reading.journey_map is not None and reading.journey_map.id == map_id:
+            position = reading.journey_map.position or SourcePosition(reading.page, 1)
+            problem = Problem(f"data of map '{map_id}': {message}", position)
+            catalogue.readings[number] = dataclasses.replace(
+                reading, problems=(*reading.problems, problem)
+            )
+            return
