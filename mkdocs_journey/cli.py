@@ -168,11 +168,28 @@ def run_analyze(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
-# --- check (to be added by the plugin's owner) ------------------------------------------------
-# def add_check(commands): ...  register it in COMMANDS below.
+def add_check(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = commands.add_parser(
+        "check",
+        help="validate every map of a site without building it (for CI)",
+        description="Validate every journey map of a site, and its data, without building it. "
+        "Prints path:line:column: message per problem; exit status 1 when there is any.",
+    )
+    parser.add_argument(
+        "--config", type=Path, default=Path("mkdocs.yml"), help="the site's mkdocs.yml"
+    )
+    parser.set_defaults(handler=run_check_command)
+
+
+def run_check_command(args: argparse.Namespace, out: TextIO) -> int:
+    from mkdocs_journey.check import run_check
+
+    return run_check(args.config, out)
+
 
 #: Every subcommand's registration function, in the order ``--help`` lists them.
 COMMANDS: tuple[Callable[[argparse._SubParsersAction[argparse.ArgumentParser]], None], ...] = (
+    add_check,
     add_analyze,
 )
 

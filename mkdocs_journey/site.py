@@ -89,7 +89,10 @@ class JourneySite:
             if "journey" in page.source:
                 readings.extend(read_page(page.path, page.source, self.settings.stages))
         sources, config_problems = configured_sources(self.settings)
-        self.catalogue = build_catalogue(readings, data_sources=sources, page_urls=urls)
+        # Every declared name counts here: a declared but refused source is reported once, as
+        # a configuration problem, not again as "unknown" on each map that uses it.
+        declared = list(self.settings.data) if isinstance(self.settings.data, dict) else []
+        self.catalogue = build_catalogue(readings, data_sources=declared, page_urls=urls)
         self.data = join_data(self.catalogue, self.settings, sources, config_problems)
         self.generated = self._plan_generated_pages()
         return Report(self.catalogue.problems, self.data.warnings, self.data.notes)

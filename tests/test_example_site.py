@@ -108,3 +108,39 @@ def test_generated_pages_and_stale_map(example_build: Build) -> None:
     severities = [int(r["data-severity"]) for r in register.select("tbody tr")]
     assert severities == sorted(severities, reverse=True)
     assert len(severities) >= 6
+
+
+def test_every_map_shows_its_data(example_build: Build) -> None:
+    for page in _map_pages(example_build):
+        soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+        for map_div in soup.select("div.journey-map"):
+            anchor = map_div["id"]
+            section = map_div.select_one(".journey-analytics")
+            assert section is not None, anchor
+            for part in (
+                "funnel",
+                "channel-mix",
+                "attribution",
+                "path-insights",
+                "declared-observed",
+            ):
+                assert section.select_one(f"#{anchor}-{part}") is not None, (anchor, part)
+            assert len(section.select(".journey-funnel tbody tr")) == len(
+                map_div.select("thead th.journey-stage")
+            )
+            # Observed volumes from the data thicken the diagram's edges.
+            assert map_div.select(".journey-diagram svg .journey-flow-observed"), anchor
+
+
+def test_data_quality_page_lists_every_source(example_build: Build) -> None:
+    page = example_build.page("journeys/data-quality/")
+    text = page.select_one("article").get_text(" ", strip=True)
+    for source in ("smb-owner", "saas-buyer", "omni-store-first", "omni-online-first"):
+        assert f"data/{source}.csv" in text
+    for reason in (
+        "exact duplicate",
+        "missing lead id",
+        "unparsable timestamp",
+        "negative revenue",
+    ):
+        assert reason in text

@@ -1,0 +1,123 @@
+"""Real builds of a site whose map is joined to a small, deliberately dirty events file."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.conftest import FIXTURES, run_build
+
+MODELS = ["First touch", "Last touch", "Last non-direct", "Linear", "Position-based", "Time decay"]
+
+
+def _set_option(project: Path, old: str, new: str) -> None:
+    config = project / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    assert old in text
+    config.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def test_map_page_shows_funnel_channels_attribution_and_data_kpi(fixture_site) -> None:
+    build = run_build(fixture_site("data-site"), strict=True)
+    assert build.returncode == 0, build.output
+    map_div = build.page("").select_one("#journey-trial")
+    section = map_div.select_one(".journey-analytics")
+    assert section is not None
+    funnel = [
+        row.select_one("th, td").get_text(strip=True)
+        for row in section.select(".journey-funnel tbody tr")
+    ]
+    assert funnel == ["Awareness", "Consideration", "Decision"]
+    headers = [
+        th.get_text(" ", strip=True)
+        for th in section.select("#journey-trial-attribution ~ div table thead th")
+    ]
+    for model in MODELS:
+        assert any(h.startswith(model) for h in headers), headers
+    # The KPI bound to `conversions` shows the number from the data, not a hand value.
+    kpi = map_div.select_one(".journey-kpi")
+    document = json.loads((build.site / "journeys.json").read_text(encoding="utf-8"))
+    conversions = document["maps"][0]["analytics"]["totals"]["conversions"]
+    assert f"actual {conversions}" in kpi.get_text(" ", strip=True)
+    assert set(document["maps"][0]["analytics"]["attribution"]) >= {
+        "first_touch",
+        "last_touch",
+        "last_non_direct",
+        "linear",
+        "position_based",
+        "time_decay",
+        "markov",
+    }
+
+
+def test_data_quality_page_and_notes(fixture_site) -> None:
+    build = run_build(fixture_site("data-site"))
+    assert build.returncode == 0, build.output
+    page = build.page("journeys/data-quality/")
+    text = page.select_one("article").get_text(" ", strip=True)
+    assert "data/events.csv" in text
+    assert "exact duplicate" in text
+    assert "unparsable timestamp" in text
+    # The same reasons are logged, with file:row examples, without failing the build.
+    assert "data/events.csv:5" in build.output
+
+
+def test_strict_fails_when_rejected_share_is_over_the_threshold(fixture_site) -> None:
+    project = fixture_site("data-site")
+    _set_option(project, "max_rejected_share: 0.9", "max_rejected_share: 0.05")
+    strict = run_build(project, strict=True)
+    assert strict.returncode != 0
+    assert "data/events.csv:" in strict.output
+    assert "more than max_rejected_share 5.0%" in strict.output
+    plain = run_build(project)
+    assert plain.returncode == 0, plain.output
+
+
+def test_data_path_may_not_leave_the_project(fixture_site) -> None:
+    project = fixture_site("data-site")
+    _set_option(project, "path: data/events.csv", "path: ../../etc/passwd")
+    build = run_build(project, strict=True)
+    assert build.returncode != 0
+    warnings = [line for line in build.output.splitlines() if "WARNING" in line]
+    assert warnings == [
+        "WARNING -  journey: mkdocs.yml: data_sources: data source 'crm': path '../../etc/passwd' "
+        f"leaves the project folder {project} (it resolves to {project.parent.parent / 'etc' / 'passwd'}); "
+        "data files must live inside the folder of mkdocs.yml"
+    ]
+
+
+def test_check_command_reports_positions_and_exit_status() -> None:
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "mkdocs_journey.cli",
+            "check",
+            "--config",
+            str(FIXTURES / "errors" / "mkdocs.yml"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 1
+    lines = done.stdout.splitlines()
+    assert "docs/score.md:9:14: stages[0].emotion.score must be between -2 and 2, got 7" in lines
+    assert lines[-1] == "2 maps checked, 4 problems"
+    ok = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "mkdocs_journey.cli",
+            "check",
+            "--config",
+            str(FIXTURES / "data-site" / "mkdocs.yml"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert ok.returncode == 0, ok.stdout
+    assert ok.stdout.splitlines()[-1] == "1 map checked, 0 problems"
