@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from mkdocs_journey.model import JourneyMap, Persona, Problem
 from mkdocs_journey.parsing.page import MapReading
-from mkdocs_journey.parsing.suggest import did_you_mean
+from mkdocs_journey.suggest import did_you_mean
 
 
 @dataclass

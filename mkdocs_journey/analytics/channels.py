@@ -21,13 +21,14 @@ Source categories ship as package data (``ga4_source_categories.csv``, Google's 
 from __future__ import annotations
 
 import csv
-import difflib
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from typing import Any
+
+from mkdocs_journey.suggest import suggestion
 
 DIRECT = "Direct"
 UNASSIGNED = "Unassigned"
@@ -184,11 +185,6 @@ def channel_case_sql(
     return f"CASE\n{whens}\n  ELSE {_quote(UNASSIGNED)}\nEND"
 
 
-def _did_you_mean(word: str, choices: tuple[str, ...]) -> str:
-    close = difflib.get_close_matches(word, list(choices), n=1)
-    return f" (did you mean {close[0]!r}?)" if close else ""
-
-
 def load_channel_settings(
     rules: Any = None, categories: Any = None
 ) -> tuple[ChannelSettings, list[str]]:
@@ -205,7 +201,7 @@ def load_channel_settings(
         for key in raw:
             if key not in RULE_KEYS:
                 problems.append(
-                    f"{where}: unknown key {key!r}{_did_you_mean(str(key), RULE_KEYS)}; "
+                    f"{where}: unknown key {key!r}{suggestion(str(key), RULE_KEYS)}; "
                     f"known keys: {', '.join(RULE_KEYS)}"
                 )
         channel = raw.get("channel")
@@ -237,7 +233,7 @@ def load_channel_settings(
         if category not in CATEGORIES:
             problems.append(
                 f"source_categories.{source}: unknown category {raw_category!r}"
-                f"{_did_you_mean(category, CATEGORIES)}; use one of {', '.join(CATEGORIES)}"
+                f"{suggestion(category, CATEGORIES)}; use one of {', '.join(CATEGORIES)}"
             )
             continue
         parsed_categories[str(source).strip().lower()] = category

@@ -43,7 +43,6 @@ Row numbers assume one record per line (no line breaks inside quoted CSV fields)
 
 from __future__ import annotations
 
-import difflib
 import tempfile
 import threading
 from collections.abc import Iterator, Mapping, Sequence
@@ -62,7 +61,14 @@ from mkdocs_journey.analytics.channels import (
     source_categories,
 )
 from mkdocs_journey.data import quality
-from mkdocs_journey.data.sources import DEFAULT_ALIASES, REQUIRED_FIELDS, TRUE_VALUES, DataSource
+from mkdocs_journey.data.sources import (
+    DEFAULT_ALIASES,
+    EVENT_FIELDS,
+    REQUIRED_FIELDS,
+    TRUE_VALUES,
+    DataSource,
+)
+from mkdocs_journey.suggest import suggestion
 
 #: Half-life of the time-decay model, in microseconds (7 days).
 HALF_LIFE_US = 7 * 86_400 * 1_000_000
@@ -197,27 +203,14 @@ def resolve_columns(source: DataSource, header: Sequence[str]) -> dict[str, str]
     resolved: dict[str, str] = {}
     for event_field, column in source.columns.items():
         if column not in header:
-            close = difflib.get_close_matches(column, list(header), n=1)
-            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            hint = suggestion(column, header)
             raise DataError(
                 f"{source.path}:1: no column {column!r} for {event_field!r} "
                 f"(columns.{event_field} of source {source.name!r}){hint}; "
                 f"the header has: {', '.join(header)}"
             )
         resolved[event_field] = column
-    candidates = (
-        "lead_id",
-        "timestamp",
-        "source",
-        "medium",
-        "campaign",
-        "touchpoint",
-        "stage",
-        "event",
-        "converted",
-        "revenue",
-    )
-    for event_field in candidates:
+    for event_field in EVENT_FIELDS:
         if event_field in resolved:
             continue
         for alias in DEFAULT_ALIASES.get(event_field, (event_field,)):

@@ -25,12 +25,13 @@ found as plain sentences, so that the caller (plugin, CLI) decides how to report
 
 from __future__ import annotations
 
-import difflib
 import zoneinfo
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from mkdocs_journey.suggest import suggestion
 
 #: The event fields a file can provide, after column mapping. The first four are required.
 EVENT_FIELDS: tuple[str, ...] = (
@@ -123,11 +124,6 @@ class DataSource:
         )
 
 
-def _did_you_mean(word: str, choices: tuple[str, ...] | list[str]) -> str:
-    close = difflib.get_close_matches(word, list(choices), n=1)
-    return f" (did you mean {close[0]!r}?)" if close else ""
-
-
 def resolve_inside(project_dir: Path, raw_path: str) -> tuple[Path | None, str | None]:
     """Resolve ``raw_path`` against ``project_dir``; refuse anything that leaves the folder.
 
@@ -163,7 +159,7 @@ def _load_one(name: str, raw: Any, project_dir: Path) -> tuple[DataSource | None
     for key in raw:
         if key not in SOURCE_KEYS:
             problems.append(
-                f"{where}: unknown key {key!r}{_did_you_mean(str(key), SOURCE_KEYS)}; "
+                f"{where}: unknown key {key!r}{suggestion(str(key), SOURCE_KEYS)}; "
                 f"known keys: {', '.join(SOURCE_KEYS)}"
             )
     raw_path = raw.get("path")
@@ -182,7 +178,7 @@ def _load_one(name: str, raw: Any, project_dir: Path) -> tuple[DataSource | None
         fmt = "parquet" if str(raw_path or "").lower().endswith((".parquet", ".pq")) else "csv"
     elif fmt not in FORMATS:
         problems.append(
-            f"{where}: format {fmt!r} is not supported{_did_you_mean(str(fmt), FORMATS)}; "
+            f"{where}: format {fmt!r} is not supported{suggestion(str(fmt), FORMATS)}; "
             "use csv or parquet"
         )
 
@@ -195,7 +191,7 @@ def _load_one(name: str, raw: Any, project_dir: Path) -> tuple[DataSource | None
             if event_field not in EVENT_FIELDS:
                 problems.append(
                     f"{where}: unknown event field {event_field!r} under 'columns'"
-                    f"{_did_you_mean(str(event_field), EVENT_FIELDS)}; "
+                    f"{suggestion(str(event_field), EVENT_FIELDS)}; "
                     f"event fields: {', '.join(EVENT_FIELDS)}"
                 )
             elif not isinstance(column, str) or not column:
@@ -229,7 +225,7 @@ def _load_one(name: str, raw: Any, project_dir: Path) -> tuple[DataSource | None
                 if key not in CONVERSION_KEYS:
                     problems.append(
                         f"{where}: unknown key {key!r} under 'conversion'"
-                        f"{_did_you_mean(str(key), CONVERSION_KEYS)}"
+                        f"{suggestion(str(key), CONVERSION_KEYS)}"
                     )
             event = raw_conversion.get("event")
             column = raw_conversion.get("column")
@@ -288,4 +284,4 @@ def load_data_sources(raw: Any, project_dir: Path) -> tuple[dict[str, DataSource
 def unknown_source_message(name: str, sources: Mapping[str, DataSource]) -> str:
     """The sentence to show when a map's ``data: <name>`` names no declared source."""
     known = ", ".join(sorted(sources)) or "none declared"
-    return f"unknown data source {name!r}{_did_you_mean(name, list(sources))}; known: {known}"
+    return f"unknown data source {name!r}{suggestion(name, list(sources))}; known: {known}"

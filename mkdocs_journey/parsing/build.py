@@ -28,8 +28,8 @@ from mkdocs_journey.model import (
     Stage,
     Touchpoint,
 )
-from mkdocs_journey.parsing.suggest import did_you_mean
 from mkdocs_journey.parsing.yaml_source import Path, PositionIndex
+from mkdocs_journey.suggest import did_you_mean
 
 # Other names teams use for the default stages, so a near-miss still gets a useful hint.
 STAGE_SYNONYMS = {

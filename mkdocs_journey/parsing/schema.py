@@ -15,8 +15,8 @@ from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import ValidationError
 
 from mkdocs_journey.model import Problem
-from mkdocs_journey.parsing.suggest import did_you_mean
 from mkdocs_journey.parsing.yaml_source import Path, PositionIndex
+from mkdocs_journey.suggest import did_you_mean
 
 _TYPE_WORDS = {
     "object": "a mapping (key: value lines)",

@@ -17,3 +17,9 @@ def did_you_mean(word: str, candidates: Iterable[str]) -> str | None:
         matches = difflib.get_close_matches(word.lower(), list(lowered), n=1, cutoff=0.6)
         matches = [lowered[m] for m in matches]
     return f"did you mean '{matches[0]}'?" if matches else None
+
+
+def suggestion(word: str, candidates: Iterable[str]) -> str:
+    """The hint as a suffix for a sentence: `` (did you mean 'x'?)``, or nothing."""
+    hint = did_you_mean(word, candidates)
+    return f" ({hint})" if hint else ""
