@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
-from mkdocs_journey.model import JourneyMap, Kpi, Persona, Problem, Stage
+from mkdocs_journey.model import JourneyMap, Kpi, Opportunity, PainPoint, Problem, Stage
 
 SEVERITY_WORDS = {1: "minor", 2: "moderate", 3: "serious", 4: "major", 5: "critical"}
 EMOTION_WORDS = {
@@ -48,7 +48,6 @@ class MapView:
     diagram_slot: str | None = None  # placeholder id replaced by the flow diagram SVG
     curve_slot: str | None = None  # placeholder id replaced by the emotion curve SVG
     analytics: Any = None  # analytics view (from mkdocs_journey.render.analytics_view)
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 def format_number(value: float | None, unit: str = "") -> str:
@@ -60,9 +59,7 @@ def format_number(value: float | None, unit: str = "") -> str:
     return f"{text} {unit}".strip()
 
 
-def kpi_view(kpi: Kpi, actual: float | None = None) -> KpiView:
-    if actual is not None:
-        kpi = Kpi(**{**kpi.__dict__, "actual": actual})
+def kpi_view(kpi: Kpi) -> KpiView:
     met = kpi.met
     status = "unknown" if met is None else ("met" if met else "missed")
     return KpiView(
@@ -76,16 +73,14 @@ def map_view(
     today: dt.date,
     persona_url: str | None = None,
     problems: tuple[Problem, ...] = (),
-    kpi_actuals: dict[tuple[str, str], float] | None = None,
     diagram_slot: str | None = None,
     curve_slot: str | None = None,
     analytics: Any = None,
 ) -> MapView:
-    actuals = kpi_actuals or {}
     columns = tuple(
         StageColumn(
             stage=stage,
-            kpis=tuple(kpi_view(k, actuals.get((stage.name, k.name))) for k in stage.kpis),
+            kpis=tuple(kpi_view(k) for k in stage.kpis),
             emotion_class=emotion_class(stage.emotion.score if stage.emotion else None),
         )
         for stage in journey_map.stages
@@ -129,10 +124,6 @@ class MapRow:
 class PainRow:
     journey_map: JourneyMap
     stage: str
-    pain: Any
+    pain: PainPoint
     url: str
-    opportunities: tuple[Any, ...]
-
-
-def persona_slug(persona: Persona) -> str:
-    return persona.id
+    opportunities: tuple[Opportunity, ...]
