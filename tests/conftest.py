@@ -32,11 +32,15 @@ class Build:
         return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
 
 
-def run_build(project: Path, *, strict: bool = False, tool: str = "mkdocs") -> Build:
+def run_build(
+    project: Path, *, strict: bool = False, tool: str = "mkdocs", path: str | None = None
+) -> Build:
     command = [sys.executable, "-m", tool, "build", "--clean"]
     if strict:
         command.append("--strict")
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true"}
+    if path is not None:
+        env["PATH"] = path
     done = subprocess.run(
         command, cwd=project, capture_output=True, text=True, env=env, timeout=300
     )

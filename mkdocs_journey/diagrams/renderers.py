@@ -38,7 +38,7 @@ DEFAULT_TIMEOUT = 20.0
 INSTALL_HINT = (
     "install pygraphviz (`pip install 'pygraphviz>=2.0.4'`, whose wheels include Graphviz), "
     "or install Graphviz so that `dot` is on PATH (e.g. `apt-get install graphviz`, "
-    "`brew install graphviz`, `choco install graphviz`) and set `renderer: dot`"
+    "`brew install graphviz`, `choco install graphviz`) and set `diagram_renderer: dot`"
 )
 
 
