@@ -4,6 +4,8 @@
 PYTHON ?= python3
 VENV   ?= .venv
 BIN     = $(VENV)/bin
+# Material prints a notice about MkDocs 2.0 on every run; this project already runs on ProperDocs too.
+export NO_MKDOCS_2_WARNING = 1
 
 .PHONY: serve build test install install-test browser lint docs bench clean
 
