@@ -9,6 +9,11 @@ and written into the SVG's ``<title>`` elements afterwards, so they stay complet
 Colours are deliberately absent from the DOT: stages, touchpoints and edges carry CSS classes
 (``journey-*``) and the site's stylesheet decides the colours, so one SVG reads well on both the
 light and the dark palette.
+
+Fonts are the one thing the DOT and the stylesheet must agree on. Graphviz sizes every box from
+its own measure of the label, but the browser draws the text with the stylesheet's font, so
+``journey-diagrams.css`` uses the same metric-compatible family (:data:`FONT_FAMILY`), the same
+sizes and the same weights (stage names bold) as below; a test keeps the two in step.
 """
 
 from __future__ import annotations
@@ -30,6 +35,17 @@ WRAP_WIDTH = 24
 ELLIPSIS = "…"
 PAIN_MARKER = "⚠"
 DIRECTIONS = ("LR", "TB", "RL", "BT")
+#: Helvetica and its metric-compatible clones (same advance widths), so that the boxes Graphviz
+#: sizes fit the text the browser draws: Helvetica on macOS, Arial on Windows, Liberation Sans,
+#: Arimo or Nimbus Sans on Linux. The stylesheet lists the same families in the same order.
+FONT_FAMILY = ("Helvetica", "Arial", "Liberation Sans", "Arimo", "Nimbus Sans", "sans-serif")
+#: Font sizes in points; the SVG's user unit is the point, so the stylesheet gives them in px.
+STAGE_FONT_SIZE = 13
+TOUCHPOINT_FONT_SIZE = 11
+FLOW_FONT_SIZE = 10
+#: Space in points between a stage's border and the touchpoints inside it. Set on each cluster:
+#: clusters would otherwise inherit the graph's ``margin=0`` and draw nodes on their border.
+STAGE_MARGIN = 10
 FLOW_ARROW = " -> "
 
 _EMOTION_CLASS = {-2: "neg2", -1: "neg1", 0: "neutral", 1: "pos1", 2: "pos2"}
@@ -219,7 +235,10 @@ class _Builder:
             self.tooltips[cluster_id] = "\n".join(tooltip)
             self.lines.append(f"  subgraph cluster_{index} {{")
             label = dot_label(lines, wrap=32)
-            self.lines.append(f'    id="{cluster_id}"; class="{" ".join(classes)}"; label={label};')
+            self.lines.append(
+                f'    id="{cluster_id}"; class="{" ".join(classes)}"; margin={STAGE_MARGIN}; '
+                f"label={label};"
+            )
             self.stage_nodes.append(self._add_nodes(index, stage, on_touchpoint))
             self.lines.append("  }")
         return cluster_ids
@@ -309,14 +328,16 @@ def build_dot(
     direction = journey_map.diagram.direction.upper()
     if direction not in DIRECTIONS:
         direction = "LR"
+    family = ",".join(FONT_FAMILY)
     header = [
         "digraph journey {",
-        f'  graph [rankdir={direction}, charset="UTF-8", '
-        'fontname="Helvetica,Arial,sans-serif", fontsize=13, nodesep=0.25, ranksep=0.45, '
-        'style="rounded", margin=0];',
-        '  node [shape=box, style="rounded", fontname="Helvetica,Arial,sans-serif", '
-        'fontsize=11, margin="0.12,0.06", height=0.4];',
-        '  edge [fontname="Helvetica,Arial,sans-serif", fontsize=10, arrowsize=0.7];',
+        # The graph's font is the stage (cluster) labels' font; the stylesheet sets them in bold,
+        # so Graphviz must measure them in bold too or long stage names overrun their border.
+        f'  graph [rankdir={direction}, charset="UTF-8", fontname="{family} Bold", '
+        f'fontsize={STAGE_FONT_SIZE}, nodesep=0.25, ranksep=0.45, style="rounded", margin=0];',
+        f'  node [shape=box, style="rounded", fontname="{family}", '
+        f'fontsize={TOUCHPOINT_FONT_SIZE}, margin="0.14,0.07", height=0.4];',
+        f'  edge [fontname="{family}", fontsize={FLOW_FONT_SIZE}, arrowsize=0.7];',
     ]
     clusters = builder.add_stages()
     steps, unresolved = builder.flow()
