@@ -77,6 +77,8 @@ INSIGHT_KEYS = 15
 #: The target of path insights that means "converted".
 CONVERSION = "conversion"
 MEMORY_LIMIT = "1536MB"
+#: Up to this many touchpoints (or channels), one pass finds every first visit (see _key_totals).
+PIVOT_KEYS = 64
 
 
 class DataError(Exception):
@@ -328,14 +330,15 @@ def _classify(
 ) -> None:
     """Step 2: reasons, channels, and the ``clean`` table of used rows."""
     # Exact duplicates: rows whose hash of every column equals an earlier row's (64-bit hash).
+    # The hashes seen more than once come first (no row ids in that big aggregate); the few
+    # rows that carry them then find their first row.
     con.execute(
         """
         CREATE TEMP TABLE dup AS
-        SELECT e.rowid AS rid, d.first_rid
-        FROM ev e JOIN (
-            SELECT h, min(rowid) AS first_rid FROM ev GROUP BY h HAVING count(*) > 1
-        ) d ON e.h = d.h
-        WHERE e.rowid > d.first_rid
+        SELECT rid, first_rid FROM (
+          SELECT e.rowid AS rid, min(e.rowid) OVER (PARTITION BY e.h) AS first_rid
+          FROM ev e SEMI JOIN (SELECT h FROM ev GROUP BY h HAVING count(*) > 1) d ON e.h = d.h)
+        WHERE rid > first_rid
         """
     )
     # Channel of each distinct (source, medium, campaign): the rules run on a small table.
@@ -649,41 +652,79 @@ def _funnel(
     return tuple(funnel), tuple((s, channels[c], int(n)) for s, c, n in mix)
 
 
+def _first_visits(con: duckdb.DuckDBPyConnection, key: str, keys: Sequence[int]) -> None:
+    """Table ``fv``: one row per lead with its first visit to each of ``keys`` (column ``k<id>``)
+    and its first conversion (``fc``), in one pass over the clean rows."""
+    pivot = "".join(f"min(ts) FILTER (WHERE {key} = {int(k)}) AS k{int(k)}, " for k in keys)
+    con.execute(
+        f"""CREATE TEMP TABLE fv AS
+            SELECT {pivot}min(ts) FILTER (WHERE conv) AS fc FROM clean GROUP BY lead"""
+    )
+
+
+def _key_totals(con: duckdb.DuckDBPyConnection, key: str, where: str) -> list[tuple[int, int, int]]:
+    """(key id, touches, leads) for every ``key`` value, busiest first; also builds ``fv`` (see
+    :func:`_first_visits`) for the keys that path insights compare.
+
+    With at most :data:`PIVOT_KEYS` distinct keys, one pass gives every key's first visits, and
+    the leads per key are counted from them; with more, the leads are counted separately and only
+    the most visited keys are pivoted."""
+    touches = con.execute(f"SELECT {key}, count(*) FROM clean {where} GROUP BY {key}").fetchall()
+    if len(touches) <= PIVOT_KEYS:
+        keys = sorted(int(k) for k, _ in touches)
+        _first_visits(con, key, keys)
+        leads = (
+            con.execute(
+                f"SELECT {', '.join([f'count(k{k})' for k in keys] or ['0'])} FROM fv"
+            ).fetchone()
+            or ()
+        )
+        led = dict(zip(keys, leads, strict=False))
+        return sorted(
+            ((int(k), int(n), int(led[int(k)])) for k, n in touches),
+            key=lambda row: (-row[1], row[0]),
+        )
+    totals = [
+        (int(k), int(n), int(m))
+        for k, n, m in con.execute(
+            f"""SELECT {key}, count(*), count(DISTINCT lead) FROM clean {where}
+                GROUP BY {key} ORDER BY count(*) DESC, {key}"""
+        ).fetchall()
+    ]
+    _first_visits(con, key, _insight_keys(totals))
+    return totals
+
+
+def _insight_keys(totals: Sequence[tuple[int, int, int]]) -> list[int]:
+    """The keys path insights compare: the most visited (by leads), ties by id."""
+    ranked = sorted((row for row in totals if row[0] > 0), key=lambda row: (-row[2], row[0]))
+    return [row[0] for row in ranked[:INSIGHT_KEYS]]
+
+
 def _insights(
     con: duckdb.DuckDBPyConnection,
-    key: str,
     names: Mapping[int, str],
     totals: Sequence[tuple[int, int, int]],
 ) -> tuple[tuple[str, str, int, int], ...]:
     """Share of leads reaching a target who touched X strictly before their first visit to the
     target (targets: the most visited keys, and the first conversion). ``totals``: (key id,
-    touches, leads) rows, to pick the keys."""
-    ranked = sorted((row for row in totals if row[0] > 0), key=lambda row: (-row[2], row[0]))
-    keys = [row[0] for row in ranked[:INSIGHT_KEYS]]
-    if not keys:
+    touches, leads) rows, to pick the keys; the first visits come from ``fv``."""
+    ids = _insight_keys(totals)
+    if not ids:
         return ()
-    pivot = ", ".join(
-        f"min(ts) FILTER (WHERE {key} = {int(k)}) AS f{i}" for i, k in enumerate(keys)
-    )
-    keys = [names[k] for k in keys]
-    targets = [*((f"f{i}", k) for i, k in enumerate(keys)), ("fc", CONVERSION)]
+    keys = [names[k] for k in ids]
+    targets = [*((f"k{k}", name) for k, name in zip(ids, keys, strict=True)), ("fc", CONVERSION)]
     aggregates: list[str] = []
     labels: list[tuple[str, str]] = []
     for target_col, target in targets:
         aggregates.append(f"count({target_col})")
         labels.append(("", target))
-        for i, k in enumerate(keys):
-            if k == target:
+        for k, name in zip(ids, keys, strict=True):
+            if name == target:
                 continue
-            aggregates.append(f"count(*) FILTER (WHERE f{i} < {target_col})")
-            labels.append((k, target))
-    values = (
-        con.execute(
-            f"""SELECT {", ".join(aggregates)} FROM (
-              SELECT lead, {pivot}, min(ts) FILTER (WHERE conv) AS fc FROM clean GROUP BY lead)"""
-        ).fetchone()
-        or ()
-    )
+            aggregates.append(f"count(*) FILTER (WHERE k{k} < {target_col})")
+            labels.append((name, target))
+    values = con.execute(f"SELECT {', '.join(aggregates)} FROM fv").fetchone() or ()
     result: list[tuple[str, str, int, int]] = []
     target_leads = 0
     for (before, target), value in zip(labels, values, strict=True):
@@ -740,18 +781,15 @@ def run(source: DataSource, shape: MapShape | None, settings: ChannelSettings) -
         channel_paths = _aggregate_paths(con, "c", channels)
         touchpoint_paths = _aggregate_paths(con, "t", touchpoints) if with_tps else None
         funnel, stage_channels = _funnel(con, shape, channels)
-        channel_ids = con.execute(
-            """SELECT cid, count(*), count(DISTINCT lead) FROM clean
-               GROUP BY cid ORDER BY count(*) DESC, cid"""
-        ).fetchall()
-        touchpoint_ids = (
-            con.execute(
-                """SELECT tid, count(*), count(DISTINCT lead) FROM clean WHERE tid > 0
-                   GROUP BY tid ORDER BY count(*) DESC, tid"""
+        if with_tps:
+            channel_ids = con.execute(
+                """SELECT cid, count(*), count(DISTINCT lead) FROM clean
+                   GROUP BY cid ORDER BY count(*) DESC, cid"""
             ).fetchall()
-            if with_tps
-            else []
-        )
+            touchpoint_ids = _key_totals(con, "tid", "WHERE tid > 0")
+        else:
+            channel_ids = _key_totals(con, "cid", "")
+            touchpoint_ids = []
         channel_totals = [(channels[c], t, n) for c, t, n in channel_ids]
         touchpoint_totals = [(touchpoints[k], t, n) for k, t, n in touchpoint_ids]
         unassigned = con.execute(
@@ -759,10 +797,8 @@ def run(source: DataSource, shape: MapShape | None, settings: ChannelSettings) -
                 WHERE k.channel = {_q(UNASSIGNED)}
                 GROUP BY k.source, k.medium ORDER BY count(*) DESC, k.source, k.medium LIMIT 50"""
         ).fetchall()
-        insights = (
-            _insights(con, "tid", touchpoints, touchpoint_ids)
-            if with_tps
-            else _insights(con, "cid", channels, channel_ids)
+        insights = _insights(
+            con, touchpoints if with_tps else channels, touchpoint_ids if with_tps else channel_ids
         )
     return EngineOutput(
         rows_read=int(rows_read),
