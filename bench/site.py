@@ -98,31 +98,11 @@ def data_step(project: Path) -> tuple[float, list[tuple[str, int, float]]]:
 
     engine_import = time.perf_counter() - start
 
-    from mkdocs.config import load_config
-
+    from mkdocs_journey.check import collect_site
     from mkdocs_journey.joined import configured_sources
-    from mkdocs_journey.render.environment import make_environment
-    from mkdocs_journey.settings import Settings
-    from mkdocs_journey.site import JourneySite, SourcePage
 
-    config = load_config(str(project / "mkdocs.yml"))
-    options = config.plugins["journey"].config
-    settings = Settings(
-        project_dir=project,
-        stages=tuple(options.stages),
-        pages_dir=options.pages_dir,
-        data=dict(options.data_sources),
-        channel_rules=list(options.channel_rules),
-        source_categories=dict(options.source_categories),
-        max_rejected_share=float(options.max_rejected_share),
-    )
-    docs = Path(config.docs_dir)
-    pages = [
-        SourcePage(path.relative_to(docs).as_posix(), "", path.read_text(encoding="utf-8-sig"))
-        for path in sorted(docs.rglob("*.md"))
-    ]
-    site = JourneySite(settings, make_environment())
-    site.collect(pages)
+    site, _, _ = collect_site(project / "mkdocs.yml")
+    settings = site.settings
     maps = site.catalogue.maps
     sources, problems = configured_sources(settings)
     if problems:

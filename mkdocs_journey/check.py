@@ -13,41 +13,48 @@ from typing import TextIO
 
 from mkdocs_journey.model import Severity
 from mkdocs_journey.render.environment import make_environment
-from mkdocs_journey.settings import Settings
-from mkdocs_journey.site import JourneySite, SourcePage
+from mkdocs_journey.site import JourneySite, Report, SourcePage
 
 
-def run_check(config_file: Path, out: TextIO = sys.stdout) -> int:
-    from mkdocs.config import load_config
-    from mkdocs.exceptions import ConfigurationError
-
-    try:
-        config = load_config(str(config_file))
-    except (ConfigurationError, OSError) as error:
-        print(f"{config_file}: {error}", file=out)
-        return 2
-    plugin = config.plugins.get("journey")
-    if plugin is None:
-        print(f"{config_file}: the journey plugin is not enabled in this site", file=out)
-        return 2
-    options = plugin.config
-    project = config_file.resolve().parent
-    settings = Settings(
-        project_dir=project,
-        stages=tuple(options.stages),
-        pages_dir=options.pages_dir,
-        data=dict(options.data_sources),
-        channel_rules=list(options.channel_rules),
-        source_categories=dict(options.source_categories),
-        max_rejected_share=float(options.max_rejected_share),
-    )
-    docs = Path(config.docs_dir)
-    pages = [
+def read_docs(docs: Path) -> list[SourcePage]:
+    """Every Markdown page under ``docs`` as the core reads pages."""
+    return [
         SourcePage(path.relative_to(docs).as_posix(), "", path.read_text(encoding="utf-8-sig"))
         for path in sorted(docs.rglob("*.md"))
     ]
+
+
+def collect_site(config_file: Path) -> tuple[JourneySite, Report, Path]:
+    """Load mkdocs.yml as MkDocs does and collect every map of the site and its data.
+
+    Raises ``mkdocs.exceptions.ConfigurationError`` for a bad config and ``LookupError`` when
+    the site does not use the journey plugin.
+    """
+    from mkdocs.config import load_config
+
+    config = load_config(str(config_file))
+    plugin = config.plugins.get("journey")
+    if plugin is None:
+        raise LookupError(f"{config_file}: the journey plugin is not enabled in this site")
+    settings = plugin.config.to_settings(config_file.resolve().parent)
+    docs = Path(config.docs_dir)
     site = JourneySite(settings, make_environment())
-    report = site.collect(pages)
+    return site, site.collect(read_docs(docs)), docs
+
+
+def run_check(config_file: Path, out: TextIO = sys.stdout) -> int:
+    from mkdocs.exceptions import ConfigurationError
+
+    try:
+        site, report, docs = collect_site(config_file)
+    except (ConfigurationError, OSError, LookupError) as error:
+        message = str(error)
+        print(
+            message if message.startswith(str(config_file)) else f"{config_file}: {message}",
+            file=out,
+        )
+        return 2
+    project = config_file.resolve().parent
     problems = report.failures
     shown = docs.relative_to(project) if docs.is_relative_to(project) else docs
     for problem in report.problems:

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 
 from mkdocs_journey.model import DEFAULT_STAGES
+from mkdocs_journey.settings import Settings
 
 
 class _Date(c.BaseConfigOption[dt.date | None]):
@@ -43,3 +45,21 @@ class JourneyConfig(base.Config):
     channel_rules = c.Type(list, default=[])
     source_categories = c.Type(dict, default={})
     max_rejected_share = c.Type((int, float), default=0.05)
+
+    def to_settings(self, project_dir: Path) -> Settings:
+        """The options as the core sees them (plain values, no MkDocs types)."""
+        return Settings(
+            project_dir=project_dir,
+            stages=tuple(self.stages),
+            pages_dir=self.pages_dir,
+            json_export=self.json_export,
+            today=self.today or dt.date.today(),
+            diagrams=self.diagrams,
+            diagram_renderer=self.diagram_renderer,
+            diagram_timeout=float(self.diagram_timeout),
+            cache_dir=self.cache_dir,
+            data=dict(self.data_sources),
+            channel_rules=list(self.channel_rules),
+            source_categories=dict(self.source_categories),
+            max_rejected_share=float(self.max_rejected_share),
+        )

@@ -5,7 +5,6 @@ Everything a future host needs is in the core; this module only translates MkDoc
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +17,6 @@ from mkdocs_journey.config import JourneyConfig
 from mkdocs_journey.diagrams import DiagramCache
 from mkdocs_journey.model import Severity
 from mkdocs_journey.render.environment import make_environment, stylesheet
-from mkdocs_journey.settings import Settings
 from mkdocs_journey.site import JourneySite, SourcePage
 
 log = get_plugin_logger("journey")
@@ -42,21 +40,7 @@ class JourneyPlugin(BasePlugin[JourneyConfig]):
         if not self.config.enabled:
             return None
         project_dir = Path(config.config_file_path or ".").resolve().parent
-        settings = Settings(
-            project_dir=project_dir,
-            stages=tuple(self.config.stages),
-            pages_dir=self.config.pages_dir,
-            json_export=self.config.json_export,
-            today=self.config.today or dt.date.today(),
-            diagrams=self.config.diagrams,
-            diagram_renderer=self.config.diagram_renderer,
-            diagram_timeout=float(self.config.diagram_timeout),
-            cache_dir=self.config.cache_dir,
-            data=dict(self.config.data_sources),
-            channel_rules=list(self.config.channel_rules),
-            source_categories=dict(self.config.source_categories),
-            max_rejected_share=float(self.config.max_rejected_share),
-        )
+        settings = self.config.to_settings(project_dir)
         if self.diagram_cache is None or self.diagram_cache.directory != settings.cache_path:
             self.diagram_cache = DiagramCache(settings.cache_path)
         self.site = JourneySite(settings, make_environment(config.theme.dirs), self.diagram_cache)
