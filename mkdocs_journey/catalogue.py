@@ -84,7 +84,7 @@ def build_catalogue(
                 problems.append(
                     Problem(
                         f"unknown persona '{reading.persona_ref}'",
-                        reading.persona_ref_position or reading.position,
+                        reading.at(("persona",)),
                         hint=did_you_mean(reading.persona_ref, personas)
                         or "define it inline, with an id, in one map; then refer to it by id",
                     )
@@ -94,7 +94,7 @@ def build_catalogue(
             problems.append(
                 Problem(
                     f"unknown data source '{journey_map.data}'",
-                    journey_map.position or reading.position,
+                    reading.at(("data",)),
                     hint=did_you_mean(journey_map.data, sources)
                     or (
                         f"configured sources: {', '.join(sources)}"

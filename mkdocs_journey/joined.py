@@ -8,7 +8,7 @@ content in the analytics layer, so an unchanged file is not re-read on a ``mkdoc
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,7 +19,8 @@ from mkdocs_journey.catalogue import Catalogue
 from mkdocs_journey.data.engine import DataError
 from mkdocs_journey.data.quality import describe_rejections, quality_problems
 from mkdocs_journey.data.sources import DataSource, load_data_sources
-from mkdocs_journey.model import Problem, SourcePosition
+from mkdocs_journey.model import Problem
+from mkdocs_journey.parsing.page import MapReading
 from mkdocs_journey.settings import Settings
 
 
@@ -86,21 +87,29 @@ def join_data(
 
 
 def _put_kpi_actuals(catalogue: Catalogue, map_id: str, analysis: Any) -> None:
-    for number, reading in enumerate(catalogue.readings):
-        if reading.journey_map is not None and reading.journey_map.id == map_id:
-            with_actuals, problems = apply_kpi_actuals(reading.journey_map, analysis)
-            catalogue.readings[number] = dataclasses.replace(
-                reading, journey_map=with_actuals, problems=(*reading.problems, *problems)
-            )
-            return
+    def with_actuals(reading: MapReading) -> MapReading:
+        assert reading.journey_map is not None
+        journey_map, problems = apply_kpi_actuals(reading.journey_map, analysis)
+        return dataclasses.replace(
+            reading, journey_map=journey_map, problems=(*reading.problems, *problems)
+        )
+
+    _update_reading(catalogue, map_id, with_actuals)
 
 
 def _add_problem(catalogue: Catalogue, map_id: str, message: str) -> None:
+    def with_problem(reading: MapReading) -> MapReading:
+        problem = Problem(f"data of map '{map_id}': {message}", reading.at(("data",)))
+        return dataclasses.replace(reading, problems=(*reading.problems, problem))
+
+    _update_reading(catalogue, map_id, with_problem)
+
+
+def _update_reading(
+    catalogue: Catalogue, map_id: str, change: Callable[[MapReading], MapReading]
+) -> None:
+    """Replace the reading of map ``map_id`` with ``change(reading)``."""
     for number, reading in enumerate(catalogue.readings):
         if reading.journey_map is not None and reading.journey_map.id == map_id:
-            position = reading.journey_map.position or SourcePosition(reading.page, 1)
-            problem = Problem(f"data of map '{map_id}': {message}", position)
-            catalogue.readings[number] = dataclasses.replace(
-                reading, problems=(*reading.problems, problem)
-            )
+            catalogue.readings[number] = change(reading)
             return

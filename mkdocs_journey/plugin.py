@@ -76,7 +76,7 @@ class JourneyPlugin(BasePlugin[JourneyConfig]):
             (self.config.json_export, self.site.export_json()),
         ):
             files.append(File.generated(config, path, content=content))
-        self.site.catalogue.page_urls = {f.src_uri: f.url for f in files.documentation_pages()}
+        self.site.add_page_urls({f.src_uri: f.url for f in files.documentation_pages()})
         return files
 
     # Early, so fences become placeholders before other plugins or Markdown see them.

@@ -10,7 +10,7 @@ from __future__ import annotations
 import html
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -111,6 +111,10 @@ class JourneySite:
         ]
         return {page.path: page for page in pages}
 
+    def add_page_urls(self, urls: Mapping[str, str]) -> None:
+        """The host's URLs for pages, the generated ones included (known only once added)."""
+        self.catalogue.page_urls = {**self.catalogue.page_urls, **urls}
+
     def persona_url(self, persona_id: str) -> str:
         base = self.settings.pages_dir.strip("/")
         return self.catalogue.page_urls.get(f"{base}/personas/{persona_id}.md", "")
@@ -164,14 +168,10 @@ class JourneySite:
 
     def page_output(self, path: str, html: str) -> tuple[str, list[str]]:
         """Draw the flow diagrams and emotion curves of the page's maps into the final HTML."""
-        maps = {}
-        for journey_map in (r.journey_map for r in self.catalogue.readings_of(path)):
-            if journey_map is not None:
-                maps[diagram_slot(journey_map)] = journey_map
-                maps[f"jc-{journey_map.id}"] = journey_map
+        maps = [r.journey_map for r in self.catalogue.readings_of(path) if r.journey_map]
         if not maps:
             return html, []
-        volumes = {slot: self.data.edge_volumes(m.id) for slot, m in maps.items()}
+        volumes = {m.id: self.data.edge_volumes(m.id) for m in maps}
         return self.visuals.fill(html, maps, volumes)
 
     def view_of(

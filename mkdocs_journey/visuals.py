@@ -7,7 +7,7 @@ parses a large inline SVG and search plugins (which read the page content earlie
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from jinja2 import Environment
@@ -36,8 +36,13 @@ def diagram_slot(journey_map: JourneyMap) -> str:
 
 
 def curve_slot(journey_map: JourneyMap) -> str | None:
+    """The curve's slot, or None for a map with no emotion to draw."""
     has_emotion = any(stage.emotion is not None for stage in journey_map.stages)
-    return f"jc-{journey_map.id}" if has_emotion else None
+    return _curve_slot(journey_map) if has_emotion else None
+
+
+def _curve_slot(journey_map: JourneyMap) -> str:
+    return f"jc-{journey_map.id}"
 
 
 @dataclass
@@ -62,11 +67,16 @@ class Visuals:
     def fill(
         self,
         html: str,
-        maps: dict[str, JourneyMap],
+        page_maps: Iterable[JourneyMap],
         volumes: Mapping[str, Mapping[tuple[str, str], int] | None] | None = None,
     ) -> tuple[str, list[str]]:
-        """Draw every slot of the page; return the page and the problems to report."""
+        """Draw every slot of the page; return the page and the problems to report.
+
+        ``volumes`` maps a map id to its observed touchpoint-to-touchpoint counts.
+        """
         problems: list[str] = []
+        page_maps = list(page_maps)
+        maps = {diagram_slot(m): m for m in page_maps} | {_curve_slot(m): m for m in page_maps}
 
         def diagram(match: re.Match[str]) -> str:
             journey_map = maps.get(match.group("slot"))
@@ -80,7 +90,7 @@ class Visuals:
                 renderer=renderer,
                 cache=self.cache,
                 diagram_id=match.group("slot"),
-                edge_volumes=(volumes or {}).get(match.group("slot")),
+                edge_volumes=(volumes or {}).get(journey_map.id),
             )
             if result.error:
                 problems.append(result.error)

@@ -45,5 +45,5 @@ def test_duplicate_map_id_and_unknown_data_source() -> None:
     catalogue = build_catalogue(pages, data_sources=["crm"])
     assert [str(p) for p in catalogue.problems] == [
         "b.md:4:1: map id 'one' is already used by the map at a.md:4:1",
-        "c.md:4:1: unknown data source 'crn' (did you mean 'crm'?)",
+        "c.md:6:7: unknown data source 'crn' (did you mean 'crm'?)",
     ]

@@ -64,7 +64,6 @@ class _Builder:
 class BuiltMap:
     journey_map: JourneyMap
     persona_ref: str | None  # a persona named by id, to be resolved across the site
-    persona_ref_position: SourcePosition | None
     problems: list[Problem]
 
 
@@ -93,12 +92,7 @@ def build_map(data: dict[str, Any], index: PositionIndex, stages: tuple[str, ...
         data=data.get("data"),
         position=index.origin,
     )
-    return BuiltMap(
-        journey_map,
-        persona_ref,
-        builder.at(("persona",)) if persona_ref else None,
-        builder.problems,
-    )
+    return BuiltMap(journey_map, persona_ref, builder.problems)
 
 
 def _persona(raw: dict[str, Any], position: SourcePosition) -> Persona:

@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from mkdocs_journey.model import JourneyMap, Problem, SourcePosition
 from mkdocs_journey.parsing.blocks import MapBlock, find_map_blocks
 from mkdocs_journey.parsing.build import build_map
 from mkdocs_journey.parsing.schema import schema_problems
-from mkdocs_journey.parsing.yaml_source import Located, YamlSyntaxError, load_yaml, plain_json
+from mkdocs_journey.parsing.yaml_source import (
+    Located,
+    Path,
+    PositionIndex,
+    YamlSyntaxError,
+    load_yaml,
+    plain_json,
+)
 
 
 @dataclass(frozen=True)
@@ -20,12 +27,17 @@ class MapReading:
     journey_map: JourneyMap | None
     problems: tuple[Problem, ...] = ()
     persona_ref: str | None = None
-    persona_ref_position: SourcePosition | None = None
     label: str = ""  # how to name the block to a reader when it has no usable id
+    # Where each key and value of the map was written, for checks made after reading.
+    positions: PositionIndex | None = field(default=None, compare=False, repr=False)
 
     @property
     def position(self) -> SourcePosition:
         return SourcePosition(self.page, self.block.line, self.block.column)
+
+    def at(self, path: Path) -> SourcePosition:
+        """Where the value at ``path`` (e.g. ``("data",)``) was written in the page."""
+        return self.positions.of_value(path) if self.positions else self.position
 
 
 def read_page(
@@ -61,6 +73,6 @@ def read_block(page: str, block: MapBlock, stages: tuple[str, ...]) -> MapReadin
         built.journey_map,
         tuple(built.problems),
         built.persona_ref,
-        built.persona_ref_position,
         label,
+        index,
     )
