@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from mkdocs_journey.analytics import analyze
+from mkdocs_journey.analytics import analyze, analyze_file
 from mkdocs_journey.analytics.pipeline import CACHE
 from mkdocs_journey.data.cache import AnalysisCache
 from mkdocs_journey.data.engine import DataError
@@ -177,3 +177,18 @@ def test_the_cache_does_not_reread_an_unchanged_file(project: Path) -> None:
     assert second.totals.rows_read == 2
     assert cache.computed == 2
     assert CACHE is not cache
+
+
+def test_more_stages_than_the_engine_codes_is_an_error_naming_the_file(tmp_path: Path) -> None:
+    # Without a map every distinct value of the stage column is a stage; touches carry their
+    # stage in 8 bits, so a 256th stage is refused instead of being mixed up with another one.
+    events = tmp_path / "stages.csv"
+    rows = [f"L{i},2024-01-01T00:00:{i % 60:02d}Z,google,organic,Stage {i}" for i in range(256)]
+    events.write_text("lead_id,timestamp,source,medium,stage\n" + "\n".join(rows) + "\n")
+    with pytest.raises(DataError) as error:
+        analyze_file(events)
+    assert str(error.value) == (
+        f"{events}: too many distinct stages for one analysis: 256 (at most 255)"
+    )
+    events.write_text("lead_id,timestamp,source,medium,stage\n" + "\n".join(rows[:255]) + "\n")
+    assert len(analyze_file(events).funnel) == 255
