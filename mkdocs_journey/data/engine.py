@@ -640,44 +640,45 @@ def _paths(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(
         f"""
         CREATE TEMP TABLE lt AS
-        SELECT lead, list_sort(list(key)) AS k,
-               list(struct_pack(line := line, value := value)) FILTER (WHERE conv) AS cv
-        FROM (SELECT lead, conv, value, line,
-                     ((CAST(ts AS HUGEINT) + {TS_OFFSET}) << 64) | (CAST(line AS HUGEINT) << 33)
-                     | (CAST(conv AS HUGEINT) << 32) | (CAST(sid AS HUGEINT) << 24)
-                     | (CAST(cid AS HUGEINT) << 16) | CAST(tid AS HUGEINT) AS key
+        SELECT lead, list_sort(list(key)) AS k
+        FROM (SELECT lead, ((CAST(ts AS HUGEINT) + {TS_OFFSET}) << 64)
+                           | CAST((CAST(line AS UBIGINT) << 33) | (CAST(conv AS UBIGINT) << 32)
+                                  | (CAST(sid AS UBIGINT) << 24) | (CAST(cid AS UBIGINT) << 16)
+                                  | CAST(tid AS UBIGINT) AS HUGEINT) AS key
               FROM clean)
         GROUP BY lead
         """
     )
     last = "seg[-1]"
+    # A path's value is its conversion's revenue, joined by row: far cheaper than carrying
+    # revenue through the list aggregate.
     con.execute(
         f"""
         CREATE TEMP TABLE paths AS
-        SELECT lead, converted,
-               CASE WHEN converted
-                    THEN list_filter(cv, lambda v: v.line = end_line)[1].value ELSE 0 END AS value,
+        SELECT p.lead, p.converted, coalesce(v.value, 0) AS value,
                list_transform(seg, lambda x: {_key_part("x", "code")}) AS codes,
-               CASE WHEN converted THEN list_transform(seg, lambda x: struct_pack(
+               CASE WHEN p.converted THEN list_transform(seg, lambda x: struct_pack(
                    c := {_key_part("x", "cid")}, t := {_key_part("x", "tid")},
-                   w := pow(2.0, ({_key_part("x", "ts")} - end_ts) / {HALF_LIFE_US}.0)))
+                   w := pow(2.0, ({_key_part("x", "ts")} - last_ts) / {HALF_LIFE_US}.0)))
                END AS decay
         FROM (
-          SELECT lead, cv, seg, {_key_part(last, "conv")} AS converted,
-                 {_key_part(last, "line")} AS end_line, {_key_part(last, "ts")} AS end_ts
+          SELECT lead, seg, {_key_part(last, "conv")} AS converted,
+                 {_key_part(last, "line")} AS last_line, {_key_part(last, "ts")} AS last_ts
           FROM (
-            SELECT lead, cv, k[b.s:b.e] AS seg
+            SELECT lead, k[b.s:b.e] AS seg
             FROM (
               -- path bounds: from after the previous conversion to the next one (or the end)
-              SELECT lead, k, cv, unnest(list_transform(e, lambda x, i: struct_pack(
+              SELECT lead, k, unnest(list_transform(e, lambda x, i: struct_pack(
                        s := CASE WHEN i = 1 THEN 1 ELSE e[i - 1] + 1 END, e := x))) AS b
               FROM (
-                SELECT lead, k, cv,
+                SELECT lead, k,
                        CASE WHEN {_key_part("k[-1]", "conv")} THEN c
                             ELSE list_append(c, len(k)) END AS e
-                FROM (SELECT lead, k, cv, list_filter(range(1, len(k) + 1),
-                                                      lambda i: {_key_part("k[i]", "conv")}) AS c
-                      FROM lt)))))
+                FROM (SELECT lead, k, list_filter(range(1, len(k) + 1),
+                                                  lambda i: {_key_part("k[i]", "conv")}) AS c
+                      FROM lt))))) p
+        LEFT JOIN (SELECT lead, line, value FROM clean WHERE conv) v
+          ON p.converted AND v.lead = p.lead AND v.line = p.last_line
         """
     )
 
@@ -834,7 +835,7 @@ def _insights(
         for k, name in zip(ids, keys, strict=True):
             if name == target:
                 continue
-            aggregates.append(f"count(*) FILTER (WHERE k{k} < {target_col})")
+            aggregates.append(f"count_if(k{k} < {target_col})")
             labels.append((name, target))
     values = con.execute(f"SELECT {', '.join(aggregates)} FROM fv").fetchone() or ()
     result: list[tuple[str, str, int, int]] = []
@@ -894,9 +895,15 @@ def run(source: DataSource, shape: MapShape | None, settings: ChannelSettings) -
         touchpoint_paths = _aggregate_paths(con, "t", touchpoints) if with_tps else None
         funnel, stage_channels = _funnel(con, shape, channels)
         if with_tps:
+            # Leads per channel from each lead's distinct channels: no distinct count over rows.
             channel_ids = con.execute(
-                """SELECT cid, count(*), count(DISTINCT lead) FROM clean
-                   GROUP BY cid ORDER BY count(*) DESC, cid"""
+                f"""SELECT cid, touches, leads
+                    FROM (SELECT cid, count(*) AS touches FROM clean GROUP BY cid)
+                    JOIN (SELECT cid, count(*) AS leads
+                          FROM (SELECT unnest(list_distinct(list_transform(
+                                  k, lambda x: {_key_part("x", "cid")}))) AS cid FROM lt)
+                          GROUP BY cid) USING (cid)
+                    ORDER BY touches DESC, cid"""
             ).fetchall()
             touchpoint_ids = _key_totals(con, "tid", "WHERE tid > 0")
         else:
