@@ -172,6 +172,9 @@ class FlowEdge:
 class DiagramOptions:
     enabled: bool = True
     direction: str = "LR"  # Graphviz rankdir: LR, TB, RL, BT
+    #: "stages": one column (LR, RL) or row (TB, BT) per stage, its touchpoints stacked in it;
+    #: "chain": every touchpoint one step further, in a single long line.
+    layout: str = "stages"
 
 
 @dataclass(frozen=True)

@@ -35,6 +35,10 @@ WRAP_WIDTH = 24
 ELLIPSIS = "…"
 PAIN_MARKER = "⚠"
 DIRECTIONS = ("LR", "TB", "RL", "BT")
+LAYOUTS = ("stages", "chain")
+#: Rank directions whose ranks run left to right: there, Graphviz puts the tail of an edge
+#: inside a rank *below* its head, so a stage's steps are written head first to read downwards.
+_UPWARD_IN_RANK = ("LR", "RL")
 #: Helvetica and its metric-compatible clones (same advance widths), so that the boxes Graphviz
 #: sizes fit the text the browser draws: Helvetica on macOS, Arial on Windows, Liberation Sans,
 #: Arimo or Nimbus Sans on Linux. The stylesheet lists the same families in the same order.
@@ -183,8 +187,9 @@ def _pain_text(pain: PainPoint) -> str:
 class _Builder:
     """Collects nodes, edges and DOT lines for one map; used once by :func:`build_dot`."""
 
-    def __init__(self, journey_map: JourneyMap) -> None:
+    def __init__(self, journey_map: JourneyMap, *, one_rank_per_stage: bool) -> None:
         self.map = journey_map
+        self.one_rank_per_stage = one_rank_per_stage
         self.nodes: list[DiagramNode] = []
         self.stage_nodes: list[list[DiagramNode]] = []
         self.touchpoint_nodes: dict[str, DiagramNode] = {}
@@ -239,7 +244,10 @@ class _Builder:
                 f'    id="{cluster_id}"; class="{" ".join(classes)}"; margin={STAGE_MARGIN}; '
                 f"label={label};"
             )
-            self.stage_nodes.append(self._add_nodes(index, stage, on_touchpoint))
+            nodes = self._add_nodes(index, stage, on_touchpoint)
+            self.stage_nodes.append(nodes)
+            if self.one_rank_per_stage:
+                self.lines.append(f"    {{ rank=same; {'; '.join(node.id for node in nodes)}; }}")
             self.lines.append("  }")
         return cluster_ids
 
@@ -324,10 +332,11 @@ def build_dot(
     often it was observed; matching edges get a width and a count. Flow edges and volumes that
     name nothing in the map are returned, not raised, so the caller can report where they are.
     """
-    builder = _Builder(journey_map)
     direction = journey_map.diagram.direction.upper()
     if direction not in DIRECTIONS:
         direction = "LR"
+    by_stage = journey_map.diagram.layout != "chain"
+    builder = _Builder(journey_map, one_rank_per_stage=by_stage)
     family = ",".join(FONT_FAMILY)
     header = [
         "digraph journey {",
@@ -384,11 +393,29 @@ def build_dot(
             tooltip += f" (observed {edge.volume:,} times)"
         if label_lines:
             attributes.append(f"label={dot_label(label_lines, limit=EDGE_LABEL_LIMIT)}")
+        tail, head = source.id, target.id
+        if by_stage and source.stage_index != target.stage_index:
+            # Steps between stages do not pull the stage columns out of line (no staircase):
+            # the ordering edges below align every stage's first touchpoint instead.
+            attributes.append("weight=0")
+        elif by_stage and direction in _UPWARD_IN_RANK and not edge.loop_back:
+            tail, head = head, tail
+            attributes.append("dir=back")
         attributes.insert(1, f'class="{" ".join(classes)}"')
         builder.tooltips[edge.id] = tooltip
-        edge_lines.append(f"  {source.id} -> {target.id} [{', '.join(attributes)}];")
+        edge_lines.append(f"  {tail} -> {head} [{', '.join(attributes)}];")
 
-    if journey_map.flow:
+    if by_stage:
+        # Each stage is one rank; invisible edges between the stages' first touchpoints keep
+        # the stages in order and their first touchpoints level. The SVG never shows them.
+        for index, (before, after) in enumerate(
+            zip(builder.stage_nodes, builder.stage_nodes[1:], strict=False)
+        ):
+            edge_lines.append(
+                f'  {before[0].id} -> {after[0].id} [id="o{index}", class="journey-order", '
+                "style=invis, weight=10];"
+            )
+    elif journey_map.flow:
         # An authored flow may skip stages or start anywhere; invisible edges keep the stage
         # clusters in stage order regardless. The SVG post-processing never sees them.
         for index, (before, after) in enumerate(

@@ -291,7 +291,11 @@ def _evidence(raw: dict[str, Any], path: Path, builder: _Builder) -> tuple[Evide
 def _diagram(raw: Any) -> DiagramOptions:
     if isinstance(raw, bool):
         return DiagramOptions(enabled=raw)
-    return DiagramOptions(enabled=raw.get("enabled", True), direction=raw.get("direction", "LR"))
+    return DiagramOptions(
+        enabled=raw.get("enabled", True),
+        direction=raw.get("direction", "LR"),
+        layout=raw.get("layout", "stages"),
+    )
 
 
 def _date(raw: Any) -> dt.date | None:

@@ -6,6 +6,7 @@ import xml.etree.ElementTree as ET
 
 from mkdocs_journey.diagrams import Renderer, available_renderers
 from mkdocs_journey.model import (
+    DiagramOptions,
     Emotion,
     FlowEdge,
     JourneyMap,
@@ -20,7 +21,11 @@ RENDERERS: tuple[Renderer, ...] = available_renderers()
 
 
 def make_map(
-    stages: tuple[Stage, ...], *, flow: tuple[FlowEdge, ...] = (), map_id: str = "trial"
+    stages: tuple[Stage, ...],
+    *,
+    flow: tuple[FlowEdge, ...] = (),
+    map_id: str = "trial",
+    diagram: DiagramOptions | None = None,
 ) -> JourneyMap:
     return JourneyMap(
         id=map_id,
@@ -29,10 +34,13 @@ def make_map(
         stages=stages,
         flow=flow,
         position=SourcePosition("maps/trial.md", 3),
+        diagram=diagram or DiagramOptions(),
     )
 
 
-def trial_map(*, flow: tuple[FlowEdge, ...] = ()) -> JourneyMap:
+def trial_map(
+    *, flow: tuple[FlowEdge, ...] = (), diagram: DiagramOptions | None = None
+) -> JourneyMap:
     """Five stages, one without touchpoints, pains on a touchpoint and on a stage."""
     return make_map(
         (
@@ -65,6 +73,7 @@ def trial_map(*, flow: tuple[FlowEdge, ...] = ()) -> JourneyMap:
             Stage("Advocacy", touchpoints=(Touchpoint("review", "Review site", "G2"),)),
         ),
         flow=flow,
+        diagram=diagram,
     )
 
 

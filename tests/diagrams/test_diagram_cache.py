@@ -112,7 +112,5 @@ def test_cached_svg_gets_each_pages_prefix_and_nothing_else(tmp_path: Path) -> N
     plain = render_flow_diagram(trial_map(), renderer=renderer, cache=cache, diagram_id="p3")
     again = render_flow_diagram(trial_map(), renderer=renderer, cache=cache, diagram_id="p4")
     assert again.cached
-    assert again.svg == (plain.svg or "").replace('"p3-', '"p4-').replace(
-        "#p3-", "#p4-"
-    )
+    assert again.svg == (plain.svg or "").replace('"p3-', '"p4-').replace("#p3-", "#p4-")
     assert "jrnycachedid" not in (again.svg or "")

@@ -83,7 +83,9 @@ def test_clean_text_collapses_whitespace_and_drops_controls() -> None:
 
 
 def _edges(source: str) -> list[tuple[str, str, str]]:
-    return re.findall(r"^  (n\d+) -> (n\d+) \[(.*)\];$", source, re.MULTILINE)
+    """(from, to, attributes) of every DOT edge, as drawn: ``dir=back`` edges point at their tail."""
+    found = re.findall(r"^  (n\d+) -> (n\d+) \[(.*)\];$", source, re.MULTILINE)
+    return [(b, a, attrs) if "dir=back" in attrs else (a, b, attrs) for a, b, attrs in found]
 
 
 def test_sequential_flow_connects_touchpoints_in_stage_order() -> None:
@@ -105,7 +107,20 @@ def test_sequential_flow_connects_touchpoints_in_stage_order() -> None:
     # Clusters are written in stage order, each holding its own nodes.
     positions = [diagram.source.index(f"subgraph cluster_{i} {{") for i in range(5)]
     assert positions == sorted(positions)
-    assert "journey-order" not in diagram.source  # the real edges already order the stages
+    # Every stage is one rank; invisible edges level the stages' first touchpoints.
+    order = [(a, b) for a, b, attrs in _edges(diagram.source) if "journey-order" in attrs]
+    assert order == [("n0", "n2"), ("n2", "n3"), ("n3", "n4"), ("n4", "n6")]
+    assert "{ rank=same; n0; n1; }" in diagram.source
+    assert "{ rank=same; n4; n5; }" in diagram.source
+    chain = build_dot(trial_map(diagram=DiagramOptions(layout="chain"))).source
+    assert "journey-order" not in chain  # the real edges already order the stages
+    assert "rank=same" not in chain
+
+
+def test_steps_between_stages_do_not_pull_stages_out_of_line() -> None:
+    attrs = {(a, b): attr for a, b, attr in _edges(build_dot(trial_map()).source)}
+    assert "weight=0" in attrs[("n1", "n2")]  # Awareness -> Consideration
+    assert "weight=0" not in attrs[("n0", "n1")]  # inside Awareness
 
 
 def test_stage_without_touchpoints_still_gets_a_node() -> None:

@@ -26,7 +26,7 @@ from mkdocs_journey.diagrams import (
     render_flow_diagram,
 )
 from mkdocs_journey.diagrams.renderers import DotRenderer, PygraphvizRenderer
-from mkdocs_journey.model import FlowEdge, PainPoint, Stage, Touchpoint
+from mkdocs_journey.model import DiagramOptions, FlowEdge, PainPoint, Stage, Touchpoint
 
 HOSTILE = [
     'He said "hello"',
@@ -199,3 +199,74 @@ def test_unresolved_flow_is_reported_but_still_renders(renderer: Renderer) -> No
     assert result.problems == (
         "maps/trial.md:3:1: flow step 'ad' -> 'nowhere' names no touchpoint id or stage of the map",
     )
+
+
+def _centres(svg: str) -> dict[str, tuple[float, float]]:
+    """Each node's centre in SVG coordinates, by its first text line."""
+    found = {}
+    for group in node_groups(parse(svg)):
+        shape = group.find(f"{SVG}path")
+        if shape is None:
+            shape = group.find(f"{SVG}polygon")
+        if shape is None:
+            continue
+        numbers = [
+            float(n)
+            for n in re.findall(r"-?\d+(?:\.\d+)?", shape.get("d") or shape.get("points") or "")
+        ]
+        xs, ys = numbers[0::2], numbers[1::2]
+        first_line = next(group.iter(f"{SVG}text")).text or ""
+        found[first_line] = ((min(xs) + max(xs)) / 2, (min(ys) + max(ys)) / 2)
+    return found
+
+
+def _arrow_tip(svg: str, edge_index: int) -> tuple[float, float]:
+    edge = next(
+        g for g in groups(parse(svg), "journey-flow") if g.get("id", "").endswith(f"e{edge_index}")
+    )
+    head = edge.find(f"{SVG}polygon")
+    assert head is not None
+    numbers = [float(n) for n in re.findall(r"-?\d+(?:\.\d+)?", head.get("points") or "")]
+    return sum(numbers[0::2]) / len(numbers[0::2]), sum(numbers[1::2]) / len(numbers[1::2])
+
+
+@pytest.mark.parametrize(
+    ("direction", "layout", "second"),
+    [
+        ("LR", "stages", "below"),  # stages are columns, their touchpoints read downwards
+        ("RL", "stages", "below"),
+        ("TB", "stages", "right"),  # stages are rows, their touchpoints read rightwards
+        ("BT", "stages", "right"),
+        ("LR", "chain", "right"),  # one touchpoint after the other
+        ("TB", "chain", "below"),
+    ],
+)
+def test_layouts_place_a_stages_touchpoints_in_reading_order(
+    renderer: Renderer, direction: str, layout: str, second: str
+) -> None:
+    options = DiagramOptions(direction=direction, layout=layout)
+    result = render_flow_diagram(trial_map(diagram=options), renderer=renderer, diagram_id="layout")
+    assert result.svg is not None, result.error
+    centres = _centres(result.svg)
+    (x1, y1), (x2, y2) = centres["Google search"], centres["Banner ad"]
+    if second == "below":
+        assert y2 > y1 + 10
+        if layout == "stages":
+            assert abs(x2 - x1) < 1  # the same column
+    else:
+        assert x2 > x1 + 10
+        if layout == "stages":
+            assert abs(y2 - y1) < 1  # the same row
+    # The first edge (search -> ad) points at the banner ad, whichever way the DOT wrote it.
+    tip = _arrow_tip(result.svg, 0)
+    assert abs(tip[0] - x2) + abs(tip[1] - y2) < abs(tip[0] - x1) + abs(tip[1] - y1)
+
+
+def test_stage_columns_start_level(renderer: Renderer) -> None:
+    # The default layout: the first touchpoint of every stage on one line (no staircase).
+    result = render_flow_diagram(trial_map(), renderer=renderer, diagram_id="level")
+    assert result.svg is not None
+    centres = _centres(result.svg)
+    firsts = ["Google search", "Pricing page", "Welcome email", "Review site"]
+    tops = [centres[name][1] for name in firsts]
+    assert max(tops) - min(tops) < 1
