@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
+from mkdocs_journey.joined import disk_analysis_cache
 from mkdocs_journey.model import Severity
 from mkdocs_journey.render.environment import make_environment
 from mkdocs_journey.site import JourneySite, Report, SourcePage
@@ -38,7 +39,7 @@ def collect_site(config_file: Path) -> tuple[JourneySite, Report, Path]:
         raise LookupError(f"{config_file}: the journey plugin is not enabled in this site")
     settings = plugin.config.to_settings(config_file.resolve().parent)
     docs = Path(config.docs_dir)
-    site = JourneySite(settings, make_environment())
+    site = JourneySite(settings, make_environment(), analysis_cache=disk_analysis_cache(settings))
     return site, site.collect(read_docs(docs)), docs
 
 

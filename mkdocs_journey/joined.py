@@ -2,7 +2,8 @@
 
 Runs once per build after every map is known (a source shared by several maps must know all
 their touchpoints, or it would call theirs "not on any map"). The analyses are cached by file
-content in the analytics layer, so an unchanged file is not re-read on a ``mkdocs serve`` rebuild.
+content (:mod:`mkdocs_journey.data.cache`): an unchanged file is not analysed again on a
+``mkdocs serve`` rebuild, nor, with the disk cache the plugin uses, by the next build.
 """
 
 from __future__ import annotations
@@ -15,7 +16,10 @@ from typing import Any
 
 from mkdocs_journey.analytics import analyze, load_channel_settings
 from mkdocs_journey.analytics.kpis import apply_kpi_actuals
+from mkdocs_journey.analytics.pipeline import CACHE
+from mkdocs_journey.analytics.result import DataAnalysis
 from mkdocs_journey.catalogue import Catalogue
+from mkdocs_journey.data.cache import AnalysisCache
 from mkdocs_journey.data.engine import DataError
 from mkdocs_journey.data.quality import describe_rejections, quality_problems
 from mkdocs_journey.data.sources import DataSource, load_data_sources
@@ -46,6 +50,11 @@ class DataJoin:
         return {(a, b): n for a, b, n in analysis.touchpoint_transitions}
 
 
+def disk_analysis_cache(settings: Settings) -> AnalysisCache[DataAnalysis]:
+    """Analyses kept in memory and under ``<cache_dir>/analyses`` for the next process."""
+    return AnalysisCache(directory=settings.cache_path / "analyses", kind=DataAnalysis)
+
+
 def configured_sources(settings: Settings) -> tuple[dict[str, DataSource], list[str]]:
     sources, problems = load_data_sources(settings.data, settings.project_dir)
     return sources, [f"mkdocs.yml: data_sources: {problem}" for problem in problems]
@@ -56,6 +65,7 @@ def join_data(
     settings: Settings,
     sources: dict[str, DataSource],
     config_problems: list[str],
+    cache: AnalysisCache[DataAnalysis] | None = CACHE,
 ) -> DataJoin:
     """Analyse every source for the maps that use it; put computed KPI actuals on the maps."""
     channels, channel_problems = load_channel_settings(
@@ -68,7 +78,7 @@ def join_data(
         for journey_map in readers or [None]:
             others = [m for m in readers if m is not journey_map]
             try:
-                analysis = analyze(source, journey_map, channels, other_maps=others)
+                analysis = analyze(source, journey_map, channels, other_maps=others, cache=cache)
             except DataError as error:
                 if journey_map is None:
                     joined.warnings.append(str(error))

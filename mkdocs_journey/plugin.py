@@ -13,8 +13,11 @@ from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
+from mkdocs_journey.analytics.result import DataAnalysis
 from mkdocs_journey.config import JourneyConfig
+from mkdocs_journey.data.cache import AnalysisCache
 from mkdocs_journey.diagrams import DiagramCache
+from mkdocs_journey.joined import disk_analysis_cache
 from mkdocs_journey.model import Severity
 from mkdocs_journey.render.environment import make_environment, stylesheet
 from mkdocs_journey.site import JourneySite, SourcePage
@@ -30,11 +33,13 @@ class JourneyPlugin(BasePlugin[JourneyConfig]):
     def __init__(self) -> None:
         self.site: JourneySite | None = None
         self.diagram_cache: DiagramCache | None = None
+        self.analysis_cache: AnalysisCache[DataAnalysis] | None = None
 
     # Defining on_startup keeps this instance across `mkdocs serve` rebuilds, and with it the
-    # in-memory diagram cache.
+    # in-memory diagram and analysis caches.
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.diagram_cache = None
+        self.analysis_cache = None
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         if not self.config.enabled:
@@ -43,7 +48,13 @@ class JourneyPlugin(BasePlugin[JourneyConfig]):
         settings = self.config.to_settings(project_dir)
         if self.diagram_cache is None or self.diagram_cache.directory != settings.cache_path:
             self.diagram_cache = DiagramCache(settings.cache_path)
-        self.site = JourneySite(settings, make_environment(config.theme.dirs), self.diagram_cache)
+            self.analysis_cache = disk_analysis_cache(settings)
+        self.site = JourneySite(
+            settings,
+            make_environment(config.theme.dirs),
+            self.diagram_cache,
+            self.analysis_cache,
+        )
         if CSS_PATH not in config.extra_css:
             config.extra_css.append(CSS_PATH)
         return config
@@ -105,6 +116,14 @@ class JourneyPlugin(BasePlugin[JourneyConfig]):
         for problem in problems:
             log.warning(problem)
         return output
+
+    # Cache trouble costs time, not correctness: worth a line in the log, not a warning.
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        for cache in (self.diagram_cache, self.analysis_cache):
+            if cache is not None:
+                for message in cache.errors:
+                    log.info(message)
+                cache.errors.clear()
 
     # Data files live outside docs/: watch them so an edited export rebuilds the site.
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:

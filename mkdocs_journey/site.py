@@ -16,7 +16,10 @@ from typing import Any
 
 from jinja2 import Environment
 
+from mkdocs_journey.analytics.pipeline import CACHE
+from mkdocs_journey.analytics.result import DataAnalysis
 from mkdocs_journey.catalogue import Catalogue, build_catalogue
+from mkdocs_journey.data.cache import AnalysisCache
 from mkdocs_journey.diagrams import DiagramCache
 from mkdocs_journey.export import export_document, map_record
 from mkdocs_journey.joined import DataJoin, configured_sources, join_data
@@ -68,10 +71,16 @@ class GeneratedPage:
 
 class JourneySite:
     def __init__(
-        self, settings: Settings, env: Environment, diagram_cache: DiagramCache | None = None
+        self,
+        settings: Settings,
+        env: Environment,
+        diagram_cache: DiagramCache | None = None,
+        analysis_cache: AnalysisCache[DataAnalysis] | None = None,
     ) -> None:
         self.settings = settings
         self.env = env
+        #: Default: the process-wide, memory-only cache of the analytics layer.
+        self.analysis_cache = CACHE if analysis_cache is None else analysis_cache
         self.visuals = Visuals(
             env, settings.diagram_renderer, settings.diagram_timeout, diagram_cache
         )
@@ -93,7 +102,9 @@ class JourneySite:
         # a configuration problem, not again as "unknown" on each map that uses it.
         declared = list(self.settings.data) if isinstance(self.settings.data, dict) else []
         self.catalogue = build_catalogue(readings, data_sources=declared, page_urls=urls)
-        self.data = join_data(self.catalogue, self.settings, sources, config_problems)
+        self.data = join_data(
+            self.catalogue, self.settings, sources, config_problems, self.analysis_cache
+        )
         self.generated = self._plan_generated_pages()
         return Report(self.catalogue.problems, self.data.warnings, self.data.notes)
 

@@ -121,3 +121,35 @@ def test_check_command_reports_positions_and_exit_status() -> None:
     )
     assert ok.returncode == 0, ok.stdout
     assert ok.stdout.splitlines()[-1] == "1 map checked, 0 problems"
+
+
+def test_the_next_build_reads_the_analysis_from_the_disk_cache(fixture_site) -> None:
+    project = fixture_site("data-site")
+    first = run_build(project, strict=True)
+    assert first.returncode == 0, first.output
+    stored = list((project / ".cache" / "journey" / "analyses").rglob("*.json"))
+    assert len(stored) == 1
+    real = json.loads(stored[0].read_text(encoding="utf-8"))["totals"]["conversions"]
+
+    # A number changed in the cache file shows up: the second build read it, not the events.
+    entry = json.loads(stored[0].read_text(encoding="utf-8"))
+    entry["totals"]["conversions"] = 987654
+    stored[0].write_text(json.dumps(entry), encoding="utf-8")
+    second = run_build(project, strict=True)
+    assert second.returncode == 0, second.output
+    assert "actual 987,654" in second.page("").select_one(".journey-kpi").get_text(" ", strip=True)
+
+    # A broken entry is recomputed from the data and written again.
+    stored[0].write_text("{not json", encoding="utf-8")
+    third = run_build(project, strict=True)
+    assert third.returncode == 0, third.output
+    kpi = third.page("").select_one(".journey-kpi").get_text(" ", strip=True)
+    assert f"actual {real}" in kpi
+    assert json.loads(stored[0].read_text(encoding="utf-8"))["totals"]["conversions"] == real
+
+    # Changed events are a new entry: the cache never serves numbers of another file.
+    events = project / "data" / "events.csv"
+    events.write_text(events.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    fourth = run_build(project, strict=True)
+    assert fourth.returncode == 0, fourth.output
+    assert len(list((project / ".cache" / "journey" / "analyses").rglob("*.json"))) == 2

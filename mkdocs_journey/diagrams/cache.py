@@ -4,20 +4,19 @@ The key is the SHA-256 of the DOT text, the renderer's name and version and this
 version: a new Graphviz or a new mkdocs-journey (whose DOT or post-processing may change)
 never serves a stale drawing. The in-memory dict lives on the cache object, which the plugin
 keeps across ``mkdocs serve`` rebuilds; the disk copy (``.cache/journey/`` next to
-``mkdocs.yml`` by default) lets CI carry renders between runs. Disk writes go to a temporary
-file in the same folder and are renamed into place, so a killed build or two builds at once
-never leave half a file behind.
+``mkdocs.yml`` by default) lets CI carry renders between runs. Disk writes are atomic
+(:func:`mkdocs_journey.files.write_atomically`).
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
-import tempfile
 from collections.abc import Hashable
 from pathlib import Path
 
 from mkdocs_journey import __version__
+from mkdocs_journey.files import write_atomically
 
 
 def cache_key(dot_source: str, renderer_name: str, renderer_version: str, *extra: str) -> str:
@@ -79,17 +78,7 @@ class DiagramCache:
         if path is None:
             return
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            descriptor, temporary = tempfile.mkstemp(
-                dir=path.parent, prefix=f".{key[:12]}-", suffix=".tmp"
-            )
-            try:
-                with os.fdopen(descriptor, "w", encoding="utf-8", newline="") as handle:
-                    handle.write(svg)
-                os.replace(temporary, path)
-            except BaseException:
-                Path(temporary).unlink(missing_ok=True)
-                raise
+            write_atomically(path, svg)
         except OSError as error:
             self.errors.append(f"cannot write {path}: {error}")
 

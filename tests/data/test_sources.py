@@ -9,6 +9,7 @@ import pytest
 
 from mkdocs_journey.analytics import analyze, analyze_file
 from mkdocs_journey.analytics.pipeline import CACHE
+from mkdocs_journey.analytics.result import DataAnalysis
 from mkdocs_journey.data.cache import AnalysisCache
 from mkdocs_journey.data.engine import DataError
 from mkdocs_journey.data.sources import ConversionRule, load_data_sources
@@ -177,6 +178,34 @@ def test_the_cache_does_not_reread_an_unchanged_file(project: Path) -> None:
     assert second.totals.rows_read == 2
     assert cache.computed == 2
     assert CACHE is not cache
+
+
+def test_the_disk_cache_serves_a_new_process_and_survives_bad_entries(
+    project: Path, tmp_path: Path
+) -> None:
+    sources, _ = load_data_sources(
+        {"crm": {"path": "data/crm.csv", "columns": {"lead_id": "Lead ID", "timestamp": "When"}}},
+        project,
+    )
+    folder = tmp_path / "analyses"
+    first_cache: AnalysisCache[DataAnalysis] = AnalysisCache(directory=folder, kind=DataAnalysis)
+    first = analyze(sources["crm"], cache=first_cache)
+    assert (first_cache.computed, first_cache.loaded) == (1, 0)
+    # A new cache object is a new process: it reads the entry back, equal field for field.
+    second_cache: AnalysisCache[DataAnalysis] = AnalysisCache(directory=folder, kind=DataAnalysis)
+    assert analyze(sources["crm"], cache=second_cache) == first
+    assert (second_cache.computed, second_cache.loaded) == (0, 1)
+    # An entry of the wrong shape is not trusted: recomputed, reported, rewritten.
+    (entry,) = folder.rglob("*.json")
+    entry.write_text('{"source": "crm", "totals": "lots"}', encoding="utf-8")
+    third_cache: AnalysisCache[DataAnalysis] = AnalysisCache(directory=folder, kind=DataAnalysis)
+    assert analyze(sources["crm"], cache=third_cache) == first
+    assert third_cache.computed == 1
+    assert len(third_cache.errors) == 1
+    assert third_cache.errors[0].startswith(f"ignored the cached analysis {entry}")
+    assert AnalysisCache(directory=folder, kind=DataAnalysis).file_for("ab" * 32) == (
+        folder / "ab" / f"{'ab' * 32}.json"
+    )
 
 
 def test_more_stages_than_the_engine_codes_is_an_error_naming_the_file(tmp_path: Path) -> None:
