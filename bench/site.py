@@ -6,7 +6,8 @@ measured in the same run, the median of three ``python -m mkdocs build -q`` proc
   (a) baseline: the journey plugin removed from mkdocs.yml, so its maps are plain code blocks
       (fenced maps) or ignored front matter;
   (b) plugin on, cold: a fresh process and an empty ``.cache/``;
-  (c) plugin on, warm: a fresh process reusing the ``.cache/`` that (b) left behind;
+  (c) plugin on, warm: a fresh process reusing the ``.cache/`` that (b) left behind (rendered
+      diagrams and data analyses);
 
 and the ratios b/a and c/a. The three are interleaved (a, b, c, a, b, c, ...), so that drifting
 load on a shared machine hits them alike. Then it times the data step in this process:

@@ -8,8 +8,9 @@ distributed engine:
    timestamps and revenue, and hash each raw row (for exact duplicates);
 2. **clean events**: give every row its first rejection reason (see
    :mod:`mkdocs_journey.data.quality`), group channels, and keep the used rows;
-3. **path table and aggregates**: split each lead's time-ordered touches into paths, count
-   identical paths (the path table), and compute the stage, channel and insight aggregates.
+3. **path table and aggregates**: put each lead's touches in time order (one list per lead),
+   split them into paths, count identical paths (the path table), and compute the stage, channel
+   and insight aggregates from the same ordered lists.
 
 Everything after step 3 (attribution models, funnel shares, view models) is plain Python over
 small aggregated tables.
@@ -22,21 +23,27 @@ the lists really built (``SELECT count(*)`` over a list aggregate lets DuckDB sk
 ==============================================  ==============  ===================
 query                                           DuckDB 2.0      Polars 2.1 (lazy)
 ==============================================  ==============  ===================
-``GROUP BY source, medium``                     0.96 s          0.71 s
-each lead's sources in time order (CSV)         6.5 s, 1.1 GB   4.0 s, 1.75 GB
-each lead's sources in time order (Parquet)     7.5 s           3.5 s
+``GROUP BY source, medium``                     0.96 s          0.63 to 0.71 s
+each lead's sources in time order, text lists   6.5 to 7.0 s    4.0 to 5.4 s
+the same, packed 128-bit keys + ``list_sort``   3.5 s           (no equivalent)
 ==============================================  ==============  ===================
 
-Polars builds bare string lists faster, but DuckDB runs the whole analysis inside a fixed memory
-budget: it sorts and aggregates out of core under ``memory_limit`` where Polars holds everything
-in RAM (1.75 GB for three columns of the bare query alone; the full analysis needs ten), and the
-issue's budget is 2 GB peak RSS at 10M rows. The analysis also avoids the slow part of DuckDB's
-path query: touches carry small integer codes (channel id * 65536 + touchpoint id) instead of
-text, so building every path with the window that splits them at conversions takes about 4 s,
-as fast as Polars' bare query. Other reasons: one SQL dialect for CSV and Parquet, the whole GA4
-rule set as one ``CASE`` expression, and insertion order kept on load, which gives exact file row
-numbers from ``rowid`` without an ordered window. The figures are reproduced by ``bench/data.py``;
-see ``docs/data-engine.md``.
+Polars builds lists of text faster than DuckDB's ordered aggregate, but DuckDB runs the whole
+analysis inside a fixed memory budget: it aggregates out of core under ``memory_limit`` where
+Polars holds everything in RAM (1.75 GB for the bare three-column query; a Polars version of the
+whole analysis, tried, peaked at 2.0 GB and took 13 s), and the budget is 2 GB peak RSS at 10M
+rows. DuckDB's slow part, ordered aggregates and windows over ten million rows, is avoided: each
+touch becomes one 128-bit integer whose order is (time, file row) and which carries the
+conversion flag and the stage, channel and touchpoint ids; an *unordered* list per lead sorted
+with ``list_sort`` is every lead's journey in order, faster than either engine's bare query over
+text. Other reasons: one SQL dialect for CSV and Parquet, the whole GA4 rule set as one ``CASE``
+expression, and insertion order kept on load, which gives exact file row numbers from ``rowid``
+without an ordered window. The figures are reproduced by ``bench/data.py``; see
+``docs/data-engine.md``.
+
+Leads are grouped by a 64-bit hash of their id (two different ids share one with a chance of
+about n^2 / 2^65: 3e-8 for a million leads), which makes every per-lead aggregate several times
+faster than grouping by text.
 
 Row numbers assume one record per line (no line breaks inside quoted CSV fields).
 """
