@@ -49,7 +49,8 @@ def run_build(
 
 def copy_fixture(name: str, destination: Path) -> Path:
     project = destination / name
-    shutil.copytree(FIXTURES / name, project)
+    # Never a cache left by a manual build in the fixture: every test starts cold.
+    shutil.copytree(FIXTURES / name, project, ignore=shutil.ignore_patterns(".cache", "site"))
     return project
 
 

@@ -88,7 +88,7 @@ def test_data_path_may_not_leave_the_project(fixture_site) -> None:
     ]
 
 
-def test_check_command_reports_positions_and_exit_status() -> None:
+def test_check_command_reports_positions_and_exit_status(fixture_site) -> None:
     done = subprocess.run(
         [
             sys.executable,
@@ -106,6 +106,8 @@ def test_check_command_reports_positions_and_exit_status() -> None:
     lines = done.stdout.splitlines()
     assert "docs/score.md:9:14: stages[0].emotion.score must be between -2 and 2, got 7" in lines
     assert lines[-1] == "2 maps checked, 4 problems"
+    # A copy: check keeps the analyses in the site's cache folder, for the build after it.
+    data_site = fixture_site("data-site")
     ok = subprocess.run(
         [
             sys.executable,
@@ -113,7 +115,7 @@ def test_check_command_reports_positions_and_exit_status() -> None:
             "mkdocs_journey.cli",
             "check",
             "--config",
-            str(FIXTURES / "data-site" / "mkdocs.yml"),
+            str(data_site / "mkdocs.yml"),
         ],
         capture_output=True,
         text=True,
@@ -121,6 +123,7 @@ def test_check_command_reports_positions_and_exit_status() -> None:
     )
     assert ok.returncode == 0, ok.stdout
     assert ok.stdout.splitlines()[-1] == "1 map checked, 0 problems"
+    assert len(list((data_site / ".cache" / "journey" / "analyses").rglob("*.json"))) == 1
 
 
 def test_the_next_build_reads_the_analysis_from_the_disk_cache(fixture_site) -> None:

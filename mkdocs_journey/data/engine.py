@@ -45,7 +45,8 @@ Leads are grouped by a 64-bit hash of their id (two different ids share one with
 about n^2 / 2^65: 3e-8 for a million leads), which makes every per-lead aggregate several times
 faster than grouping by text.
 
-Row numbers assume one record per line (no line breaks inside quoted CSV fields).
+Rows are numbered as the file's lines (the header is line 1), also when a CSV has blank lines or
+line breaks inside quoted fields (see :mod:`mkdocs_journey.data.lines`).
 """
 
 from __future__ import annotations
@@ -68,7 +69,7 @@ from mkdocs_journey.analytics.channels import (
     channel_case_sql,
     source_categories,
 )
-from mkdocs_journey.data import quality
+from mkdocs_journey.data import lines, quality
 from mkdocs_journey.data.sources import (
     DEFAULT_ALIASES,
     EVENT_FIELDS,
@@ -172,14 +173,15 @@ def _connection() -> Iterator[duckdb.DuckDBPyConnection]:
         con.close()
 
 
-def _reader(source: DataSource, names: Sequence[str] = ()) -> str:
+def _reader(source: DataSource, names: Sequence[str] = (), *, parallel: bool = True) -> str:
     path = _q(str(source.path))
     if source.format == "parquet":
         return f"read_parquet({path})"
     struct = "{" + ", ".join(f"{_q(name)}: 'VARCHAR'" for name in names) + "}"
     return (
         f"read_csv({path}, header = true, auto_detect = false, columns = {struct}, "
-        f"delim = {_q(source.delimiter)}, quote = '\"', escape = '\"', null_padding = true)"
+        f"delim = {_q(source.delimiter)}, quote = '\"', escape = '\"', null_padding = true"
+        f"{'' if parallel else ', parallel = false'})"
     )
 
 
@@ -328,7 +330,14 @@ def _load_events(
     )
     """
     try:
-        con.execute(sql)
+        try:
+            con.execute(sql)
+        except duckdb.Error as error:
+            # DuckDB's parallel CSV scan refuses line breaks inside quoted fields (a CRM's notes
+            # column) together with short rows; the single-threaded scan reads them.
+            if source.format != "csv" or "parallel=false" not in str(error):
+                raise
+            con.execute(sql.replace(from_clause, _reader(source, header, parallel=False)))
     except duckdb.Error as error:
         raise DataError(f"{source.path}: cannot read the file: {error}") from error
     return columns, header
@@ -456,13 +465,14 @@ def _classify(
                  {tp_check}
                END AS reason,
                CASE
-                 WHEN d.rid IS NOT NULL THEN 'same as row ' || CAST(d.first_rid + 2 AS VARCHAR)
+                 WHEN d.rid IS NOT NULL THEN NULL
                  WHEN e.lead IS NULL THEN NULL
                  WHEN e.ts IS NULL THEN coalesce(e.ts_raw, '')
                  WHEN e.rev_raw IS NOT NULL THEN e.rev_raw
                  WHEN e.rev < 0 THEN CAST(e.rev AS VARCHAR)
                  ELSE coalesce(e.stage, e.tp)
-               END AS detail
+               END AS detail,
+               CASE WHEN d.rid IS NOT NULL THEN d.first_rid + 2 END AS same_as
         FROM ev e
         LEFT JOIN dup d ON d.rid = e.rowid
         JOIN combo_ids c ON c.sk = e.sk
@@ -470,7 +480,8 @@ def _classify(
         """
     )
     con.execute(
-        "CREATE TEMP TABLE bad AS SELECT line, reason, detail, tp FROM cls WHERE reason IS NOT NULL"
+        """CREATE TEMP TABLE bad AS
+           SELECT line, reason, detail, same_as, tp FROM cls WHERE reason IS NOT NULL"""
     )
     con.execute(
         """
@@ -856,6 +867,41 @@ def _insights(
     return tuple(result)
 
 
+def _rejections(
+    source: DataSource, rows_read: int, rows: Sequence[tuple[str, int, list[dict[str, Any]]]]
+) -> tuple[Rejected, ...]:
+    """Rejections in the order of :data:`quality.REASONS`, their examples at their file line."""
+    records = {e["line"] for _, _, examples in rows for e in examples}
+    records |= {e["same_as"] for _, _, examples in rows for e in examples if e["same_as"]}
+    line = (
+        lines.line_numbers(source.path, rows_read, records, source.delimiter)
+        if source.format == "csv"
+        else int
+    )
+    order = {reason: i for i, reason in enumerate(quality.REASONS)}
+    return tuple(
+        sorted(
+            (
+                Rejected(
+                    reason,
+                    int(count),
+                    tuple(
+                        (
+                            line(int(e["line"])),
+                            f"same as row {line(int(e['same_as']))}"
+                            if e["same_as"] is not None
+                            else e["detail"],
+                        )
+                        for e in examples
+                    ),
+                )
+                for reason, count, examples in rows
+            ),
+            key=lambda r: order.get(r.reason, len(order)),
+        )
+    )
+
+
 def run(source: DataSource, shape: MapShape | None, settings: ChannelSettings) -> EngineOutput:
     """Read ``source`` and compute every aggregate the analytics need."""
     with _lock, _connection() as con:
@@ -863,23 +909,10 @@ def run(source: DataSource, shape: MapShape | None, settings: ChannelSettings) -
         _classify(con, source, shape, settings)
         rows_read = con.execute("SELECT count(*) FROM ev").fetchone()[0]  # type: ignore[index]
         rejected_rows = con.execute(
-            """SELECT reason, count(*), min_by(struct_pack(line, detail), line, 5)
+            """SELECT reason, count(*), min_by(struct_pack(line, detail, same_as), line, 5)
                FROM bad GROUP BY reason"""
         ).fetchall()
-        order = {reason: i for i, reason in enumerate(quality.REASONS)}
-        rejected = tuple(
-            sorted(
-                (
-                    Rejected(
-                        reason,
-                        int(count),
-                        tuple((int(e["line"]), e["detail"]) for e in examples),
-                    )
-                    for reason, count, examples in rejected_rows
-                ),
-                key=lambda r: order.get(r.reason, len(order)),
-            )
-        )
+        rejected = _rejections(source, int(rows_read), rejected_rows)
         unknown = con.execute(
             f"""SELECT tp, count(*) FROM bad WHERE reason = {_q(quality.UNKNOWN_TOUCHPOINT)}
                 GROUP BY tp ORDER BY count(*) DESC, tp"""

@@ -138,3 +138,27 @@ def test_only_five_examples_are_kept(tmp_path: Path) -> None:
     (rejection,) = analyze_file(events).rejected
     assert rejection.count == 8
     assert [e.row for e in rejection.examples] == [2, 3, 4, 5, 6]
+
+
+def test_rows_are_file_lines_with_blank_lines_and_line_breaks_in_quotes(tmp_path: Path) -> None:
+    # The same rows, but row 2's campaign holds a line break (two lines, one record; DuckDB's
+    # parallel reader refuses that) and a blank line follows row 3: every later row moves down
+    # by two lines, and the report must say so.
+    lines = FIXTURE.read_text(encoding="utf-8").splitlines()
+    lines[1] = lines[1].replace("organic,,blog", 'organic,"spring\nlaunch",blog')
+    lines.insert(3, "")
+    moved = tmp_path / "moved.csv"
+    moved.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+    analysis = analyze_file(moved, journey_map=MAP)
+
+    def shifted(value: str | None) -> str | None:
+        if value and value.startswith("same as row "):
+            return f"same as row {int(value.removeprefix('same as row ')) + 2}"
+        return value
+
+    assert rejections(analysis) == {
+        reason: (count, [(row + 2, shifted(value)) for row, value in examples])
+        for reason, (count, examples) in EXPECTED.items()
+    }
+    assert (analysis.totals.rows_read, analysis.totals.rows_used) == (15, 5)
