@@ -18,6 +18,7 @@ sizes and the same weights (stage names bold) as below; a test keeps the two in 
 
 from __future__ import annotations
 
+import itertools
 import math
 import textwrap
 import unicodedata
@@ -365,6 +366,7 @@ def build_dot(
 
     edges: list[DiagramEdge] = []
     edge_lines: list[str] = []
+    drawn: set[tuple[str, str]] = set()  # (tail, head) as written in the DOT
     for source, target, label in steps:
         edge = DiagramEdge(
             id=f"e{len(edges)}",
@@ -404,16 +406,26 @@ def build_dot(
         attributes.insert(1, f'class="{" ".join(classes)}"')
         builder.tooltips[edge.id] = tooltip
         edge_lines.append(f"  {tail} -> {head} [{', '.join(attributes)}];")
+        drawn.add((tail, head))
 
     if by_stage:
         # Each stage is one rank; invisible edges between the stages' first touchpoints keep
-        # the stages in order and their first touchpoints level. The SVG never shows them.
-        for index, (before, after) in enumerate(
-            zip(builder.stage_nodes, builder.stage_nodes[1:], strict=False)
-        ):
+        # the stages in order and their first touchpoints level, and invisible edges inside a
+        # stage keep its touchpoints in the map's order, as in the stage table, whatever the
+        # flow connects. The SVG never shows them.
+        order_edges: list[tuple[str, str, str]] = []
+        for before, after in itertools.pairwise(builder.stage_nodes):
+            order_edges.append((before[0].id, after[0].id, "weight=10"))
+        upward = direction in _UPWARD_IN_RANK
+        for nodes in builder.stage_nodes:
+            for first, second in itertools.pairwise(nodes):
+                pair = (second.id, first.id) if upward else (first.id, second.id)
+                # A second, invisible edge beside a drawn one would bend the drawn arrow.
+                if pair not in drawn:
+                    order_edges.append((*pair, "weight=1"))
+        for index, (tail, head, weight) in enumerate(order_edges):
             edge_lines.append(
-                f'  {before[0].id} -> {after[0].id} [id="o{index}", class="journey-order", '
-                "style=invis, weight=10];"
+                f'  {tail} -> {head} [id="o{index}", class="journey-order", style=invis, {weight}];'
             )
     elif journey_map.flow:
         # An authored flow may skip stages or start anywhere; invisible edges keep the stage

@@ -270,3 +270,28 @@ def test_stage_columns_start_level(renderer: Renderer) -> None:
     firsts = ["Google search", "Pricing page", "Welcome email", "Review site"]
     tops = [centres[name][1] for name in firsts]
     assert max(tops) - min(tops) < 1
+
+
+def test_a_stages_touchpoints_keep_the_maps_order_whatever_the_flow(renderer: Renderer) -> None:
+    # The flow enters Advocacy at its last touchpoint and never links the other two: the column
+    # still lists them top to bottom as the map (and its stage table) does.
+    stages = (
+        Stage("Retention", touchpoints=(Touchpoint("renewal", "Renewal email", "Email"),)),
+        Stage(
+            "Advocacy",
+            touchpoints=(
+                Touchpoint("case", "Case study", "Referral"),
+                Touchpoint("day", "User day", "Events"),
+                Touchpoint("review", "Review request", "Email"),
+            ),
+        ),
+    )
+    journey_map = make_map(stages, flow=(FlowEdge("renewal", "review"),))
+    result = render_flow_diagram(journey_map, renderer=renderer, diagram_id="kept")
+    assert result.svg is not None, result.error
+    centres = _centres(result.svg)
+    ys = [centres[name][1] for name in ("Case study", "User day", "Review request")]
+    assert ys == sorted(ys)
+    assert len(set(ys)) == 3
+    # Only the one drawn step is an arrow; the order is kept by edges nobody sees.
+    assert len(visible_edges(parse(result.svg))) == 1
