@@ -7,7 +7,7 @@ HTML. :func:`text_report` is the plain-text form the CLI prints.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from mkdocs_journey.analytics.attribution import MODEL_TITLES, MODELS, Credit
@@ -27,10 +27,15 @@ def count(value: float) -> str:
     return f"{value:,.0f}"
 
 
-def credit(value: float) -> str:
-    if abs(value) < 100:
-        return f"{value:,.2f}"
-    return f"{value:,.1f}" if abs(value) < 1000 else f"{value:,.0f}"
+def credit_format(field: str, total: float) -> Callable[[float], str]:
+    """One number format for a whole attribution table, so its columns line up and compare:
+    conversions with two decimals for a handful of them, else one; revenue in cents below
+    10,000, else in whole units (cents of a million are noise next to a model's estimate)."""
+    if field == "conversions":
+        decimals = 2 if abs(total) < 100 else 1
+    else:
+        decimals = 2 if abs(total) < 10_000 else 0
+    return lambda value: f"{value:,.{decimals}f}"
 
 
 def money(value: float) -> str:
@@ -177,8 +182,8 @@ def _attribution_table(
             k,
         ),
     )
-    fmt = credit if field == "conversions" else money
     totals = [sum(getattr(c, field) for c in attribution.get(m, {}).values()) for m in MODELS]
+    fmt = credit_format(field, max(totals, default=0.0))
     rows = []
     for key in keys:
         cells = []

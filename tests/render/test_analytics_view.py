@@ -59,3 +59,19 @@ def test_css_uses_material_variables() -> None:
     css = (Path(view.__file__).parent / view.ANALYTICS_CSS).read_text()
     assert "var(--md-primary-fg-color)" in css
     assert "#" not in css.replace("/*", "").split("*/")[-1]  # no hard-coded colours
+
+
+@pytest.mark.parametrize(
+    ("field", "total", "values", "shown"),
+    [
+        ("conversions", 736, [621.0, 33.0, 0.25], ["621.0", "33.0", "0.2"]),
+        ("conversions", 3, [1.0, 0.333333], ["1.00", "0.33"]),
+        ("value", 6_835_543.35, [5_794_626.4, 345_976.88], ["5,794,626", "345,977"]),
+        ("value", 200.5, [120.5, 40.1666], ["120.50", "40.17"]),
+    ],
+)
+def test_one_number_format_per_attribution_table(
+    field: str, total: float, values: list[float], shown: list[str]
+) -> None:
+    fmt = view.credit_format(field, total)
+    assert [fmt(v) for v in values] == shown
