@@ -98,9 +98,14 @@ class Table:
 
 @dataclass(frozen=True)
 class Sentence:
-    text: str
+    text: str  # the whole sentence, its share first (the terminal report prints this)
     share: str
     width: float
+
+    @property
+    def rest(self) -> str:
+        """The sentence after its share, which the page shows as a figure of its own."""
+        return self.text.removeprefix(self.share).lstrip()
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import jinja2
@@ -75,3 +76,26 @@ def test_one_number_format_per_attribution_table(
 ) -> None:
     fmt = view.credit_format(field, total)
     assert [fmt(v) for v in values] == shown
+
+
+def test_an_insight_reads_as_one_sentence_with_its_share_once(
+    env: jinja2.Environment, tmp_path: Path
+) -> None:
+    events = tmp_path / "events.csv"
+    # Ten converters, six of whom read the blog first: a share worth a sentence.
+    rows = ["lead_id,timestamp,source,medium,touchpoint,converted"]
+    for n in range(10):
+        if n < 6:
+            rows.append(f"L{n},2024-01-01T00:00:00Z,google,organic,blog,0")
+        rows.append(f"L{n},2024-01-02T00:00:00Z,google,cpc,checkout,1")
+    events.write_text("\n".join(rows) + "\n")
+    analysis = analyze_file(events)
+    model = view.analytics_view(analysis, quality_url="../data-quality/")
+    assert model.insights
+    html = env.get_template(view.ANALYTICS_TEMPLATE).render(analytics=model)
+    items = re.findall(r'<ul class="journey-insights">(.*?)</ul>', html, re.DOTALL)
+    assert items
+    for sentence in model.insights:
+        shown = re.sub(r"<[^>]+>", "", items[0]).split("\n")
+        line = next(text.strip() for text in shown if sentence.rest in text)
+        assert line == f"{sentence.share} {sentence.rest}" == sentence.text
