@@ -46,6 +46,13 @@ def percent(share: float | None) -> str:
     return "–" if share is None else f"{share:.1%}"
 
 
+def small_percent(share: float) -> str:
+    """A share that is often tiny (rows not used): "0.04%", never a "0.0%" that hides rows."""
+    if 0 < share < 0.001:
+        return "<0.01%" if share < 0.0001 else f"{share:.2%}"
+    return percent(share)
+
+
 def days(value: float | None) -> str:
     if value is None:
         return "–"
@@ -297,7 +304,7 @@ def analytics_view(
             Total("Revenue", money(totals.revenue)),
             Total("Rows used", f"{count(totals.rows_used)} of {count(totals.rows_read)}"),
         ),
-        rows_not_used=f"{count(not_used)} ({percent(rejected_share(analysis))})",
+        rows_not_used=f"{count(not_used)} ({small_percent(rejected_share(analysis))})",
         has_rejections=not_used > 0,
         funnel=funnel,
         channel_mix=mix,
@@ -330,7 +337,7 @@ def quality_view(
                 rows_read=count(totals.rows_read),
                 rows_used=count(totals.rows_used),
                 rows_not_used=count(totals.rows_read - totals.rows_used),
-                share_not_used=percent(rejected_share(analysis)),
+                share_not_used=small_percent(rejected_share(analysis)),
                 reasons=tuple(
                     ReasonView(
                         reason=r.reason,

@@ -99,3 +99,11 @@ def test_an_insight_reads_as_one_sentence_with_its_share_once(
         shown = re.sub(r"<[^>]+>", "", items[0]).split("\n")
         line = next(text.strip() for text in shown if sentence.rest in text)
         assert line == f"{sentence.share} {sentence.rest}" == sentence.text
+
+
+@pytest.mark.parametrize(
+    ("share", "shown"),
+    [(0.0, "0.0%"), (0.00003, "<0.01%"), (0.0004, "0.04%"), (0.015, "1.5%"), (1.0, "100.0%")],
+)
+def test_rows_not_used_never_round_to_zero(share: float, shown: str) -> None:
+    assert view.small_percent(share) == shown
