@@ -200,3 +200,29 @@ def test_print_shows_the_whole_table(browse: Browse) -> None:
     page.emulate_media(media="print")
     assert wrap.evaluate(overflow) == ["visible", "visible"]
     assert lane.evaluate("el => getComputedStyle(el).position") == "static"
+
+
+# True when some word of the element's text is split over two lines.
+_SPLIT_WORD = """el => {
+  const text = el.firstChild;
+  const range = document.createRange();
+  let start = 0;
+  for (const word of text.data.split(' ')) {
+    range.setStart(text, start);
+    range.setEnd(text, start + word.length);
+    start += word.length + 1;
+    const tops = new Set([...range.getClientRects()].map(r => Math.round(r.top)));
+    if (tops.size > 1) return true;
+  }
+  return false;
+}"""
+
+
+def test_pain_point_register_keeps_words_whole(browse: Browse) -> None:
+    page = browse.open("journeys/pain-points/", width=1280, height=900).page
+    links = page.locator("table.journey-register td.journey-register__pain a")
+    assert links.count() > 0
+    for index in range(links.count()):
+        link = links.nth(index)
+        assert link.evaluate(_SPLIT_WORD) is False, link.inner_text()
+        assert link.bounding_box()["width"] > 100
