@@ -51,6 +51,7 @@ line breaks inside quoted fields (see :mod:`mkdocs_journey.data.lines`).
 
 from __future__ import annotations
 
+import csv
 import itertools
 import tempfile
 import threading
@@ -173,25 +174,45 @@ def _connection() -> Iterator[duckdb.DuckDBPyConnection]:
         con.close()
 
 
-def _reader(source: DataSource, names: Sequence[str] = (), *, parallel: bool = True) -> str:
+#: Where a robust read (see :func:`_load_events`) leaves the records it could not parse.
+READER_ERRORS = "reader_errors"
+
+
+def _reader(source: DataSource, names: Sequence[str] = (), *, robust: bool = False) -> str:
     path = _q(str(source.path))
     if source.format == "parquet":
         return f"read_parquet({path})"
     struct = "{" + ", ".join(f"{_q(name)}: 'VARCHAR'" for name in names) + "}"
+    extra = "" if source.encoding == "utf-8" else f", encoding = {_q(source.encoding)}"
+    if robust:
+        extra += (
+            ", parallel = false, store_rejects = true, rejects_scan = 'reader_scans', "
+            f"rejects_table = {_q(READER_ERRORS)}"
+        )
     return (
         f"read_csv({path}, header = true, auto_detect = false, columns = {struct}, "
         f"delim = {_q(source.delimiter)}, quote = '\"', escape = '\"', null_padding = true"
-        f"{'' if parallel else ', parallel = false'})"
+        f"{extra})"
     )
 
 
-def _csv_header(con: duckdb.DuckDBPyConnection, source: DataSource) -> list[str]:
-    path = _q(str(source.path))
-    rel = con.sql(
-        f"DESCRIBE SELECT * FROM read_csv({path}, header = true, all_varchar = true, "
-        f"delim = {_q(source.delimiter)})"
-    )
-    return [row[0] for row in rel.fetchall()]
+def _csv_header(source: DataSource) -> list[str]:
+    """The header's column names, read as CSV by Python: the engine's own sniffing gives up on
+    a whole file for one malformed row, and the names are all it is needed for."""
+    try:
+        encoding = "utf-8-sig" if source.encoding == "utf-8" else source.encoding
+        with source.path.open(encoding=encoding, errors="replace", newline="") as handle:
+            header = next(csv.reader(handle, delimiter=source.delimiter), [])
+    except csv.Error as error:
+        raise DataError(f"{source.path}:1: cannot read the header line: {error}") from error
+    if not any(name.strip() for name in header):
+        raise DataError(f"{source.path}:1: no header line (expected column names, e.g. lead_id)")
+    seen: set[str] = set()
+    for name in header:
+        if name in seen:
+            raise DataError(f"{source.path}:1: column {name!r} appears twice in the header")
+        seen.add(name)
+    return header
 
 
 def _describe(con: duckdb.DuckDBPyConnection, source: DataSource) -> tuple[str, dict[str, str]]:
@@ -203,7 +224,7 @@ def _describe(con: duckdb.DuckDBPyConnection, source: DataSource) -> tuple[str, 
             from_clause = _reader(source)
             rows = con.sql(f"DESCRIBE SELECT * FROM {from_clause}").fetchall()
             return from_clause, {row[0]: str(row[1]) for row in rows}
-        names = _csv_header(con, source)
+        names = _csv_header(source)
     except duckdb.Error as error:
         raise DataError(f"{source.path}: cannot read the file: {error}") from error
     return _reader(source, names), dict.fromkeys(names, "VARCHAR")
@@ -282,8 +303,14 @@ def _text(columns: Mapping[str, str], name: str) -> str:
 
 def _load_events(
     con: duckdb.DuckDBPyConnection, source: DataSource
-) -> tuple[dict[str, str], list[str]]:
-    """Step 1: the ``ev`` table, one row per file row in file order (rowid + 2 = file row)."""
+) -> tuple[dict[str, str], list[str], bool]:
+    """Step 1: the ``ev`` table, one row per file row in file order (rowid + 2 = file row).
+
+    Returns the column mapping, the header, and whether the read was robust: a CSV the fast
+    parallel scan refuses (a row with too many fields, bytes that are not UTF-8, line breaks
+    inside quoted fields next to short rows) is read again single-threaded, the records the
+    reader cannot parse set aside in :data:`READER_ERRORS` to be reported, not to fail the file.
+    """
     from_clause, types = _describe(con, source)
     header = list(types)
     columns = resolve_columns(source, header)
@@ -329,18 +356,37 @@ def _load_events(
       FROM {from_clause}
     )
     """
+    robust = False
     try:
         try:
             con.execute(sql)
-        except duckdb.Error as error:
-            # DuckDB's parallel CSV scan refuses line breaks inside quoted fields (a CRM's notes
-            # column) together with short rows; the single-threaded scan reads them.
-            if source.format != "csv" or "parallel=false" not in str(error):
+        except duckdb.Error:
+            if source.format != "csv":
                 raise
-            con.execute(sql.replace(from_clause, _reader(source, header, parallel=False)))
+            con.execute(sql.replace(from_clause, _reader(source, header, robust=True)))
+            robust = True
     except duckdb.Error as error:
         raise DataError(f"{source.path}: cannot read the file: {error}") from error
-    return columns, header
+    return columns, header, robust
+
+
+def _unreadable(con: duckdb.DuckDBPyConnection, fields: int) -> list[tuple[int, str]]:
+    """(byte offset of the line, what is wrong) of every record the robust read set aside."""
+    rows = con.execute(
+        f"""SELECT line_byte_position, any_value(error_type), max(column_idx)
+            FROM {READER_ERRORS} GROUP BY line_byte_position ORDER BY line_byte_position"""
+    ).fetchall()
+    found = []
+    for position, error_type, last_column in rows:
+        kind = str(error_type).upper()
+        if kind == "TOO MANY COLUMNS":
+            detail = f"{last_column} fields, expected {fields}"
+        elif "ENCODING" in kind or "UNICODE" in kind:
+            detail = "not UTF-8 text (see the source's encoding option)"
+        else:
+            detail = kind.lower()
+        found.append((int(position), detail))
+    return found
 
 
 def _classify(
@@ -868,18 +914,38 @@ def _insights(
 
 
 def _rejections(
-    source: DataSource, rows_read: int, rows: Sequence[tuple[str, int, list[dict[str, Any]]]]
+    source: DataSource,
+    records_read: int,
+    rows: Sequence[tuple[str, int, list[dict[str, Any]]]],
+    unreadable: Sequence[tuple[int, str]] = (),
 ) -> tuple[Rejected, ...]:
-    """Rejections in the order of :data:`quality.REASONS`, their examples at their file line."""
+    """Rejections in the order of :data:`quality.REASONS`, their examples at their file line.
+
+    ``records_read``: the records in the engine's table; ``unreadable``: (byte offset, detail)
+    of the records the reader set aside, which are not in it."""
     records = {e["line"] for _, _, examples in rows for e in examples}
     records |= {e["same_as"] for _, _, examples in rows for e in examples if e["same_as"]}
+    set_aside = lines.lines_at(source.path, (position for position, _ in unreadable))
     line = (
-        lines.line_numbers(source.path, rows_read, records, source.delimiter)
+        lines.line_numbers(
+            source.path,
+            records_read,
+            records,
+            source.delimiter,
+            set_aside.values(),
+            encoding=source.encoding,
+        )
         if source.format == "csv"
         else int
     )
     order = {reason: i for i, reason in enumerate(quality.REASONS)}
-    return tuple(
+    found = []
+    if unreadable:
+        examples = tuple(
+            (set_aside[position], detail) for position, detail in unreadable[: quality.EXAMPLES]
+        )
+        found.append(Rejected(quality.UNREADABLE, len(unreadable), examples))
+    return tuple(found) + tuple(
         sorted(
             (
                 Rejected(
@@ -905,14 +971,16 @@ def _rejections(
 def run(source: DataSource, shape: MapShape | None, settings: ChannelSettings) -> EngineOutput:
     """Read ``source`` and compute every aggregate the analytics need."""
     with _lock, _connection() as con:
-        columns, _header = _load_events(con, source)
+        columns, header, robust = _load_events(con, source)
+        unreadable = _unreadable(con, len(header)) if robust else []
         _classify(con, source, shape, settings)
-        rows_read = con.execute("SELECT count(*) FROM ev").fetchone()[0]  # type: ignore[index]
+        records = int(con.execute("SELECT count(*) FROM ev").fetchone()[0])  # type: ignore[index]
+        rows_read = records + len(unreadable)
         rejected_rows = con.execute(
             """SELECT reason, count(*), min_by(struct_pack(line, detail, same_as), line, 5)
                FROM bad GROUP BY reason"""
         ).fetchall()
-        rejected = _rejections(source, int(rows_read), rejected_rows)
+        rejected = _rejections(source, records, rejected_rows, unreadable)
         unknown = con.execute(
             f"""SELECT tp, count(*) FROM bad WHERE reason = {_q(quality.UNKNOWN_TOUCHPOINT)}
                 GROUP BY tp ORDER BY count(*) DESC, tp"""

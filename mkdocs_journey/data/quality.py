@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from mkdocs_journey.analytics.result import DataAnalysis
 
+UNREADABLE = "unreadable row"  # set aside by the CSV reader (too many fields, not UTF-8, ...)
 DUPLICATE = "exact duplicate"
 MISSING_LEAD = "missing lead id"
 BAD_TIMESTAMP = "unparsable timestamp"
@@ -22,6 +23,7 @@ UNKNOWN_TOUCHPOINT = "touchpoint not on any map"
 
 #: Rejection reasons in the order they are checked; a row gets the first that applies.
 REASONS: tuple[str, ...] = (
+    UNREADABLE,
     DUPLICATE,
     MISSING_LEAD,
     BAD_TIMESTAMP,

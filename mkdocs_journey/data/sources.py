@@ -14,6 +14,7 @@ A site names each events file once and maps point at it with ``data: <name>``::
                 source: utm_source
               timestamp_format: "%d/%m/%Y %H:%M"   # strftime codes; default: ISO-8601
               timezone: Europe/Berlin        # for timestamps without an offset; default UTC
+              encoding: latin-1              # utf-8 (default) or latin-1
               conversion:                    # default: the `converted` column is 1/true/yes
                 event: purchase              # the `event` column equals this value, or
                 # column: Deal Stage         # any column (file name or event field) ...
@@ -64,7 +65,11 @@ SOURCE_KEYS: tuple[str, ...] = (
     "timezone",
     "conversion",
     "delimiter",
+    "encoding",
 )
+#: Text encodings of CSV files the engine reads natively (both keep "\n" a newline byte, which
+#: the data-quality line numbers rely on).
+ENCODINGS: tuple[str, ...] = ("utf-8", "latin-1")
 CONVERSION_KEYS: tuple[str, ...] = ("event", "column", "value")
 #: Values of the ``converted`` column (trimmed, any case) that mean "this touch converted".
 TRUE_VALUES: tuple[str, ...] = ("1", "true", "yes", "y")
@@ -103,6 +108,7 @@ class DataSource:
     timezone: str = "UTC"
     conversion: ConversionRule = field(default_factory=ConversionRule)
     delimiter: str = ","
+    encoding: str = "utf-8"
     label: str = ""  # the path as the user wrote it, for messages ("data/crm.csv")
 
     @property
@@ -120,6 +126,7 @@ class DataSource:
                 self.timezone,
                 repr(self.conversion),
                 self.delimiter,
+                self.encoding,
             )
         )
 
@@ -246,6 +253,13 @@ def _load_one(name: str, raw: Any, project_dir: Path) -> tuple[DataSource | None
     if not isinstance(delimiter, str) or len(delimiter) != 1:
         problems.append(f"{where}: delimiter must be a single character, got {delimiter!r}")
 
+    encoding = str(raw.get("encoding", "utf-8")).strip().lower()
+    if encoding not in ENCODINGS:
+        problems.append(
+            f"{where}: encoding must be one of {', '.join(ENCODINGS)}, got {encoding!r}"
+            f"{suggestion(encoding, ENCODINGS)}"
+        )
+
     if problems or path is None:
         return None, problems
     return (
@@ -258,6 +272,7 @@ def _load_one(name: str, raw: Any, project_dir: Path) -> tuple[DataSource | None
             timezone=str(timezone),
             conversion=conversion,
             delimiter=str(delimiter),
+            encoding=encoding,
             label=str(raw_path).strip(),
         ),
         [],

@@ -85,9 +85,9 @@ def test_unknown_keys_say_did_you_mean(project: Path) -> None:
     _, problems = load_data_sources(raw, project)
     assert problems == [
         "data source 'crm': unknown key 'colums' (did you mean 'columns'?); known keys: path, "
-        "format, columns, timestamp_format, timezone, conversion, delimiter",
+        "format, columns, timestamp_format, timezone, conversion, delimiter, encoding",
         "data source 'crm': unknown key 'fromat' (did you mean 'format'?); known keys: path, "
-        "format, columns, timestamp_format, timezone, conversion, delimiter",
+        "format, columns, timestamp_format, timezone, conversion, delimiter, encoding",
         "data source 'crm': unknown key 'evnt' under 'conversion' (did you mean 'event'?)",
         "data source 'crm': conversion needs 'event', or 'column' and 'value'",
         "data source 'web': format 'xlsx' is not supported; use csv or parquet",
@@ -221,3 +221,13 @@ def test_more_stages_than_the_engine_codes_is_an_error_naming_the_file(tmp_path:
     )
     events.write_text("lead_id,timestamp,source,medium,stage\n" + "\n".join(rows[:255]) + "\n")
     assert len(analyze_file(events).funnel) == 255
+
+
+def test_an_unknown_encoding_is_refused_with_the_likely_one(project: Path) -> None:
+    _, problems = load_data_sources(
+        {"crm": {"path": "data/crm.csv", "encoding": "latin1"}}, project
+    )
+    assert problems == [
+        "data source 'crm': encoding must be one of utf-8, latin-1, got 'latin1' "
+        "(did you mean 'latin-1'?)"
+    ]
