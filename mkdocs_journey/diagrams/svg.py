@@ -84,6 +84,12 @@ def _set_title(group: ET.Element, text: str) -> None:
     title.text = text
 
 
+def _width_in_px(width: str) -> int | None:
+    """Graphviz's ``width="1045pt"`` as CSS pixels (1pt = 4/3 px); None if not in points."""
+    match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*pt\s*", width)
+    return round(float(match.group(1)) * 4 / 3) if match else None
+
+
 def finish_svg(
     raw_svg: str,
     *,
@@ -140,6 +146,11 @@ def finish_svg(
     details.text = description
     root.insert(0, details)
     root.insert(0, heading)
+    width = _width_in_px(root.get("width", ""))
+    if width is not None:
+        # The stylesheet fits the drawing to the page but keeps it legible (see
+        # journey-diagrams.css); it needs the drawing's own size for that.
+        root.set("style", f"--journey-width: {width}px")
     root.set("role", "img")
     root.set("aria-labelledby", f"{prefix}-title")
     root.set("aria-describedby", f"{prefix}-desc")

@@ -246,3 +246,57 @@ def test_labels_fit_their_boxes_in_the_browser(renderer: Renderer) -> None:
         if label["across"] < CLEARANCE_ACROSS or label["down"] < CLEARANCE_DOWN
     ]
     assert cramped == [], cramped
+
+
+# The rendered size (in CSS px) of each node's first text line, and whether the box scrolls.
+SIZES_JS = """
+() => [...document.querySelectorAll('div.journey-diagram')].map(box => ({
+  scrolls: box.scrollWidth > box.clientWidth + 1,
+  text: Math.min(...[...box.querySelectorAll('g.journey-touchpoint > text')]
+    .map(t => t.getBoundingClientRect().height)),
+}))
+"""
+
+
+def _many_stage_map() -> JourneyMap:
+    stages = tuple(
+        Stage(
+            f"Stage {n} with a longer name",
+            touchpoints=tuple(
+                Touchpoint(f"t{n}{k}", f"Touchpoint {n}.{k} with a long name", "Email")
+                for k in range(2)
+            ),
+        )
+        for n in range(9)
+    )
+    return make_map(stages, map_id="many")
+
+
+@pytest.mark.browser
+def test_a_wide_diagram_scrolls_instead_of_shrinking_past_legibility(renderer: Renderer) -> None:
+    svgs = []
+    for index, journey_map in enumerate([_many_stage_map(), trial_map()]):
+        result = render_flow_diagram(journey_map, renderer=renderer, diagram_id=f"w{index}")
+        assert result.svg is not None, result.error
+        svgs.append(f'<div class="journey-diagram" style="overflow-x: auto">{result.svg}</div>')
+    # The width of mkdocs-material's content column on a laptop screen.
+    html = (
+        f"<!doctype html><style>{MATERIAL_PAGE}{CSS}</style>"
+        f"<body style='width: 688px'>{''.join(svgs)}</body>"
+    )
+
+    def measure() -> list[dict[str, Any]]:
+        with sync_playwright() as driver:
+            browser = driver.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+            try:
+                page = browser.new_page(viewport={"width": 1200, "height": 900})
+                page.set_content(html)
+                return page.evaluate(SIZES_JS)
+            finally:
+                browser.close()
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        wide, small = pool.submit(measure).result(timeout=120)
+    assert wide["scrolls"]
+    assert wide["text"] >= 8  # 11pt text at 55% of its size, not a fifth of it
+    assert not small["scrolls"]  # a map that fits keeps fitting the column
