@@ -100,13 +100,21 @@ def test_index_lists_every_map_with_working_links(basic_build: Build) -> None:
 
 def test_persona_pages_list_their_maps(basic_build: Build) -> None:
     owner = basic_build.page("journeys/personas/owner/")
-    assert [li["data-journey-map"] for li in owner.select(".journey-persona-maps li")] == [
+    assert [li["data-journey-map"] for li in owner.select("table.journey-index tbody tr")] == [
         "owner",
         "owner-again",
     ]
     assert owner.select_one(".journey-persona__role").get_text() == "Runs a bakery"
     buyer = basic_build.page("journeys/personas/buyer/")
-    assert [li["data-journey-map"] for li in buyer.select(".journey-persona-maps li")] == ["buyer"]
+    assert [li["data-journey-map"] for li in buyer.select("table.journey-index tbody tr")] == [
+        "buyer"
+    ]
+    # The same table as the index, with each map's stages, status and pain points, but not the
+    # persona column: every map on the page is this persona's.
+    headers = [th.get_text(strip=True) for th in owner.select("table.journey-index thead th")]
+    assert headers == ["Map", "Stages", "Owner", "Last reviewed", "Status", "Pain points"]
+    stale = owner.select_one("tr[data-journey-map='owner'] .journey-badge--stale")
+    assert stale is not None
 
 
 def test_pain_point_register_sorted_by_severity(basic_build: Build) -> None:

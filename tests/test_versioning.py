@@ -85,14 +85,18 @@ def released(tmp_path_factory: pytest.TempPathFactory) -> Repository:
     front = project / "docs" / "maps" / "front.md"
     text = front.read_text(encoding="utf-8")
     assert f"title: {OLD_TITLE}\n" in text
-    front.write_text(text.replace(f"title: {OLD_TITLE}\n", f"title: {NEW_TITLE}\n"), encoding="utf-8")
+    front.write_text(
+        text.replace(f"title: {OLD_TITLE}\n", f"title: {NEW_TITLE}\n"), encoding="utf-8"
+    )
     repo.git("commit", "--quiet", "-am", "Retitle the owner map")
     repo.mike("deploy", "2.0")
     return repo
 
 
 def test_both_versions_are_listed_and_latest_points_at_1_0(released: Repository) -> None:
-    versions = {entry["version"]: entry["aliases"] for entry in json.loads(released.show("versions.json"))}
+    versions = {
+        entry["version"]: entry["aliases"] for entry in json.loads(released.show("versions.json"))
+    }
     assert versions == {"2.0": [], "1.0": ["latest"]}
     # mike's default alias is a symlink in gh-pages: mode 120000, target "1.0".
     mode, _, _ = released.git("ls-tree", "gh-pages", "latest").split(maxsplit=2)
@@ -101,7 +105,9 @@ def test_both_versions_are_listed_and_latest_points_at_1_0(released: Repository)
 
 
 @pytest.mark.parametrize(("version", "title"), [("1.0", OLD_TITLE), ("2.0", NEW_TITLE)])
-def test_each_version_shows_its_own_map_title(released: Repository, version: str, title: str) -> None:
+def test_each_version_shows_its_own_map_title(
+    released: Repository, version: str, title: str
+) -> None:
     page = released.page(f"{version}/maps/front/index.html")
     map_div = page.select_one("#journey-owner")
     assert map_div is not None

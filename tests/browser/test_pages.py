@@ -118,7 +118,9 @@ def test_phone_scrolls_the_table_and_keeps_the_lane_names_in_view(browse: Browse
     wrap = page.locator(WRAP)
     expect(wrap).to_be_visible()
     sizes = wrap.evaluate("el => ({scroll: el.scrollWidth, client: el.clientWidth})")
-    assert sizes["scroll"] > sizes["client"], f"the table should scroll sideways on a phone: {sizes}"
+    assert sizes["scroll"] > sizes["client"], (
+        f"the table should scroll sideways on a phone: {sizes}"
+    )
 
     lane = page.locator(GOAL_LANE)
     cell = page.locator(GOAL_CELL).first
