@@ -197,8 +197,10 @@ MARGINS_JS = """
 """
 
 
-def measure_in_chromium(html: str) -> list[dict[str, Any]]:
-    """Open ``html`` in headless Chromium and return what MARGINS_JS finds.
+def measure_in_chromium(
+    html: str, script: str = MARGINS_JS, viewport: tuple[int, int] = (1600, 1200)
+) -> list[dict[str, Any]]:
+    """Open ``html`` in headless Chromium and return what ``script`` finds.
 
     Runs in a thread of its own: Playwright's sync API refuses a thread with a running asyncio
     loop, which the browser tests' session-wide Playwright leaves in the main thread.
@@ -214,10 +216,10 @@ def measure_in_chromium(html: str) -> list[dict[str, Any]]:
         with sync_playwright() as driver:
             browser = driver.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
             try:
-                page = browser.new_page(viewport={"width": 1600, "height": 1200})
+                page = browser.new_page(viewport={"width": viewport[0], "height": viewport[1]})
                 page.set_content(html)
                 page.evaluate("document.fonts.ready")
-                return page.evaluate(MARGINS_JS)
+                return page.evaluate(script)
             finally:
                 browser.close()
 
@@ -284,19 +286,7 @@ def test_a_wide_diagram_scrolls_instead_of_shrinking_past_legibility(renderer: R
         f"<!doctype html><style>{MATERIAL_PAGE}{CSS}</style>"
         f"<body style='width: 688px'>{''.join(svgs)}</body>"
     )
-
-    def measure() -> list[dict[str, Any]]:
-        with sync_playwright() as driver:
-            browser = driver.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-            try:
-                page = browser.new_page(viewport={"width": 1200, "height": 900})
-                page.set_content(html)
-                return page.evaluate(SIZES_JS)
-            finally:
-                browser.close()
-
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        wide, small = pool.submit(measure).result(timeout=120)
+    wide, small = measure_in_chromium(html, SIZES_JS, viewport=(1200, 900))
     assert wide["scrolls"]
     assert wide["text"] >= 8  # 11pt text at 55% of its size, not a fifth of it
     assert not small["scrolls"]  # a map that fits keeps fitting the column
