@@ -977,8 +977,9 @@ def run(source: DataSource, shape: MapShape | None, settings: ChannelSettings) -
         records = int(con.execute("SELECT count(*) FROM ev").fetchone()[0])  # type: ignore[index]
         rows_read = records + len(unreadable)
         rejected_rows = con.execute(
-            """SELECT reason, count(*), min_by(struct_pack(line, detail, same_as), line, 5)
-               FROM bad GROUP BY reason"""
+            f"""SELECT reason, count(*),
+                       min_by(struct_pack(line, detail, same_as), line, {quality.EXAMPLES})
+                FROM bad GROUP BY reason"""
         ).fetchall()
         rejected = _rejections(source, records, rejected_rows, unreadable)
         unknown = con.execute(
