@@ -395,19 +395,10 @@ def _classify(
     shape: MapShape | None,
     settings: ChannelSettings,
 ) -> None:
-    """Step 2: reasons, channels, and the ``clean`` table of used rows."""
-    # Exact duplicates: rows whose hash of every column equals an earlier row's (64-bit hash).
-    # The hashes seen more than once come first (no row ids in that big aggregate); the few
-    # rows that carry them then find their first row.
-    con.execute(
-        """
-        CREATE TEMP TABLE dup AS
-        SELECT rid, first_rid FROM (
-          SELECT e.rowid AS rid, min(e.rowid) OVER (PARTITION BY e.h) AS first_rid
-          FROM ev e SEMI JOIN (SELECT h FROM ev GROUP BY h HAVING count(*) > 1) d ON e.h = d.h)
-        WHERE rid > first_rid
-        """
-    )
+    """Step 2: reasons, channels, the ``bad`` rows and the ``clean`` table of used rows.
+
+    Exact duplicates are found later (:func:`_deduplicate`), from each lead's ordered touches;
+    both tables keep every row's hash of all its columns for that."""
     # Channel of each distinct (source, medium, campaign): the rules run on a small table.
     categories = source_categories(settings)
     con.execute("CREATE TEMP TABLE cats (source VARCHAR, category VARCHAR)")
@@ -502,7 +493,6 @@ def _classify(
         SELECT e.rowid + 2 AS line, e.lead, e.ts, e.tp, coalesce(t.tid, 0) AS tid,
                {stage_expr} AS sid, e.conv, e.rev, c.cid, c.kid,
                CASE
-                 WHEN d.rid IS NOT NULL THEN {_q(quality.DUPLICATE)}
                  WHEN e.lead IS NULL THEN {_q(quality.MISSING_LEAD)}
                  WHEN e.ts IS NULL THEN {_q(quality.BAD_TIMESTAMP)}
                  WHEN e.rev_raw IS NOT NULL THEN {_q(quality.NON_NUMERIC_REVENUE)}
@@ -511,29 +501,28 @@ def _classify(
                  {tp_check}
                END AS reason,
                CASE
-                 WHEN d.rid IS NOT NULL THEN NULL
                  WHEN e.lead IS NULL THEN NULL
                  WHEN e.ts IS NULL THEN coalesce(e.ts_raw, '')
                  WHEN e.rev_raw IS NOT NULL THEN e.rev_raw
                  WHEN e.rev < 0 THEN CAST(e.rev AS VARCHAR)
                  ELSE coalesce(e.stage, e.tp)
                END AS detail,
-               CASE WHEN d.rid IS NOT NULL THEN d.first_rid + 2 END AS same_as
+               e.h
         FROM ev e
-        LEFT JOIN dup d ON d.rid = e.rowid
         JOIN combo_ids c ON c.sk = e.sk
         {joins}
         """
     )
     con.execute(
         """CREATE TEMP TABLE bad AS
-           SELECT line, reason, detail, same_as, tp FROM cls WHERE reason IS NOT NULL"""
+           SELECT line, reason, detail, CAST(NULL AS BIGINT) AS same_as, tp, h
+           FROM cls WHERE reason IS NOT NULL"""
     )
     con.execute(
         """
         CREATE TEMP TABLE clean AS
         SELECT line, lead, ts, kid, cid, tid, sid, conv,
-               CASE WHEN conv THEN coalesce(rev, 0) ELSE 0 END AS value
+               CASE WHEN conv THEN coalesce(rev, 0) ELSE 0 END AS value, h
         FROM cls WHERE reason IS NULL
         """
     )
@@ -692,14 +681,12 @@ def _key_part(x: str, part: str) -> str:
     }[part]
 
 
-def _paths(con: duckdb.DuckDBPyConnection) -> None:
-    """Step 3a: each lead's touches in time order (ties: file order), split after conversions.
+def _journeys(con: duckdb.DuckDBPyConnection) -> None:
+    """Step 3a: each lead's touches in time order (ties: file order), as table ``lt``.
 
     Each touch is packed into one 128-bit integer whose order is (time, file row), so one
-    unordered aggregate and a ``list_sort`` give every lead's touches in order (``lt``), much
-    faster than an ordered aggregate or a window over ten million rows. The paths are then
-    slices of those lists, cut after each conversion. Time decay: weight 2^(-age / 7 days) with
-    the age measured to the path's conversion, normalised later.
+    unordered aggregate and a ``list_sort`` give every lead's touches in order, much faster than
+    an ordered aggregate or a window over ten million rows.
     """
     con.execute(
         f"""
@@ -713,6 +700,70 @@ def _paths(con: duckdb.DuckDBPyConnection) -> None:
         GROUP BY lead
         """
     )
+
+
+def _deduplicate(con: duckdb.DuckDBPyConnection) -> None:
+    """Exact duplicates: rows whose hash of every column equals an earlier row's (64-bit hash).
+
+    Identical rows have identical values, so they share a reason: either both are used or both
+    are rejected. Used ones share their lead and time, so they sit next to each other in the
+    lead's ordered touches (``lt``): only such neighbours are compared, instead of grouping
+    every row of the file by its hash. Rejected rows (usually few) are compared directly. A
+    duplicate is rejected as one, whatever else is wrong with it, and leaves ``clean`` and
+    ``lt``; the first copy stays."""
+    ts = _key_part("k[i]", "ts")
+    before = _key_part("k[i - 1]", "ts")
+    con.execute(
+        f"""
+        CREATE TEMP TABLE same_time AS
+        SELECT DISTINCT unnest([{_key_part("k[i - 1]", "line")}, {_key_part("k[i]", "line")}])
+                        AS line
+        FROM (SELECT k, unnest(list_filter(range(2, len(k) + 1), lambda i: {ts} = {before}))
+                        AS i
+              FROM lt WHERE len(k) > 1)
+        """
+    )
+    con.execute(
+        """
+        CREATE TEMP TABLE dup AS
+        SELECT line, first_line, used FROM (
+          SELECT line, min(line) OVER (PARTITION BY h) AS first_line,
+                 count(*) OVER (PARTITION BY h) AS copies, used
+          FROM (SELECT c.line, c.h, true AS used FROM clean c SEMI JOIN same_time USING (line)
+                UNION ALL
+                SELECT line, h, false FROM bad))
+        WHERE copies > 1 AND line > first_line
+        """
+    )
+    if not con.execute("SELECT count(*) FROM dup").fetchone()[0]:  # type: ignore[index]
+        return
+    con.execute(
+        f"""UPDATE bad SET reason = {_q(quality.DUPLICATE)}, detail = NULL,
+                          same_as = d.first_line
+            FROM dup d WHERE NOT d.used AND bad.line = d.line"""
+    )
+    con.execute(
+        f"""INSERT INTO bad
+            SELECT line, {_q(quality.DUPLICATE)}, NULL, first_line, NULL, NULL
+            FROM dup WHERE used"""
+    )
+    line = _key_part("x", "line")
+    con.execute(
+        f"""
+        UPDATE lt SET k = list_filter(lt.k, lambda x: NOT list_contains(d.lines, {line}))
+        FROM (SELECT c.lead, list(c.line) AS lines
+              FROM clean c SEMI JOIN (SELECT line FROM dup WHERE used) USING (line)
+              GROUP BY c.lead) d
+        WHERE lt.lead = d.lead
+        """
+    )
+    con.execute("DELETE FROM clean WHERE line IN (SELECT line FROM dup WHERE used)")
+
+
+def _paths(con: duckdb.DuckDBPyConnection) -> None:
+    """Step 3b: paths, slices of each lead's ordered touches cut after each conversion. Time
+    decay: weight 2^(-age / 7 days) with the age measured to the path's conversion, normalised
+    later."""
     last = "seg[-1]"
     # A path's value is its conversion's revenue, joined by row: far cheaper than carrying
     # revenue through the list aggregate.
@@ -976,6 +1027,10 @@ def run(source: DataSource, shape: MapShape | None, settings: ChannelSettings) -
         _classify(con, source, shape, settings)
         records = int(con.execute("SELECT count(*) FROM ev").fetchone()[0])  # type: ignore[index]
         rows_read = records + len(unreadable)
+        con.execute("DROP VIEW cls")
+        con.execute("DROP TABLE ev")  # frees memory for the aggregates that follow
+        _journeys(con)
+        _deduplicate(con)
         rejected_rows = con.execute(
             f"""SELECT reason, count(*),
                        min_by(struct_pack(line, detail, same_as), line, {quality.EXAMPLES})
@@ -986,9 +1041,7 @@ def run(source: DataSource, shape: MapShape | None, settings: ChannelSettings) -
             f"""SELECT tp, count(*) FROM bad WHERE reason = {_q(quality.UNKNOWN_TOUCHPOINT)}
                 GROUP BY tp ORDER BY count(*) DESC, tp"""
         ).fetchall()
-        con.execute("DROP VIEW cls")
-        for table in ("bad", "dup", "ev"):  # frees memory for the aggregates that follow
-            con.execute(f"DROP TABLE {table}")
+        con.execute("DROP TABLE bad")
         with_tps = "touchpoint" in columns
         channels = dict(con.execute("SELECT cid, channel FROM channel_ids").fetchall())
         touchpoints = {0: "(not set)", **dict(con.execute("SELECT tid, tp FROM tp_ids").fetchall())}

@@ -210,3 +210,35 @@ def test_latin_1_files_read_with_the_encoding_option(tmp_path: Path) -> None:
     assert (analysis.totals.rows_read, analysis.totals.rows_used) == (2, 2)
     assert analysis.rejected == ()
     assert [c.channel for c in analysis.channels] == ["Paid Search"]
+
+
+def test_duplicates_are_found_wherever_the_copies_stand(tmp_path: Path) -> None:
+    events = tmp_path / "copies.csv"
+    events.write_text(
+        "lead_id,timestamp,source,medium,campaign,touchpoint\n"
+        "L1,2024-01-01T10:00:00Z,google,cpc,a,blog\n"  # 2
+        "L1,2024-01-01T10:00:00Z,google,cpc,b,blog\n"  # 3: same lead and time, not a copy
+        "L2,2024-01-02T10:00:00Z,bing,cpc,a,blog\n"  # 4
+        "L1,2024-01-01T10:00:00Z,google,cpc,a,blog\n"  # 5: copy of 2, row 3 between them
+        "L3,2024-01-03T10:00:00Z,google,cpc,a,webinar\n"  # 6: touchpoint not on the map
+        "L3,2024-01-03T10:00:00Z,google,cpc,a,webinar\n"  # 7: copy of 6: a duplicate first
+        "L1,2024-01-01T10:00:00Z,google,cpc,a,blog\n"  # 8: copy of 2 again
+        "L2,2024-01-02T10:00:00Z,bing,cpc,a,blog\n"  # 9: copy of 4
+    )
+    analysis = analyze_file(events, journey_map=MAP)
+    assert rejections(analysis) == {
+        quality.DUPLICATE: (
+            4,
+            [
+                (5, "same as row 2"),
+                (7, "same as row 6"),
+                (8, "same as row 2"),
+                (9, "same as row 4"),
+            ],
+        ),
+        quality.UNKNOWN_TOUCHPOINT: (1, [(6, "webinar")]),
+    }
+    # Rows 2, 3 and 4 are used: L1 has two touches at 10:00, L2 one.
+    assert (analysis.totals.rows_read, analysis.totals.rows_used) == (8, 3)
+    assert {c.channel: c.touches for c in analysis.channels} == {"Paid Search": 3}
+    assert analysis.totals.paths == 2
