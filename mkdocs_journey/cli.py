@@ -187,10 +187,28 @@ def run_check_command(args: argparse.Namespace, out: TextIO) -> int:
     return run_check(args.config, out)
 
 
+def add_stylesheet(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = commands.add_parser(
+        "stylesheet",
+        help="print the CSS the maps need (for hosts using the Markdown extension)",
+        description="Print the plugin's stylesheet, which follows mkdocs-material's colours; the "
+        "MkDocs plugin adds it by itself, other hosts include it themselves.",
+    )
+    parser.set_defaults(handler=run_stylesheet)
+
+
+def run_stylesheet(args: argparse.Namespace, out: TextIO) -> int:
+    from mkdocs_journey.render.environment import stylesheet
+
+    out.write(stylesheet())
+    return EXIT_OK
+
+
 #: Every subcommand's registration function, in the order ``--help`` lists them.
 COMMANDS: tuple[Callable[[argparse._SubParsersAction[argparse.ArgumentParser]], None], ...] = (
     add_check,
     add_analyze,
+    add_stylesheet,
 )
 
 

@@ -1,0 +1,91 @@
+"""The core as a Python-Markdown extension: the same maps, in a host without MkDocs plugins."""
+
+from __future__ import annotations
+
+import logging
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import markdown
+import pytest
+from bs4 import BeautifulSoup
+
+from mkdocs_journey.extension import JourneyExtension
+from tests.conftest import FIXTURES, copy_fixture, run_build
+
+PAGE = (FIXTURES / "extension" / "docs" / "index.md").read_text(encoding="utf-8")
+GOLDEN = FIXTURES / "golden" / "extension-map.html"
+
+
+def convert(text: str, **options: object) -> BeautifulSoup:
+    extension = JourneyExtension(page="trial.md", today="2026-11-01", **options)
+    html = markdown.markdown(text, extensions=[extension, "fenced_code"])
+    return BeautifulSoup(html, "html.parser")
+
+
+def test_a_fenced_map_becomes_table_diagram_and_curve() -> None:
+    page = convert(PAGE)
+    journey = page.select_one("#journey-trial")
+    assert journey is not None
+    stages = [th.get_text(strip=True) for th in journey.select("table.journey-table thead th")]
+    assert stages[1:] == ["Awareness", "Decision"]
+    assert journey.select_one("svg.journey-diagram") is not None  # real Graphviz, in-process
+    assert journey.select_one(".journey-curve") is not None
+    assert "Price only on request" in journey.get_text()
+    # Other fences are left to the host's own extensions.
+    assert page.select_one("code.language-python") is not None
+    assert "journeyslot" not in str(page)
+
+
+def test_problems_show_in_the_page_and_in_the_log(caplog: pytest.LogCaptureFixture) -> None:
+    broken = PAGE.replace("  - name: Decision", "  - nmae: Decision")
+    with caplog.at_level(logging.WARNING, logger="mkdocs_journey"):
+        page = convert(broken)
+    box = page.select_one(".journey-problems, .admonition")
+    assert box is not None
+    text = box.get_text(" ", strip=True)
+    assert "trial.md:17:5" in text
+    assert "did you mean 'name'" in text
+    assert any("trial.md:17:5" in record.getMessage() for record in caplog.records)
+
+
+def test_the_map_html_is_stable(tmp_path: Path) -> None:
+    # Golden HTML (diagrams off: Graphviz output depends on its version). After an intended
+    # change to the templates, rewrite it with UPDATE_GOLDEN=1 and review the diff.
+    journey = convert(PAGE, diagrams=False).select_one("#journey-trial")
+    assert journey is not None
+    html = journey.prettify()
+    if os.environ.get("UPDATE_GOLDEN"):
+        GOLDEN.write_text(html, encoding="utf-8")
+    assert html == GOLDEN.read_text(encoding="utf-8")
+
+
+def test_mkdocs_runs_it_as_a_markdown_extension_without_the_plugin(tmp_path: Path) -> None:
+    build = run_build(copy_fixture("extension", tmp_path), strict=True)
+    assert build.returncode == 0, build.output
+    page = build.page("")
+    assert page.select_one("#journey-trial table.journey-table") is not None
+    assert page.select_one("#journey-trial svg.journey-diagram") is not None
+    assert not (build.site / "journeys").exists()  # site pages need the plugin
+
+
+def test_the_stylesheet_command_prints_the_css() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "mkdocs_journey.cli", "stylesheet"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert ".journey-map" in done.stdout
+    assert "var(--md-default-fg-color" in done.stdout
+
+
+def test_a_page_without_maps_is_left_alone_even_beside_the_plugin() -> None:
+    # With the plugin on as well, the page reaches Markdown with the plugin's placeholders in
+    # place of its maps; they are the plugin's to fill, not the extension's to clear.
+    text = "# Page\n\nA journey without maps.\n\njourneyslot-a7c1-map-0\n"
+    html = markdown.markdown(text, extensions=[JourneyExtension()])
+    assert "<p>journeyslot-a7c1-map-0</p>" in html
