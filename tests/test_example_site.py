@@ -138,6 +138,7 @@ def test_data_quality_page_lists_every_source(example_build: Build) -> None:
     for source in ("smb-owner", "saas-buyer", "omni-store-first", "omni-online-first"):
         assert f"data/{source}.csv" in text
     for reason in (
+        "unreadable row",
         "exact duplicate",
         "missing lead id",
         "unparsable timestamp",

@@ -6,8 +6,9 @@ One file per map, each shaped like a different CRM export so the ``columns`` map
 ``data:`` option is exercised (see README.md for the config block). The leads walk through the map's
 stages; each touch is at one of the stage's touchpoints and comes through a channel (UTM source and
 medium) typical for it, sometimes through another one. A few rows are deliberately dirty: a bad
-timestamp, a missing lead id, negative and non-numeric revenue, an exact duplicate and a touchpoint
-that is not on the map, so the data-quality page has something to show.
+timestamp, a missing lead id, negative and non-numeric revenue, an exact duplicate, a touchpoint
+that is not on the map and a row with one field too many, so the data-quality page has something
+to show.
 
 The touchpoint ids are those of the maps in ``docs/maps/`` (listed in :data:`MAPS`).
 """
@@ -419,6 +420,9 @@ def _dirty(rows: list[list[str]], shape: Shape, rng: random.Random) -> None:
         bad.append(row)
     for row in bad:
         rows.insert(rng.randrange(len(rows)), row)
+    # A row with one field too many, as when a notes column slips into the export.
+    ragged = [*rng.choice(rows), "called back, left a voicemail"]
+    rows.insert(rng.randrange(len(rows)), ragged)
 
 
 def generate(out: Path = HERE) -> dict[str, int]:
