@@ -1,0 +1,143 @@
+"""What every step of the engine shares: its results' shapes, constants, SQL quoting, the
+connection, and the layout of a touch's 128-bit sort key."""
+
+from __future__ import annotations
+
+import tempfile
+import threading
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from mkdocs_journey.analytics.attribution import Credits, PathRow
+
+#: Half-life of the time-decay model, in microseconds (7 days).
+HALF_LIFE_US = 7 * 86_400 * 1_000_000
+#: How many touchpoints (or channels) path insights compare, the most visited first.
+INSIGHT_KEYS = 15
+#: The target of path insights that means "converted".
+CONVERSION = "conversion"
+MEMORY_LIMIT = "1536MB"
+#: Up to this many touchpoints (or channels), one pass finds every first visit (see key_totals).
+PIVOT_KEYS = 64
+
+
+class DataError(Exception):
+    """A data file that cannot be analysed at all (missing, unreadable, missing columns)."""
+
+
+@dataclass(frozen=True)
+class MapShape:
+    """What the engine needs to know about a journey map: its stages and touchpoint ids."""
+
+    stages: tuple[str, ...]
+    touchpoint_stages: Mapping[str, str]  # touchpoint id -> stage name
+    #: touchpoints of other maps that share the source: not rejected, but without a stage here
+    other_touchpoints: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Rejected:
+    reason: str
+    count: int
+    examples: tuple[tuple[int, str | None], ...]  # (row, offending value)
+
+
+@dataclass(frozen=True)
+class FunnelCounts:
+    stage: str
+    leads: int
+    next_stage: str | None
+    reached_next: int  # leads who reached the next stage at or after first reaching this one
+    median_seconds_to_next: float | None
+
+
+@dataclass(frozen=True)
+class EngineOutput:
+    """Everything the analytics need, as small plain tables."""
+
+    rows_read: int
+    rows_used: int
+    leads: int
+    paths: int
+    conversions: int
+    revenue: float
+    converters: int
+    columns: Mapping[str, str]  # event field -> file column used
+    rejected: tuple[Rejected, ...]
+    channel_paths: PathAggregates
+    touchpoint_paths: PathAggregates | None
+    funnel: tuple[FunnelCounts, ...]
+    stage_channels: tuple[tuple[str, str, int], ...]  # stage, entry channel, leads
+    channel_totals: tuple[tuple[str, int, int], ...]  # channel, touches, leads
+    touchpoint_totals: tuple[tuple[str, int, int], ...]  # touchpoint, touches, leads
+    unknown_touchpoints: tuple[tuple[str, int], ...]  # touchpoint not on the map, rows
+    insights: tuple[tuple[str, str, int, int], ...]  # before, target, target leads, leads before
+    unassigned: tuple[tuple[str, str, int], ...]  # source, medium, rows
+    insight_subject: str = "touchpoint"  # or "channel"
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+
+LOCK = threading.Lock()
+
+
+def sql_text(value: str) -> str:
+    """A SQL string literal."""
+    return "'" + value.replace("'", "''") + "'"
+
+
+def sql_name(name: str) -> str:
+    """A SQL identifier."""
+    return '"' + name.replace('"', '""') + '"'
+
+
+@contextmanager
+def connection() -> Iterator[duckdb.DuckDBPyConnection]:
+    con = duckdb.connect(":memory:")
+    try:
+        con.execute(f"SET memory_limit = {sql_text(MEMORY_LIMIT)}")
+        con.execute(
+            f"SET temp_directory = {sql_text(str(Path(tempfile.gettempdir()) / 'mkdocs-journey'))}"
+        )
+        con.execute("SET preserve_insertion_order = true")
+        yield con
+    finally:
+        con.close()
+
+
+#: A touch's code in a path: channel id * CODE + touchpoint id.
+CODE = 65536
+
+
+@dataclass(frozen=True)
+class PathAggregates:
+    """What the attribution needs from one path table (channels or touchpoints)."""
+
+    credits: Mapping[str, Credits]  # the rule-based models and time decay, by model name
+    steps: Mapping[tuple[str, str], float]  # Markov transitions (START first), repeats collapsed
+    endings: Mapping[str, tuple[float, float, float]]  # last state: conversions, value, nulls
+    top_paths: tuple[PathRow, ...]
+    distinct_paths: int
+
+
+#: Bits of a touch's 128-bit sort key, high to low: time (64, offset to stay positive), file
+#: row (31), conversion (1), stage id (8), channel id (8), touchpoint id (16).
+TS_OFFSET = 1 << 62
+LINE_LIMIT = (1 << 31) - 1
+
+
+def key_part(x: str, part: str) -> str:
+    """SQL for one field of a touch's sort key ``x`` (see :func:`split_paths`)."""
+    return {
+        "ts": f"(CAST({x} >> 64 AS BIGINT) - {TS_OFFSET})",
+        "line": f"CAST(({x} >> 33) & {LINE_LIMIT} AS BIGINT)",
+        "conv": f"(({x} >> 32) & 1 = 1)",
+        "sid": f"CAST(({x} >> 24) & 255 AS INTEGER)",
+        "cid": f"CAST(({x} >> 16) & 255 AS INTEGER)",
+        "tid": f"CAST({x} & 65535 AS INTEGER)",
+        "code": f"CAST({x} & 16777215 AS INTEGER)",  # cid * CODE + tid
+    }[part]

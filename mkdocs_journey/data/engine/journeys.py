@@ -1,0 +1,235 @@
+# ruff: noqa: S608  -- SQL is built here on purpose; values go through sql_text() or sql_name().
+"""Step 3: each lead's touches in order, duplicates, paths, and the path table's aggregates."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import duckdb
+
+from mkdocs_journey.analytics.attribution import DIRECT, START, Credit, Credits, PathRow
+from mkdocs_journey.data import quality
+from mkdocs_journey.data.engine.common import (
+    CODE,
+    HALF_LIFE_US,
+    TS_OFFSET,
+    PathAggregates,
+    key_part,
+    sql_text,
+)
+
+
+def order_touches(con: duckdb.DuckDBPyConnection) -> None:
+    """Step 3a: each lead's touches in time order (ties: file order), as table ``lt``.
+
+    Each touch is packed into one 128-bit integer whose order is (time, file row), so one
+    unordered aggregate and a ``list_sort`` give every lead's touches in order, much faster than
+    an ordered aggregate or a window over ten million rows.
+    """
+    con.execute(
+        f"""
+        CREATE TEMP TABLE lt AS
+        SELECT lead, list_sort(list(key)) AS k
+        FROM (SELECT lead, ((CAST(ts AS HUGEINT) + {TS_OFFSET}) << 64)
+                           | CAST((CAST(line AS UBIGINT) << 33) | (CAST(conv AS UBIGINT) << 32)
+                                  | (CAST(sid AS UBIGINT) << 24) | (CAST(cid AS UBIGINT) << 16)
+                                  | CAST(tid AS UBIGINT) AS HUGEINT) AS key
+              FROM clean)
+        GROUP BY lead
+        """
+    )
+
+
+def deduplicate(con: duckdb.DuckDBPyConnection) -> None:
+    """Exact duplicates: rows whose hash of every column equals an earlier row's (64-bit hash).
+
+    Identical rows have identical values, so they share a reason: either both are used or both
+    are rejected. Used ones share their lead and time, so they sit next to each other in the
+    lead's ordered touches (``lt``): only such neighbours are compared, instead of grouping
+    every row of the file by its hash. Rejected rows (usually few) are compared directly. A
+    duplicate is rejected as one, whatever else is wrong with it, and leaves ``clean`` and
+    ``lt``; the first copy stays."""
+    ts = key_part("k[i]", "ts")
+    before = key_part("k[i - 1]", "ts")
+    con.execute(
+        f"""
+        CREATE TEMP TABLE same_time AS
+        SELECT DISTINCT unnest([{key_part("k[i - 1]", "line")}, {key_part("k[i]", "line")}])
+                        AS line
+        FROM (SELECT k, unnest(list_filter(range(2, len(k) + 1), lambda i: {ts} = {before}))
+                        AS i
+              FROM lt WHERE len(k) > 1)
+        """
+    )
+    con.execute(
+        """
+        CREATE TEMP TABLE dup AS
+        SELECT line, first_line, used FROM (
+          SELECT line, min(line) OVER (PARTITION BY h) AS first_line,
+                 count(*) OVER (PARTITION BY h) AS copies, used
+          FROM (SELECT c.line, c.h, true AS used FROM clean c SEMI JOIN same_time USING (line)
+                UNION ALL
+                SELECT line, h, false FROM bad))
+        WHERE copies > 1 AND line > first_line
+        """
+    )
+    if not con.execute("SELECT count(*) FROM dup").fetchone()[0]:  # type: ignore[index]
+        return
+    con.execute(
+        f"""UPDATE bad SET reason = {sql_text(quality.DUPLICATE)}, detail = NULL,
+                          same_as = d.first_line
+            FROM dup d WHERE NOT d.used AND bad.line = d.line"""
+    )
+    con.execute(
+        f"""INSERT INTO bad
+            SELECT line, {sql_text(quality.DUPLICATE)}, NULL, first_line, NULL, NULL
+            FROM dup WHERE used"""
+    )
+    line = key_part("x", "line")
+    con.execute(
+        f"""
+        UPDATE lt SET k = list_filter(lt.k, lambda x: NOT list_contains(d.lines, {line}))
+        FROM (SELECT c.lead, list(c.line) AS lines
+              FROM clean c SEMI JOIN (SELECT line FROM dup WHERE used) USING (line)
+              GROUP BY c.lead) d
+        WHERE lt.lead = d.lead
+        """
+    )
+    con.execute("DELETE FROM clean WHERE line IN (SELECT line FROM dup WHERE used)")
+
+
+def split_paths(con: duckdb.DuckDBPyConnection) -> None:
+    """Step 3b: paths, slices of each lead's ordered touches cut after each conversion. Time
+    decay: weight 2^(-age / 7 days) with the age measured to the path's conversion, normalised
+    later."""
+    last = "seg[-1]"
+    # A path's value is its conversion's revenue, joined by row: far cheaper than carrying
+    # revenue through the list aggregate.
+    con.execute(
+        f"""
+        CREATE TEMP TABLE paths AS
+        SELECT p.lead, p.converted, coalesce(v.value, 0) AS value,
+               list_transform(seg, lambda x: {key_part("x", "code")}) AS codes,
+               CASE WHEN p.converted THEN list_transform(seg, lambda x: struct_pack(
+                   c := {key_part("x", "cid")}, t := {key_part("x", "tid")},
+                   w := pow(2.0, ({key_part("x", "ts")} - last_ts) / {HALF_LIFE_US}.0)))
+               END AS decay
+        FROM (
+          SELECT lead, seg, {key_part(last, "conv")} AS converted,
+                 {key_part(last, "line")} AS last_line, {key_part(last, "ts")} AS last_ts
+          FROM (
+            SELECT lead, k[b.s:b.e] AS seg
+            FROM (
+              -- path bounds: from after the previous conversion to the next one (or the end)
+              SELECT lead, k, unnest(list_transform(e, lambda x, i: struct_pack(
+                       s := CASE WHEN i = 1 THEN 1 ELSE e[i - 1] + 1 END, e := x))) AS b
+              FROM (
+                SELECT lead, k,
+                       CASE WHEN {key_part("k[-1]", "conv")} THEN c
+                            ELSE list_append(c, len(k)) END AS e
+                FROM (SELECT lead, k, list_filter(range(1, len(k) + 1),
+                                                  lambda i: {key_part("k[i]", "conv")}) AS c
+                      FROM lt))))) p
+        LEFT JOIN (SELECT lead, line, value FROM clean WHERE conv) v
+          ON p.converted AND v.lead = p.lead AND v.line = p.last_line
+        """
+    )
+
+
+def aggregate_paths(
+    con: duckdb.DuckDBPyConnection, part: str, names: Mapping[int, str], top: int = 20
+) -> PathAggregates:
+    """Step 3b: the path table (identical paths counted together) and everything the models
+    need from it, computed in the engine so that a large path table never reaches Python.
+
+    ``part`` picks the channel (``c``) or the touchpoint (``t``) of each touch. The rule-based
+    models are the same rules as :mod:`mkdocs_journey.analytics.attribution`, written over the
+    exploded path table; the tests check that both give the same credits.
+    """
+    key = f"x // {CODE}" if part == "c" else f"x % {CODE}"
+    con.execute(
+        f"""
+        CREATE OR REPLACE TEMP TABLE pt AS
+        SELECT chs,
+               count(*) FILTER (WHERE converted) AS conversions,
+               coalesce(sum(value) FILTER (WHERE converted), 0) AS value,
+               count(*) FILTER (WHERE NOT converted) AS nulls
+        FROM (SELECT list_transform(codes, lambda x: {key}) AS chs, converted, value FROM paths)
+        GROUP BY chs
+        """
+    )
+    direct = next((i for i, name in names.items() if name == DIRECT), -1) if part == "c" else -1
+    rows = con.execute(
+        f"""
+        SELECT ch,
+          sum(conversions) FILTER (WHERE pos = 1), sum(value) FILTER (WHERE pos = 1),
+          sum(conversions) FILTER (WHERE pos = n), sum(value) FILTER (WHERE pos = n),
+          sum(conversions) FILTER (WHERE pos = lnd), sum(value) FILTER (WHERE pos = lnd),
+          sum(conversions / n), sum(value / n),
+          sum(conversions * pb), sum(value * pb)
+        FROM (
+          SELECT *, CASE WHEN n = 1 THEN 1.0 WHEN n = 2 THEN 0.5
+                         WHEN pos = 1 OR pos = n THEN 0.4 ELSE 0.2 / (n - 2) END AS pb
+          FROM (
+            SELECT unnest(chs) AS ch, unnest(range(1, len(chs) + 1)) AS pos, len(chs) AS n,
+                   coalesce(list_max(list_filter(range(1, len(chs) + 1),
+                                                 lambda i: chs[i] <> {direct})), len(chs)) AS lnd,
+                   CAST(conversions AS DOUBLE) AS conversions, value
+            FROM pt WHERE conversions > 0))
+        GROUP BY ch
+        """
+    ).fetchall()
+    models = ("first_touch", "last_touch", "last_non_direct", "linear", "position_based")
+    credits: dict[str, Credits] = {model: {} for model in (*models, "time_decay")}
+    for ch, *numbers in rows:
+        for i, model in enumerate(models):
+            conversions, value = numbers[2 * i], numbers[2 * i + 1]
+            if conversions:
+                credits[model][names[ch]] = Credit(float(conversions), float(value or 0.0))
+    # Time decay: each converted path's weights over their sum, credited to the touch's key.
+    decay = con.execute(
+        f"""
+        SELECT d.{part}, sum(d.w / total), sum(d.w / total * value) FROM (
+          SELECT unnest(decay) AS d, list_sum(list_transform(decay, lambda y: y.w)) AS total,
+                 value
+          FROM paths WHERE converted)
+        GROUP BY d.{part}
+        """
+    ).fetchall()
+    credits["time_decay"] = {names[k]: Credit(float(c), float(v)) for k, c, v in decay if c}
+    con.execute(
+        """
+        CREATE OR REPLACE TEMP TABLE chain AS
+        SELECT list_filter(chs, lambda x, i: i = 1 OR x <> chs[i - 1]) AS cs,
+               conversions, value, nulls
+        FROM pt
+        """
+    )
+    steps = con.execute(
+        """
+        SELECT f, t, sum(conversions + nulls) FROM (
+          SELECT unnest(list_concat([-1], cs[1:len(cs) - 1])) AS f, unnest(cs) AS t,
+                 conversions, nulls
+          FROM chain)
+        GROUP BY f, t
+        """
+    ).fetchall()
+    endings = con.execute(
+        "SELECT cs[-1], sum(conversions), sum(value), sum(nulls) FROM chain GROUP BY cs[-1]"
+    ).fetchall()
+    top_rows = con.execute(
+        f"""SELECT chs, conversions, value, nulls FROM pt
+            ORDER BY conversions DESC, nulls DESC, chs LIMIT {int(top)}"""
+    ).fetchall()
+    distinct = con.execute("SELECT count(*) FROM pt").fetchone()[0]  # type: ignore[index]
+    named = {**names, -1: START}
+    return PathAggregates(
+        credits=credits,
+        steps={(named[f], named[t]): float(n) for f, t, n in steps},
+        endings={named[last]: (float(c), float(v), float(n)) for last, c, v, n in endings},
+        top_paths=tuple(
+            PathRow(tuple(names[k] for k in chs), int(c), float(v), int(n))
+            for chs, c, v, n in top_rows
+        ),
+        distinct_paths=int(distinct),
+    )
