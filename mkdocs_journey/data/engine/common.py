@@ -7,9 +7,8 @@ import tempfile
 import threading
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import duckdb
 
@@ -79,7 +78,6 @@ class EngineOutput:
     insights: tuple[tuple[str, str, int, int], ...]  # before, target, target leads, leads before
     unassigned: tuple[tuple[str, str, int], ...]  # source, medium, rows
     insight_subject: str = "touchpoint"  # or "channel"
-    extra: Mapping[str, Any] = field(default_factory=dict)
 
 
 LOCK = threading.Lock()
