@@ -108,8 +108,8 @@ __all__ = [
 def run(source: DataSource, shape: MapShape | None, settings: ChannelSettings) -> EngineOutput:
     """Read ``source`` and compute every aggregate the analytics need."""
     with LOCK, connection() as con:
-        columns, header, robust = load_events(con, source)
-        unreadable = set_aside(con, len(header)) if robust else []
+        columns, header, read = load_events(con, source)
+        unreadable = set_aside(con, len(header)) if read != "fast" else []
         classify(con, source, shape, settings)
         records = int(con.execute("SELECT count(*) FROM ev").fetchone()[0])  # type: ignore[index]
         rows_read = records + len(unreadable)

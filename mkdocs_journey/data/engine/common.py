@@ -102,6 +102,9 @@ def connection() -> Iterator[duckdb.DuckDBPyConnection]:
             f"SET temp_directory = {sql_text(str(Path(tempfile.gettempdir()) / 'mkdocs-journey'))}"
         )
         con.execute("SET preserve_insertion_order = true")
+        # DuckDB draws a progress bar on standard output for long queries, even when it is a
+        # pipe: that would corrupt `mkdocs-journey analyze --format json`.
+        con.execute("SET enable_progress_bar = false")
         yield con
     finally:
         con.close()

@@ -39,16 +39,23 @@ from mkdocs_journey.suggest import suggestion
 READER_ERRORS = "reader_errors"
 
 
-def _reader(source: DataSource, names: Sequence[str] = (), *, robust: bool = False) -> str:
+#: How a CSV is read, tried in this order: the fast parallel scan; the parallel scan that sets
+#: malformed records aside (enough for rows with too many or too few fields); the same,
+#: single-threaded, which also copes with bytes that are not UTF-8 and with line breaks inside
+#: quoted fields next to short rows, both of which the parallel scanner refuses.
+READS = ("fast", "parallel", "serial")
+
+
+def _reader(source: DataSource, names: Sequence[str] = (), *, read: str = "fast") -> str:
     path = sql_text(str(source.path))
     if source.format == "parquet":
         return f"read_parquet({path})"
     struct = "{" + ", ".join(f"{sql_text(name)}: 'VARCHAR'" for name in names) + "}"
     extra = "" if source.encoding == "utf-8" else f", encoding = {sql_text(source.encoding)}"
-    if robust:
+    if read != "fast":
         extra += (
-            ", parallel = false, store_rejects = true, rejects_scan = 'reader_scans', "
-            f"rejects_table = {sql_text(READER_ERRORS)}"
+            f", parallel = {read == 'parallel'}, store_rejects = true, "
+            f"rejects_scan = 'reader_scans', rejects_table = {sql_text(READER_ERRORS)}"
         )
     return (
         f"read_csv({path}, header = true, auto_detect = false, columns = {struct}, "
@@ -165,12 +172,12 @@ def _text(columns: Mapping[str, str], name: str) -> str:
 
 def load_events(
     con: duckdb.DuckDBPyConnection, source: DataSource
-) -> tuple[dict[str, str], list[str], bool]:
+) -> tuple[dict[str, str], list[str], str]:
     """Step 1: the ``ev`` table, one row per file row in file order (rowid + 2 = file row).
 
-    Returns the column mapping, the header, and whether the read was robust: a CSV the fast
+    Returns the column mapping, the header, and which of :data:`READS` read it: a CSV the fast
     parallel scan refuses (a row with too many fields, bytes that are not UTF-8, line breaks
-    inside quoted fields next to short rows) is read again single-threaded, the records the
+    inside quoted fields next to short rows) is read again (see :data:`READS`), the records the
     reader cannot parse set aside in :data:`READER_ERRORS` to be reported, not to fail the file.
     """
     from_clause, types = _describe(con, source)
@@ -218,18 +225,17 @@ def load_events(
       FROM {from_clause}
     )
     """
-    robust = False
-    try:
+    failure: duckdb.Error | None = None
+    for read in READS if source.format == "csv" else READS[:1]:
+        # A robust read that failed may have left its tables of set-aside records behind.
+        con.execute(f"DROP TABLE IF EXISTS {READER_ERRORS}; DROP TABLE IF EXISTS reader_scans")
         try:
-            con.execute(sql)
-        except duckdb.Error:
-            if source.format != "csv":
-                raise
-            con.execute(sql.replace(from_clause, _reader(source, header, robust=True)))
-            robust = True
-    except duckdb.Error as error:
-        raise DataError(f"{source.path}: cannot read the file: {error}") from error
-    return columns, header, robust
+            con.execute(sql.replace(from_clause, _reader(source, header, read=read)))
+        except duckdb.Error as error:
+            failure = error
+        else:
+            return columns, header, read
+    raise DataError(f"{source.path}: cannot read the file: {failure}") from failure
 
 
 def set_aside(con: duckdb.DuckDBPyConnection, fields: int) -> list[tuple[int, str]]:
