@@ -89,3 +89,16 @@ def test_long_queries_draw_no_progress_bar() -> None:
     with connection() as con:
         enabled = con.execute("SELECT current_setting('enable_progress_bar')").fetchone()
     assert enabled == (False,)
+
+
+def test_each_connection_spills_to_a_folder_of_its_own() -> None:
+    # Two builds at once (or a build and `mkdocs-journey check`) must not write each other's
+    # numbered spill files; each folder goes when its connection closes.
+    with connection() as first, connection() as second:
+        folders = [
+            Path(con.execute("SELECT current_setting('temp_directory')").fetchone()[0])  # type: ignore[index]
+            for con in (first, second)
+        ]
+        assert folders[0] != folders[1]
+        assert all(folder.is_dir() for folder in folders)
+    assert not any(folder.exists() for folder in folders)

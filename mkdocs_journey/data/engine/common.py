@@ -8,7 +8,6 @@ import threading
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
-from pathlib import Path
 
 import duckdb
 
@@ -95,12 +94,13 @@ def sql_name(name: str) -> str:
 
 @contextmanager
 def connection() -> Iterator[duckdb.DuckDBPyConnection]:
+    # Spill files go to a folder of this connection's own: DuckDB names them by number, so two
+    # builds at once (or a build and `mkdocs-journey check`) must not share one.
+    spill = tempfile.TemporaryDirectory(prefix="mkdocs-journey-", ignore_cleanup_errors=True)
     con = duckdb.connect(":memory:")
     try:
         con.execute(f"SET memory_limit = {sql_text(MEMORY_LIMIT)}")
-        con.execute(
-            f"SET temp_directory = {sql_text(str(Path(tempfile.gettempdir()) / 'mkdocs-journey'))}"
-        )
+        con.execute(f"SET temp_directory = {sql_text(spill.name)}")
         con.execute("SET preserve_insertion_order = true")
         # DuckDB draws a progress bar on standard output for long queries, even when it is a
         # pipe: that would corrupt `mkdocs-journey analyze --format json`.
@@ -108,6 +108,7 @@ def connection() -> Iterator[duckdb.DuckDBPyConnection]:
         yield con
     finally:
         con.close()
+        spill.cleanup()
 
 
 #: A touch's code in a path: channel id * CODE + touchpoint id.
