@@ -14,18 +14,17 @@ from __future__ import annotations
 
 import argparse
 import itertools
-import os
 import re
 import shutil
 import statistics
 import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
 import yaml
+from builds import build_seconds
 
 from mkdocs_journey.diagrams import (
     DiagramCache,
@@ -212,25 +211,6 @@ def write_site(folder: Path, pages: int, *, diagrams: bool) -> None:
     (folder / "mkdocs.yml").write_text(yaml.safe_dump(config), encoding="utf-8")
 
 
-def build_seconds(folder: Path, *, clear_cache: bool) -> float:
-    if clear_cache:
-        shutil.rmtree(folder / ".cache", ignore_errors=True)
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true"}
-    start = time.perf_counter()
-    done = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--clean", "--quiet"],
-        cwd=folder,
-        capture_output=True,
-        text=True,
-        env=env,
-        check=False,
-    )
-    elapsed = time.perf_counter() - start
-    if done.returncode != 0:
-        raise SystemExit(f"mkdocs build failed in {folder}:\n{done.stderr[-3000:]}")
-    return elapsed
-
-
 def bench_site(pages: int, repeats: int) -> None:
     package = ROOT / "mkdocs_journey"
     wired = any(
@@ -244,15 +224,15 @@ def bench_site(pages: int, repeats: int) -> None:
         on, off = Path(temporary) / "on", Path(temporary) / "off"
         write_site(on, pages, diagrams=True)
         write_site(off, pages, diagrams=False)
-        build_seconds(off, clear_cache=True)  # warm the interpreter's file caches once
+        build_seconds(off, fresh_cache=True)  # warm the interpreter's file caches once
         # Interleaved, so that drifting load on a shared machine hits all three alike.
         times_off: list[float] = []
         times_cold: list[float] = []
         times_warm: list[float] = []
         for _ in range(repeats):
-            times_off.append(build_seconds(off, clear_cache=True))
-            times_cold.append(build_seconds(on, clear_cache=True))
-            times_warm.append(build_seconds(on, clear_cache=False))
+            times_off.append(build_seconds(off, fresh_cache=True))
+            times_cold.append(build_seconds(on, fresh_cache=True))
+            times_warm.append(build_seconds(on, fresh_cache=False))
         pages_html = [page.read_text(encoding="utf-8") for page in (on / "site").rglob("*.html")]
         svgs = sum(
             len(re.findall(r'<svg[^>]*class="journey-diagram"', html)) for html in pages_html

@@ -20,21 +20,19 @@ Run: ``.venv/bin/python bench/site.py [--repeats 3]``.
 from __future__ import annotations
 
 import argparse
-import os
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
 import yaml
+from builds import build_seconds
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "example-site"
 LEFT_OUT = {"site", ".cache"}
-ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
 
 
 def copy_site(target: Path) -> Path:
@@ -57,25 +55,6 @@ def without_plugin(project: Path) -> None:
         raise SystemExit(f"{config_file}: no journey plugin to remove")
     config["plugins"] = kept
     config_file.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
-
-
-def build_seconds(project: Path, *, fresh_cache: bool) -> float:
-    """Wall time of one ``mkdocs build`` process in ``project``."""
-    if fresh_cache:
-        shutil.rmtree(project / ".cache", ignore_errors=True)
-    start = time.perf_counter()
-    done = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "-q"],
-        cwd=project,
-        env=ENV,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    elapsed = time.perf_counter() - start
-    if done.returncode != 0:
-        raise SystemExit(f"mkdocs build failed in {project}:\n{done.stderr[-3000:]}")
-    return elapsed
 
 
 def count_output(project: Path) -> tuple[int, int, int]:
