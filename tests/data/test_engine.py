@@ -92,8 +92,8 @@ def test_long_queries_draw_no_progress_bar() -> None:
 
 
 def test_each_connection_spills_to_a_folder_of_its_own() -> None:
-    # Two builds at once (or a build and `mkdocs-journey check`) must not write each other's
-    # numbered spill files; each folder goes when its connection closes.
+    # A shared folder would belong to whichever user created it first; each folder goes when
+    # its connection closes.
     with connection() as first, connection() as second:
         folders = [
             Path(con.execute("SELECT current_setting('temp_directory')").fetchone()[0])  # type: ignore[index]

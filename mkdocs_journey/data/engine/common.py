@@ -94,8 +94,9 @@ def sql_name(name: str) -> str:
 
 @contextmanager
 def connection() -> Iterator[duckdb.DuckDBPyConnection]:
-    # Spill files go to a folder of this connection's own: DuckDB names them by number, so two
-    # builds at once (or a build and `mkdocs-journey check`) must not share one.
+    # Spill files go to a private folder of this connection's own, removed when it closes: a
+    # fixed shared folder would belong to whichever user created it first (others could not
+    # spill there), and would keep what a killed build left behind.
     spill = tempfile.TemporaryDirectory(prefix="mkdocs-journey-", ignore_cleanup_errors=True)
     con = duckdb.connect(":memory:")
     try:
