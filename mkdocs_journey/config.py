@@ -8,7 +8,7 @@ from pathlib import Path
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 
-from mkdocs_journey.model import DEFAULT_STAGES
+from mkdocs_journey.model import DEFAULT_STAGES, LAYOUTS
 from mkdocs_journey.settings import Settings
 
 
@@ -31,6 +31,9 @@ class JourneyConfig(base.Config):
     # Generated pages: index of maps, one page per persona, the pain-point register.
     pages_dir = c.Type(str, default="journeys")
     json_export = c.Type(str, default="journeys.json")
+    # A page holding a map takes the whole window ("wide") or the theme's column ("normal");
+    # a map's own `layout` key wins.
+    layout = c.Choice(LAYOUTS, default="wide")
     # Fixes "today" for the stale check, for reproducible builds and tests.
     today = _Date()
 
@@ -62,4 +65,5 @@ class JourneyConfig(base.Config):
             channel_rules=list(self.channel_rules),
             source_categories=dict(self.source_categories),
             max_rejected_share=float(self.max_rejected_share),
+            layout=self.layout,
         )

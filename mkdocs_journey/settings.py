@@ -25,6 +25,7 @@ class Settings:
     channel_rules: list[Any] = field(default_factory=list)
     source_categories: dict[str, Any] = field(default_factory=dict)
     max_rejected_share: float = 0.05
+    layout: str = "wide"  # of pages holding a map, unless the map says otherwise
 
     @property
     def cache_path(self) -> Path:

@@ -1,6 +1,6 @@
 """Flow diagrams and emotion curves of journey maps, without MkDocs.
 
-The plugin is a thin adapter over :func:`render_flow_diagram` and :func:`build_emotion_curve`:
+The plugin is a thin adapter over :func:`render_flow_diagram` and :func:`build_emotion_lane`:
 it chooses a renderer once (:func:`get_renderer`), keeps one :class:`DiagramCache` for the life
 of the process, and turns a :class:`DiagramResult` with an ``error`` into a warning and an
 error box. Author input never makes these functions raise; bugs still do, loudly.
@@ -15,10 +15,9 @@ from pathlib import Path
 
 from mkdocs_journey.diagrams.cache import DiagramCache, cache_key
 from mkdocs_journey.diagrams.curve import (
-    CURVE_TEMPLATE,
-    CurvePoint,
-    EmotionCurve,
-    build_emotion_curve,
+    CurveCell,
+    EmotionLane,
+    build_emotion_lane,
 )
 from mkdocs_journey.diagrams.dot import FlowDiagram, build_dot, dot_escape
 from mkdocs_journey.diagrams.renderers import (
@@ -37,12 +36,11 @@ CSS_FILE = Path(__file__).resolve().parent.parent / "render" / "assets" / "journ
 
 __all__ = [
     "CSS_FILE",
-    "CURVE_TEMPLATE",
     "RENDERER_NAMES",
-    "CurvePoint",
+    "CurveCell",
     "DiagramCache",
     "DiagramResult",
-    "EmotionCurve",
+    "EmotionLane",
     "FlowDiagram",
     "RenderError",
     "Renderer",
@@ -50,7 +48,7 @@ __all__ = [
     "SvgError",
     "available_renderers",
     "build_dot",
-    "build_emotion_curve",
+    "build_emotion_lane",
     "cache_key",
     "dot_escape",
     "finish_svg",
