@@ -24,7 +24,10 @@ PLACEHOLDER = re.compile(
 _SUMMARY_OPEN = re.compile(
     r'<(?P<tag>div|details)\b[^>]*?\bclass="(?:admonition\s+)?summary(?:\s[^"]*)?"[^>]*>'
 )
-_HEADING = re.compile(r"<h(?P<level>[1-6])\b(?P<attributes>[^>]*)>")
+_HEADING = re.compile(
+    r"<h(?P<level>[1-6])\b(?P<attributes>[^>]*)>(?P<inner>.*?)</h(?P=level)>", re.S
+)
+_TAG = re.compile(r"<[^>]*>")
 _ATTRIBUTE = re.compile(r'\b(?P<name>id|data-toc-label)="(?P<value>[^"]*)"')
 
 
@@ -49,7 +52,9 @@ class Block:
 class Heading:
     level: int
     id: str
-    label: str | None  # set on headings a journey template rendered (data-toc-label), unescaped
+    #: Set on headings a journey template rendered, unescaped: their data-toc-label, or their
+    #: text when their id is one of ours (``journey-...``); None on the author's headings.
+    label: str | None
 
 
 def placeholders(page_html: str) -> list[Placeholder]:
@@ -93,6 +98,8 @@ def headings(page_html: str) -> list[Heading]:
         }
         if "id" in attributes:
             label = attributes.get("data-toc-label")
+            if label is None and attributes["id"].startswith("journey-"):
+                label = " ".join(_TAG.sub("", match.group("inner")).split())
             found.append(
                 Heading(
                     int(match.group("level")),

@@ -40,7 +40,10 @@ def test_every_map_has_stage_table_diagram_and_curve(example_build: Build) -> No
             total += 1
             assert map_div.select_one("table.journey-table"), page
             assert map_div.select_one(".journey-diagram svg[role=img]"), page
-            assert map_div.select_one("svg.journey-curve[role=img]"), page
+            # The emotion curve is a lane of the stage grid: a drawing in every stage column.
+            curve_cells = map_div.select("tr.journey-row--emotions td.journey-curve-cell")
+            assert len(curve_cells) == len(map_div.select("thead th.journey-stage")), page
+            assert all(c.select_one("svg.journey-curve__drawing") for c in curve_cells), page
     assert total >= 4
 
 
@@ -76,22 +79,30 @@ def test_curve_marks_lowest_and_highest_stage(example_build: Build) -> None:
                 score = td.select_one(".journey-score")
                 if score is not None:
                     scores[th.get_text(strip=True)] = int(score.get_text())
-            curve = map_div.select_one("svg.journey-curve")
-            lowest = curve.select_one("g.journey-curve-lowest title").get_text()
-            highest = curve.select_one("g.journey-curve-highest title").get_text()
+            stages = [th.get_text(strip=True) for th in map_div.select("thead th.journey-stage")]
+            marked = {
+                stages[index]: moment.get_text(strip=True)
+                for index, td in enumerate(map_div.select("tr.journey-row--emotions td"))
+                for moment in td.select(".journey-curve__moment")
+            }
             low_stage = min(scores, key=lambda s: scores[s])  # first of equals, in stage order
             high_stage = max(scores, key=lambda s: scores[s])
-            assert lowest.startswith(f"{low_stage}:"), page
-            assert highest.startswith(f"{high_stage}:"), page
+            assert marked == {
+                low_stage: "moment of truth: low point",
+                high_stage: "moment of truth: high point",
+            }, page
+            # The glance block names the same two stages.
+            glance = [a.get_text(strip=True) for a in map_div.select(".journey-moment__where")]
+            assert glance == [low_stage, high_stage], page
 
 
 def test_css_has_a_rule_for_every_class_the_drawings_use(example_build: Build) -> None:
     css = (example_build.site / "assets" / "journey" / "journey.css").read_text(encoding="utf-8")
-    styled = set(re.findall(r"\.(journey-[a-z0-9-]+)", css))
+    styled = set(re.findall(r"\.(journey-[a-z0-9_-]+)", css))
     used: set[str] = set()
     for page in _map_pages(example_build):
         soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
-        for drawing in soup.select(".journey-diagram svg, svg.journey-curve"):
+        for drawing in soup.select(".journey-diagram svg, svg.journey-curve__drawing"):
             for tag in [drawing, *drawing.find_all(True)]:
                 used.update(c for c in tag.get("class", []) if c.startswith("journey-"))
     assert used, "no classes found in drawings"

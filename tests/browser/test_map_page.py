@@ -1,0 +1,328 @@
+"""The map page as a reviewer sees it, measured in Chromium on the example site.
+
+Desktop sizes (1440x900, 1920x1080) in the light and the dark scheme, a 390x844 phone and an A4
+landscape PDF: the map fits, the curve sits in the grid, the header stays in view, every text and
+mark has its contrast, and axe-core finds nothing serious in the plugin's markup.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+from pypdf import PdfReader
+
+from tests.browser.conftest import (
+    SET_SCHEME_JS,
+    Browse,
+    axe_violations,
+    contrast_sweep,
+)
+
+pytestmark = pytest.mark.browser
+
+SAAS = "maps/saas-buyer/"  # one five-stage map, with data
+MAP_PAGES = ("maps/saas-buyer/", "maps/smb-owner/", "maps/omni-shopper/")
+DESKTOPS = [(1440, 900), (1920, 1080)]
+SCHEMES = ["default", "slate"]
+PHONE = (390, 844)
+
+
+def show_every_map(page: Page) -> None:
+    """Open every content tab's panel, so maps inside tabs (omni-shopper) are laid out too."""
+    page.add_style_tag(content=".tabbed-set > .tabbed-content > .tabbed-block { display: block !important; }")
+
+
+# Geometry of each map's grid, curve and diagram on the page.
+GEOMETRY_JS = """
+() => [...document.querySelectorAll('.journey-map')].map(map => {
+  const wrap = map.querySelector('.journey-grid-wrap');
+  const diagram = map.querySelector('.journey-section--flow .journey-diagram');
+  const svg = diagram && diagram.querySelector('svg');
+  const heads = [...map.querySelectorAll('thead th.journey-stage')].map(th => {
+    const r = th.getBoundingClientRect(); return {name: th.textContent.trim(), centre: r.left + r.width / 2};
+  });
+  const points = [...map.querySelectorAll('tr.journey-row--emotions td')].map(td => {
+    const c = td.querySelector('circle.journey-curve__point');
+    if (!c) return null;
+    const r = c.getBoundingClientRect(); return r.left + r.width / 2;
+  });
+  let smallest = null;
+  if (svg) {
+    const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+    for (const text of svg.querySelectorAll('text')) {
+      const size = parseFloat(getComputedStyle(text).fontSize) * scale;
+      if (smallest === null || size < smallest) smallest = size;
+    }
+  }
+  return {
+    id: map.id,
+    grid: {scroll: wrap.scrollWidth, client: wrap.clientWidth},
+    diagram: diagram ? {scroll: diagram.scrollWidth, client: diagram.clientWidth,
+                        width: svg.getBoundingClientRect().width} : null,
+    page: {scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth},
+    smallestDiagramText: smallest,
+    heads, points,
+  };
+})
+"""
+
+
+@pytest.mark.parametrize("scheme", SCHEMES)
+@pytest.mark.parametrize(("width", "height"), DESKTOPS)
+@pytest.mark.parametrize("path", MAP_PAGES)
+def test_map_fits_and_the_curve_sits_in_its_columns(
+    browse_example: Browse, path: str, width: int, height: int, scheme: str
+) -> None:
+    page = browse_example.open(path, width=width, height=height).page
+    page.evaluate(SET_SCHEME_JS, scheme)
+    show_every_map(page)
+    maps = page.evaluate(GEOMETRY_JS)
+    assert maps
+    for geometry in maps:
+        where = f"{path} {geometry['id']} at {width}x{height}"
+        # Nothing scrolls sideways: the grid, the diagram, the page.
+        assert geometry["grid"]["scroll"] <= geometry["grid"]["client"], (where, geometry["grid"])
+        assert geometry["page"]["scroll"] <= geometry["page"]["client"], (where, geometry["page"])
+        if geometry["diagram"] is not None:
+            assert geometry["diagram"]["scroll"] <= geometry["diagram"]["client"], (
+                where,
+                geometry["diagram"],
+            )
+            assert geometry["smallestDiagramText"] >= 12 - 0.01, (
+                where,
+                geometry["smallestDiagramText"],
+            )
+        # Each curve point is in the middle of its own stage's column.
+        assert len(geometry["points"]) == len(geometry["heads"])
+        for head, point in zip(geometry["heads"], geometry["points"], strict=True):
+            if point is not None:
+                assert abs(point - head["centre"]) <= 4, (where, head, point)
+
+
+def test_five_stage_map_uses_the_width_of_the_window(browse_example: Browse) -> None:
+    page = browse_example.open(SAAS, width=1440, height=900).page
+    grid = page.locator("#journey-saas-trial-to-paid .journey-grid-wrap").bounding_box()
+    assert grid is not None
+    assert grid["width"] >= 1300, grid  # Material's reading column alone is 688 px wide
+    # Navigation and table of contents are one click away, in the drawer.
+    sidebar = page.locator(".md-sidebar--primary")
+    assert sidebar.bounding_box()["x"] + sidebar.bounding_box()["width"] <= 0
+    page.locator("label.md-header__button[for='__drawer']").click()
+    page.wait_for_timeout(400)
+    assert sidebar.bounding_box()["x"] >= -1
+    toc_link = sidebar.locator("nav.md-nav--secondary a", has_text="At a glance").first
+    expect(toc_link).to_be_visible()
+    toc_link.click()
+    page.wait_for_timeout(400)
+    assert page.url.endswith("#journey-saas-trial-to-paid-glance")
+
+
+def test_a_normal_layout_keeps_the_reading_column(browse: Browse) -> None:
+    # The basic fixture's fenced page holds a map with `layout: normal`.
+    page = browse.open("maps/fenced/", width=1440, height=900).page
+    expect(page.locator(".md-sidebar--secondary")).to_be_visible()
+    content = page.locator("article").bounding_box()
+    assert content is not None
+    assert content["width"] < 800
+
+
+@pytest.mark.parametrize(("width", "height"), [*DESKTOPS, PHONE])
+def test_stage_names_stay_in_view_deep_in_the_grid(
+    browse_example: Browse, width: int, height: int
+) -> None:
+    page = browse_example.open(SAAS, width=width, height=height).page
+    wrap = page.locator("#journey-saas-trial-to-paid .journey-grid-wrap")
+    wrap.scroll_into_view_if_needed()
+    page.evaluate("() => window.scrollBy(0, document.querySelector('.journey-grid-wrap').getBoundingClientRect().top - 60)")
+    # Deep in the grid: the KPI lane, thousands of pixels below the header.
+    depth = wrap.evaluate(
+        "el => { const kpis = el.querySelector('tr.journey-row--kpis');"
+        " el.scrollTop = kpis.offsetTop; return el.scrollTop; }"
+    )
+    assert depth > 1000
+    box = wrap.bounding_box()
+    for head in page.locator("#journey-saas-trial-to-paid thead th.journey-stage").all()[:1]:
+        head_box = head.bounding_box()
+        assert abs(head_box["y"] - box["y"]) <= 2, (head_box, box)
+        # Nothing covers it: the topmost element at its centre is the header itself.
+        name = head.evaluate(
+            "th => { const r = th.getBoundingClientRect();"
+            " const top = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);"
+            " return th.contains(top) ? th.textContent.trim() : null; }"
+        )
+        assert name == "Awareness"
+
+
+def test_phone_shows_one_stage_column_beside_the_lane_names(browse_example: Browse) -> None:
+    page = browse_example.open(SAAS, width=PHONE[0], height=PHONE[1]).page
+    wrap = page.locator("#journey-saas-trial-to-paid .journey-grid-wrap")
+    sizes = wrap.evaluate(
+        """el => ({
+          client: el.clientWidth,
+          snap: getComputedStyle(el).scrollSnapType,
+          lane: el.querySelector('tbody th.journey-lane').getBoundingClientRect().width,
+          columns: [...el.querySelectorAll('thead th.journey-stage')].map(th => th.getBoundingClientRect().width),
+        })"""
+    )
+    assert sizes["snap"].startswith("x")
+    assert len(sizes["columns"]) == 5
+    for column in sizes["columns"]:
+        # Each stage column fits the scroll viewport beside the sticky lane names...
+        assert column + sizes["lane"] <= sizes["client"] + 1, sizes
+        # ...and uses it: one stage at a time.
+        assert column >= sizes["client"] - sizes["lane"] - 2, sizes
+    # Scrolled to the fourth stage, that stage's name is what the reader sees beside the lanes.
+    wrap.evaluate("el => { el.scrollLeft = el.querySelectorAll('thead th.journey-stage')[3].offsetLeft; }")
+    page.wait_for_timeout(300)
+    seen = wrap.evaluate(
+        """el => { const r = el.getBoundingClientRect();
+          const lane = el.querySelector('tbody th.journey-lane').getBoundingClientRect().width;
+          const top = document.elementFromPoint(r.left + lane + 20, r.top + 10);
+          return top.closest('th') ? top.closest('th').textContent.trim() : null; }"""
+    )
+    assert seen == "Retention"
+
+
+@pytest.mark.parametrize("scheme", SCHEMES)
+@pytest.mark.parametrize("path", MAP_PAGES)
+def test_every_text_and_mark_has_its_contrast(browse_example: Browse, path: str, scheme: str) -> None:
+    page = browse_example.open(path, width=1440, height=900).page
+    page.evaluate(SET_SCHEME_JS, scheme)
+    show_every_map(page)
+    records = contrast_sweep(page)
+    texts = [r for r in records if r.kind == "text"]
+    marks = [r for r in records if r.kind == "mark"]
+    # The sweep covers the whole map: header, glance, grid, diagram (SVG text and shapes), data.
+    assert len(texts) > 500
+    assert len(marks) > 100
+    assert any("svg" in r.what or r.what.startswith("text") for r in texts)
+    assert any(r.what.startswith(("path", "polygon")) for r in marks)
+    assert any("journey-bar" in r.what for r in marks)
+    failures = [r for r in records if not r.passes]
+    assert failures == [], failures[:20]
+    print(  # the figures for the report: python -m pytest -s
+        f"\n{path} {scheme}: {len(texts)} texts, min {min(r.ratio for r in texts):.2f}; "
+        f"{len(marks)} marks, min {min(r.ratio for r in marks):.2f}"
+    )
+
+
+@pytest.mark.parametrize("scheme", SCHEMES)
+@pytest.mark.parametrize("path", ["journeys/", "journeys/pain-points/", "journeys/personas/saas-buyer/"])
+def test_site_pages_text_and_marks_have_their_contrast(
+    browse_example: Browse, path: str, scheme: str
+) -> None:
+    page = browse_example.open(path, width=1440, height=900).page
+    page.evaluate(SET_SCHEME_JS, scheme)
+    records = contrast_sweep(page)
+    assert len(records) > 20
+    failures = [r for r in records if not r.passes]
+    assert failures == [], failures[:20]
+
+
+@pytest.mark.parametrize("path", [*MAP_PAGES, "journeys/", "journeys/pain-points/", "journeys/personas/saas-buyer/"])
+def test_axe_finds_nothing_serious_in_the_plugins_markup(browse_example: Browse, path: str) -> None:
+    page = browse_example.open(path, width=1440, height=900).page
+    roots = [s for s in (".journey-map", ".journey-analytics", ".journey-table-wrap", ".journey-persona") if page.locator(s).count()]
+    assert roots
+    for scheme in SCHEMES:
+        page.evaluate(SET_SCHEME_JS, scheme)
+        assert axe_violations(page, roots) == [], scheme
+
+
+def test_a4_landscape_pdf_holds_every_stage_and_the_last_attribution_column(
+    browse_example: Browse,
+) -> None:
+    page = browse_example.open(SAAS, width=1440, height=900).page
+    map_div = page.locator("#journey-saas-trial-to-paid")
+    stages = map_div.locator("thead th.journey-stage").all_inner_texts()
+    assert len(stages) == 5
+    # What sits at the right edge of each wide part: the last stage's goal, the diagram's last
+    # stage cluster, and the last column of the attribution table (its heading and every value).
+    last_goal = map_div.locator("tr.journey-row--goal td").last.inner_text()
+    last_cluster = map_div.locator(".journey-diagram g.journey-stage text").last.text_content()
+    table = map_div.locator("table.journey-attribution").first
+    last_heading = table.locator("thead th").last.inner_text()
+    last_values = table.locator("tbody tr td:last-child .journey-num").all_inner_texts()
+    assert last_values
+    pdf = page.pdf(format="A4", landscape=True, print_background=True)
+    text = " ".join(page_.extract_text() for page_ in PdfReader(io.BytesIO(pdf)).pages)
+    flat = re.sub(r"\s+", " ", text)
+
+    def present(words: str) -> bool:
+        return re.sub(r"\s+", " ", words).strip() in flat
+
+    for stage in stages:
+        assert present(stage), stage
+    assert present(last_goal), last_goal
+    assert present(last_cluster), last_cluster
+    assert present(last_heading), last_heading
+    missing = [value for value in last_values if not present(value)]
+    assert missing == [], missing
+
+
+def test_a_link_from_the_register_highlights_its_pain_point(browse_example: Browse) -> None:
+    page = browse_example.open("journeys/pain-points/", width=1440, height=900).page
+    link = page.locator("table.journey-register td.journey-register__pain a").first
+    target = link.get_attribute("href").split("#", 1)[1]
+    link.click()
+    page.wait_for_load_state("networkidle")
+    card = page.locator(f"#{target}")
+    expect(card).to_be_in_viewport()
+    styles = card.evaluate("el => [getComputedStyle(el).outlineStyle, getComputedStyle(el).outlineWidth]")
+    assert styles[0] == "solid"
+    assert float(styles[1].removesuffix("px")) >= 2
+    other = page.locator(".journey-card--pain").nth(1)
+    assert other.evaluate("el => getComputedStyle(el).outlineStyle") == "none"
+
+
+def test_the_header_link_opens_the_persona_card(browse_example: Browse) -> None:
+    page = browse_example.open(SAAS, width=1440, height=900).page
+    details = page.locator("#journey-saas-trial-to-paid-persona")
+    assert details.evaluate("el => el.open") is False
+    page.locator(".journey-header__more").first.click()
+    page.wait_for_timeout(300)
+    assert details.evaluate("el => el.open") is True
+    expect(page.locator("#journey-saas-trial-to-paid-persona-card")).to_be_in_viewport()
+
+
+# True when some word of an element's text is split over two lines.
+SPLIT_WORDS_JS = """root => {
+  const split = [];
+  const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    let start = 0;
+    for (const word of node.data.split(/(\\s+)/)) {
+      if (word.trim()) {
+        const range = document.createRange();
+        range.setStart(node, start);
+        range.setEnd(node, start + word.length);
+        const tops = new Set([...range.getClientRects()].map(r => Math.round(r.top)));
+        if (tops.size > 1) split.push(word);
+      }
+      start += word.length;
+    }
+  }
+  return split;
+}"""
+
+
+@pytest.mark.parametrize(
+    "path", ["journeys/", "journeys/pain-points/", "journeys/personas/saas-buyer/", "journeys/personas/smb-owner/"]
+)
+def test_site_tables_keep_words_whole_on_a_phone(browse_example: Browse, path: str) -> None:
+    page = browse_example.open(path, width=PHONE[0], height=PHONE[1]).page
+    tables = page.locator(".journey-table-wrap, .journey-persona")
+    assert tables.count() > 0
+    for index in range(tables.count()):
+        assert tables.nth(index).evaluate(SPLIT_WORDS_JS) == []
+
+
+def test_long_tags_wrap_on_a_phone(browse_example: Browse) -> None:
+    page = browse_example.open("maps/smb-owner/", width=PHONE[0], height=PHONE[1]).page
+    tags = page.locator(".journey-tag").all_inner_texts()
+    assert max(len(tag) for tag in tags) > 40  # the example has one very long tag
+    overflow = page.evaluate("() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    assert overflow <= 0
