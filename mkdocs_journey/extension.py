@@ -50,6 +50,7 @@ class JourneyExtension(Extension):
             "diagrams": [True, "Draw flow diagrams (emotion curves are always drawn)."],
             "diagram_renderer": ["auto", "auto, pygraphviz or dot."],
             "data_sources": [{}, "Data sources, as under the plugin's data_sources option."],
+            "layout": ["wide", "wide or normal: the maps' layout, as the plugin's option."],
         }
         super().__init__(**kwargs)
         self.site: JourneySite | None = None
@@ -63,6 +64,7 @@ class JourneyExtension(Extension):
             diagrams=bool(self.getConfig("diagrams")),
             diagram_renderer=str(self.getConfig("diagram_renderer")),
             data=dict(self.getConfig("data_sources")),
+            layout=str(self.getConfig("layout")),
         )
 
     def extendMarkdown(self, md: Markdown) -> None:

@@ -28,6 +28,7 @@ _HEADING = re.compile(
     r"<h(?P<level>[1-6])\b(?P<attributes>[^>]*)>(?P<inner>.*?)</h(?P=level)>", re.S
 )
 _TAG = re.compile(r"<[^>]*>")
+_PERMALINK = re.compile(r'<a\b[^>]*\bclass="headerlink"[^>]*>.*?</a>', re.S)
 _ATTRIBUTE = re.compile(r'\b(?P<name>id|data-toc-label)="(?P<value>[^"]*)"')
 
 
@@ -99,7 +100,8 @@ def headings(page_html: str) -> list[Heading]:
         if "id" in attributes:
             label = attributes.get("data-toc-label")
             if label is None and attributes["id"].startswith("journey-"):
-                label = " ".join(_TAG.sub("", match.group("inner")).split())
+                inner = _PERMALINK.sub("", match.group("inner"))
+                label = " ".join(_TAG.sub("", inner).split())
             found.append(
                 Heading(
                     int(match.group("level")),

@@ -168,8 +168,8 @@ class JourneySite:
         A map goes where its block was written (a front-matter map under the page's title),
         or where the author put a ``<!-- journey:map -->`` placeholder; its data section
         follows the map unless a ``<!-- journey:data -->`` placeholder puts it elsewhere. A
-        ``summary`` admonition moves into the "at a glance" block of the map it follows (or
-        of the first map, when it comes before every map).
+        ``summary`` admonition moves into the "at a glance" block of the map whose block it
+        follows (or of the first map, when it comes before every map's block).
         """
         if path in self.generated:
             page = self.generated[path]
@@ -196,16 +196,15 @@ class JourneySite:
                 continue
             placed[(placeholder.part, map_id)] = placeholder
 
-        def position(map_id: str) -> int:
-            if ("map", map_id) in placed:
-                return placed[("map", map_id)].start
+        def written_at(map_id: str) -> int:
+            # Where the map's block was written (a front-matter map: under the title).
             slot = slots.get(f"map-{drawable[map_id].block.index}")
             return slot.start() if slot else len(html)
 
-        order = sorted(drawable, key=position)
+        order = sorted(drawable, key=written_at)
         summaries_of: dict[str, list[Markup]] = {}
         for block in summaries(html) if order else []:
-            before = [map_id for map_id in order if position(map_id) < block.start]
+            before = [map_id for map_id in order if written_at(map_id) < block.start]
             owner = before[-1] if before else order[0]
             # The page's own Markdown made this HTML: it moves, it is not author text from YAML.
             summaries_of.setdefault(owner, []).append(Markup(block.html))  # noqa: S704
