@@ -31,7 +31,9 @@ def test_placeholders_summaries_and_table_of_contents(fixture_site) -> None:
     assert "Before every map" in first_summary.get_text()
     assert "About the second map" in second_summary.get_text()
     assert len(article.select(".admonition.summary")) == 2
-    assert all(a.find_parent(class_="journey-glance") for a in article.select(".admonition.summary"))
+    assert all(
+        a.find_parent(class_="journey-glance") for a in article.select(".admonition.summary")
+    )
     # Layout: the site says normal, the first map says wide.
     assert "journey-map--normal" in maps[0]["class"]
     assert "journey-map--wide" in maps[1]["class"]

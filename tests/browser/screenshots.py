@@ -61,7 +61,10 @@ def take(base_url: str, images: Path) -> list[Path]:
             if name == "map-page-light.png":
                 _scroll_to(page, f"{MAP} .journey-header", above=64)
             else:
-                _scroll_grid_to(page, "tr.journey-row--touchpoints" if width > 800 else "tr.journey-row--emotions")
+                _scroll_grid_to(
+                    page,
+                    "tr.journey-row--touchpoints" if width > 800 else "tr.journey-row--emotions",
+                )
             page.wait_for_timeout(300)
             path = images / name
             page.screenshot(path=str(path))

@@ -32,7 +32,9 @@ PHONE = (390, 844)
 
 def show_every_map(page: Page) -> None:
     """Open every content tab's panel, so maps inside tabs (omni-shopper) are laid out too."""
-    page.add_style_tag(content=".tabbed-set > .tabbed-content > .tabbed-block { display: block !important; }")
+    page.add_style_tag(
+        content=".tabbed-set > .tabbed-content > .tabbed-block { display: block !important; }"
+    )
 
 
 # Geometry of each map's grid, curve and diagram on the page.
@@ -136,7 +138,9 @@ def test_stage_names_stay_in_view_deep_in_the_grid(
     page = browse_example.open(SAAS, width=width, height=height).page
     wrap = page.locator("#journey-saas-trial-to-paid .journey-grid-wrap")
     wrap.scroll_into_view_if_needed()
-    page.evaluate("() => window.scrollBy(0, document.querySelector('.journey-grid-wrap').getBoundingClientRect().top - 60)")
+    page.evaluate(
+        "() => window.scrollBy(0, document.querySelector('.journey-grid-wrap').getBoundingClientRect().top - 60)"
+    )
     # Deep in the grid: the KPI lane, thousands of pixels below the header.
     depth = wrap.evaluate(
         "el => { const kpis = el.querySelector('tr.journey-row--kpis');"
@@ -176,7 +180,9 @@ def test_phone_shows_one_stage_column_beside_the_lane_names(browse_example: Brow
         assert column >= sizes["client"] - sizes["lane"] - 2, sizes
     # Scrolled to the fourth stage, that stage's name is what the reader sees beside the lanes.
     wrap.scroll_into_view_if_needed()
-    wrap.evaluate("el => { el.scrollLeft = el.querySelectorAll('thead th.journey-stage')[3].offsetLeft; }")
+    wrap.evaluate(
+        "el => { el.scrollLeft = el.querySelectorAll('thead th.journey-stage')[3].offsetLeft; }"
+    )
     page.wait_for_timeout(300)
     seen = wrap.evaluate(
         """el => { const r = el.getBoundingClientRect();
@@ -189,7 +195,9 @@ def test_phone_shows_one_stage_column_beside_the_lane_names(browse_example: Brow
 
 @pytest.mark.parametrize("scheme", SCHEMES)
 @pytest.mark.parametrize("path", MAP_PAGES)
-def test_every_text_and_mark_has_its_contrast(browse_example: Browse, path: str, scheme: str) -> None:
+def test_every_text_and_mark_has_its_contrast(
+    browse_example: Browse, path: str, scheme: str
+) -> None:
     page = browse_example.open(path, width=1440, height=900).page
     page.evaluate(SET_SCHEME_JS, scheme)
     show_every_map(page)
@@ -211,7 +219,9 @@ def test_every_text_and_mark_has_its_contrast(browse_example: Browse, path: str,
 
 
 @pytest.mark.parametrize("scheme", SCHEMES)
-@pytest.mark.parametrize("path", ["journeys/", "journeys/pain-points/", "journeys/personas/saas-buyer/"])
+@pytest.mark.parametrize(
+    "path", ["journeys/", "journeys/pain-points/", "journeys/personas/saas-buyer/"]
+)
 def test_site_pages_text_and_marks_have_their_contrast(
     browse_example: Browse, path: str, scheme: str
 ) -> None:
@@ -223,10 +233,16 @@ def test_site_pages_text_and_marks_have_their_contrast(
     assert failures == [], failures[:20]
 
 
-@pytest.mark.parametrize("path", [*MAP_PAGES, "journeys/", "journeys/pain-points/", "journeys/personas/saas-buyer/"])
+@pytest.mark.parametrize(
+    "path", [*MAP_PAGES, "journeys/", "journeys/pain-points/", "journeys/personas/saas-buyer/"]
+)
 def test_axe_finds_nothing_serious_in_the_plugins_markup(browse_example: Browse, path: str) -> None:
     page = browse_example.open(path, width=1440, height=900).page
-    roots = [s for s in (".journey-map", ".journey-analytics", ".journey-table-wrap", ".journey-persona") if page.locator(s).count()]
+    roots = [
+        s
+        for s in (".journey-map", ".journey-analytics", ".journey-table-wrap", ".journey-persona")
+        if page.locator(s).count()
+    ]
     assert roots
     for scheme in SCHEMES:
         page.evaluate(SET_SCHEME_JS, scheme)
@@ -272,7 +288,9 @@ def test_a_link_from_the_register_highlights_its_pain_point(browse_example: Brow
     page.wait_for_load_state("networkidle")
     card = page.locator(f"#{target}")
     expect(card).to_be_in_viewport()
-    styles = card.evaluate("el => [getComputedStyle(el).outlineStyle, getComputedStyle(el).outlineWidth]")
+    styles = card.evaluate(
+        "el => [getComputedStyle(el).outlineStyle, getComputedStyle(el).outlineWidth]"
+    )
     assert styles[0] == "solid"
     assert float(styles[1].removesuffix("px")) >= 2
     other = page.locator(f".journey-card--pain:not(#{target})").first
@@ -321,7 +339,13 @@ SPLIT_WORDS_JS = """root => {
 
 
 @pytest.mark.parametrize(
-    "path", ["journeys/", "journeys/pain-points/", "journeys/personas/saas-buyer/", "journeys/personas/smb-owner/"]
+    "path",
+    [
+        "journeys/",
+        "journeys/pain-points/",
+        "journeys/personas/saas-buyer/",
+        "journeys/personas/smb-owner/",
+    ],
 )
 def test_site_tables_keep_words_whole_on_a_phone(browse_example: Browse, path: str) -> None:
     page = browse_example.open(path, width=PHONE[0], height=PHONE[1]).page
@@ -335,5 +359,7 @@ def test_long_tags_wrap_on_a_phone(browse_example: Browse) -> None:
     page = browse_example.open("maps/smb-owner/", width=PHONE[0], height=PHONE[1]).page
     tags = page.locator(".journey-tag").all_inner_texts()
     assert max(len(tag) for tag in tags) > 40  # the example has one very long tag
-    overflow = page.evaluate("() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    overflow = page.evaluate(
+        "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
     assert overflow <= 0
