@@ -7,7 +7,6 @@ swapped in for placeholders as that page renders. Nothing here imports MkDocs.
 
 from __future__ import annotations
 
-import html
 import json
 import re
 from collections.abc import Iterable, Mapping
@@ -24,6 +23,7 @@ from mkdocs_journey.diagrams import DiagramCache
 from mkdocs_journey.export import export_document, map_record
 from mkdocs_journey.joined import DataJoin, configured_sources, join_data
 from mkdocs_journey.model import JourneyMap, Problem, Severity
+from mkdocs_journey.page_text import generated_page, plain_title
 from mkdocs_journey.parsing.blocks import replace_fences
 from mkdocs_journey.parsing.page import MapReading, read_page
 from mkdocs_journey.render.analytics_view import analytics_view, quality_view
@@ -131,12 +131,10 @@ class JourneySite:
         return self.catalogue.page_urls.get(f"{base}/personas/{persona_id}.md", "")
 
     def generated_markdown(self, path: str) -> str:
+        """The page's Markdown: its title (author text, e.g. a persona's name, kept as text) and
+        the placeholder its listing fills."""
         page = self.generated[path]
-        # The title is author text (a persona's name) and themes print page titles through
-        # filters such as `striptags` that undo escaping, so markup characters are dropped here;
-        # the page body still shows the exact name, escaped by our templates.
-        title = re.sub(r"[<>&\"'`]", "", page.title).strip() or page.key
-        return f"# {html.escape(title)}\n\n{_SLOT}-site\n"
+        return generated_page(plain_title(page.title) or page.key, f"{_SLOT}-site")
 
     # -- phase 2: page by page -------------------------------------------------------------
     def page_markdown(self, path: str, markdown: str) -> str:
