@@ -88,15 +88,26 @@ def _dedent(line: str, indent: str) -> str:
     return line[len(indent) :] if line.startswith(indent) else line.lstrip(" \t")
 
 
+def looks_like_map_key(front_matter_text: str) -> bool:
+    """Whether a line of the front matter starts with ``journey:``: where YAML that cannot be
+    read is worth reporting, since its author most likely meant a map."""
+    return re.search(rf"^{FENCE_LANGUAGE}[ \t]*:", front_matter_text, re.MULTILINE) is not None
+
+
 def find_map_blocks(source: str, markdown: str | None = None) -> list[MapBlock]:
     """Every map written in a page: the front matter one first, then the fences in page order.
+
+    The front matter block is a candidate; see :func:`mkdocs_journey.parsing.page.read_page`.
 
     ``source`` is the whole page file; ``markdown`` is the body MkDocs passes to plugins (the
     source without front matter) when known.
     """
     blocks: list[MapBlock] = []
     matter = front_matter(source)
-    if matter is not None and re.search(rf"^{FENCE_LANGUAGE}[ \t]*:", matter[0], re.MULTILINE):
+    # Only a candidate: whether ``journey`` is a top-level key is decided from the composed YAML
+    # (:func:`mkdocs_journey.parsing.page.read_page`), since a quoted or block value can hold a
+    # line that starts with ``journey:`` too.
+    if matter is not None and FENCE_LANGUAGE in matter[0]:
         blocks.append(MapBlock(matter[0], matter[1], 1, "front-matter", 0))
     if markdown is None:
         match = _FRONT_MATTER.match(source)
