@@ -68,6 +68,13 @@ def read_block(page: str, block: MapBlock, stages: tuple[str, ...]) -> MapReadin
         "front matter map" if block.kind == "front-matter" else f"journey block {block.index + 1}"
     )
     where = Located(page, block.line, block.column)
+    if block.kind == "misplaced":
+        problem = Problem(
+            "this journey block is not read: a fence on the line of a list item's marker stays a "
+            "code block; put the fence on a line of its own, indented under the item",
+            SourcePosition(page, block.line, block.column),
+        )
+        return MapReading(page, block, None, (problem,), label=label)
     try:
         data, index = load_yaml(block.text, where)
     except YamlSyntaxError as error:
