@@ -15,6 +15,7 @@ from mkdocs_journey.joined import disk_analysis_cache
 from mkdocs_journey.model import Severity
 from mkdocs_journey.render.environment import make_environment
 from mkdocs_journey.site import JourneySite, Report, SourcePage
+from mkdocs_journey.site_config import load_site
 
 
 def read_docs(docs: Path) -> list[SourcePage]:
@@ -31,14 +32,8 @@ def collect_site(config_file: Path) -> tuple[JourneySite, Report, Path]:
     Raises ``mkdocs.exceptions.ConfigurationError`` for a bad config and ``LookupError`` when
     the site does not use the journey plugin.
     """
-    from mkdocs.config import load_config
-
-    config = load_config(str(config_file))
-    plugin = config.plugins.get("journey")
-    if plugin is None:
-        raise LookupError(f"{config_file}: the journey plugin is not enabled in this site")
-    settings = plugin.config.to_settings(config_file.resolve().parent)
-    docs = Path(config.docs_dir)
+    loaded = load_site(config_file)
+    settings, docs = loaded.settings, loaded.docs_dir
     site = JourneySite(settings, make_environment(), analysis_cache=disk_analysis_cache(settings))
     return site, site.collect(read_docs(docs)), docs
 

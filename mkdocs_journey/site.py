@@ -91,22 +91,27 @@ class JourneySite:
     # -- phase 1: every page -------------------------------------------------------------
     def collect(self, pages: Iterable[SourcePage]) -> Report:
         """Read the maps of every page and join them to their data; report what is wrong."""
+        self.read_maps(pages)
+        sources, config_problems = configured_sources(self.settings)
+        self.data = join_data(
+            self.catalogue, self.settings, sources, config_problems, self.analysis_cache
+        )
+        self.generated = self._plan_generated_pages()
+        return Report(self.catalogue.problems, self.data.warnings, self.data.notes)
+
+    def read_maps(self, pages: Iterable[SourcePage]) -> Catalogue:
+        """Read the maps of every page and resolve references across pages (no data yet)."""
         readings: list[MapReading] = []
         urls: dict[str, str] = {}
         for page in pages:
             urls[page.path] = page.url
             if "journey" in page.source:
                 readings.extend(read_page(page.path, page.source, self.settings.stages))
-        sources, config_problems = configured_sources(self.settings)
         # Every declared name counts here: a declared but refused source is reported once, as
         # a configuration problem, not again as "unknown" on each map that uses it.
         declared = list(self.settings.data) if isinstance(self.settings.data, dict) else []
         self.catalogue = build_catalogue(readings, data_sources=declared, page_urls=urls)
-        self.data = join_data(
-            self.catalogue, self.settings, sources, config_problems, self.analysis_cache
-        )
-        self.generated = self._plan_generated_pages()
-        return Report(self.catalogue.problems, self.data.warnings, self.data.notes)
+        return self.catalogue
 
     def _plan_generated_pages(self) -> dict[str, GeneratedPage]:
         base = self.settings.pages_dir.strip("/")

@@ -3,9 +3,10 @@ same input giving the same ``journeys.json`` byte for byte."""
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
-from tests.conftest import run_build
+from tests.conftest import copy_fixture, run_build
 
 SITE = """\
 site_name: Pages
@@ -116,3 +117,24 @@ def test_maps_in_blockquotes_render_and_a_misplaced_fence_is_reported(tmp_path: 
         "of a list item's marker stays a code block; put the fence on a line of its own, "
         "indented under the item"
     ]
+
+
+def test_two_builds_of_the_same_input_write_the_same_journeys_json(
+    tmp_path: Path, monkeypatch
+) -> None:
+    """Cold and warm caches, other hash seeds: the same bytes (the example data is small enough
+    for the engine to read in one thread; see the report of issue 9 for files of 10M rows)."""
+    exports = []
+    for seed, cold in (("1", True), ("2", True), ("3", False)):
+        project = tmp_path / f"build-{seed}"
+        if cold:
+            copy_fixture("data-site", project)
+        else:
+            shutil.copytree(tmp_path / "build-2" / "data-site", project / "data-site")
+        monkeypatch.setenv("PYTHONHASHSEED", seed)
+        build = run_build(project / "data-site", strict=True)
+        assert build.returncode == 0, build.output
+        assert (project / "data-site" / ".cache" / "journey" / "analyses").is_dir()
+        exports.append((build.site / "journeys.json").read_bytes())
+    assert b'"analytics"' in exports[0]
+    assert exports[0] == exports[1] == exports[2]
