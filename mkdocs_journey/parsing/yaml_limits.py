@@ -60,21 +60,21 @@ class EventBudget:
     aliases: int = 0
     first_alias: yaml.Mark | None = None
     anchored: dict[str, int] = field(default_factory=dict)  # finished anchor -> its nodes
-    open: list[_Open] = field(default_factory=list)
+    levels: list[_Open] = field(default_factory=list)  # the collections being read
 
     def see(self, event: yaml.Event) -> None:
         if isinstance(event, yaml.CollectionStartEvent):
-            if len(self.open) >= MAX_DEPTH:
+            if len(self.levels) >= MAX_DEPTH:
                 raise YamlLimitError(
                     f"nested more than {MAX_DEPTH} levels deep (mappings and lists inside each "
                     "other); a journey map needs fewer than 10",
                     event.start_mark,
                 )
             self.written += 1
-            self.open.append(_Open(event.anchor))
+            self.levels.append(_Open(event.anchor))
         elif isinstance(event, yaml.CollectionEndEvent):
-            if self.open:
-                finished = self.open.pop()
+            if self.levels:
+                finished = self.levels.pop()
                 if finished.anchor is not None:
                     self.anchored[finished.anchor] = finished.nodes
                 self._add(finished.nodes)
@@ -93,7 +93,7 @@ class EventBudget:
         self.aliases += 1
         if self.first_alias is None:
             self.first_alias = event.start_mark
-        if any(level.anchor == event.anchor for level in self.open):
+        if any(level.anchor == event.anchor for level in self.levels):
             raise YamlLimitError(
                 f"alias '*{event.anchor}' is inside the value of its own anchor "
                 f"'&{event.anchor}', which would make that value endless",
@@ -109,8 +109,8 @@ class EventBudget:
         self._add(self.anchored.get(event.anchor or "", 1))
 
     def _add(self, nodes: int) -> None:
-        if self.open:
-            self.open[-1].nodes += nodes
+        if self.levels:
+            self.levels[-1].nodes += nodes
         else:
             self.expanded += nodes
 
