@@ -20,6 +20,8 @@ from typing import Any, TextIO
 import yaml
 
 from mkdocs_journey import __version__
+from mkdocs_journey.init_ci import add_init_ci
+from mkdocs_journey.new_map import add_new
 
 PLUGIN_NAME = "journey"
 EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
@@ -169,22 +171,60 @@ def run_analyze(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def add_check(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    from mkdocs_journey.check_output import FORMATS
+
     parser = commands.add_parser(
         "check",
         help="validate every map of a site without building it (for CI)",
         description="Validate every journey map of a site, and its data, without building it. "
-        "Prints path:line:column: message per problem; exit status 1 when there is any.",
+        "Paths are relative to the current directory. Exit status: 0 clean, 1 problems, "
+        "2 usage or config error.",
     )
     parser.add_argument(
         "--config", type=Path, default=Path("mkdocs.yml"), help="the site's mkdocs.yml"
+    )
+    parser.add_argument(
+        "--format",
+        choices=FORMATS,
+        help="text (path:line:col: message), github (workflow commands: annotations on the "
+        "pull request) or json; default: github when GITHUB_ACTIONS=true, else text",
+    )
+    parser.add_argument(
+        "--fail-on",
+        choices=("error", "warning"),
+        default="error",
+        help="the least severe problem that fails the check (default: error)",
+    )
+    parser.add_argument(
+        "--fail-on-stale",
+        action="store_true",
+        help="maps past their review date are errors, not warnings",
     )
     parser.set_defaults(handler=run_check_command)
 
 
 def run_check_command(args: argparse.Namespace, out: TextIO) -> int:
-    from mkdocs_journey.check import run_check
+    import os
 
-    return run_check(args.config, out)
+    from mkdocs_journey.check import EXIT_CONFIG, CheckConfigError, check_site, config_finding
+    from mkdocs_journey.check_output import json_document, write_findings, write_json, write_result
+    from mkdocs_journey.model import Severity
+
+    output_format = args.format or (
+        "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
+    )
+    try:
+        result = check_site(args.config, fail_on_stale=args.fail_on_stale)
+    except CheckConfigError as error:
+        finding = config_finding(args.config, str(error))
+        if output_format == "json":
+            write_json(json_document(finding.file or "", 0, [finding], EXIT_CONFIG), out)
+        else:
+            write_findings([finding], output_format, out)
+        return EXIT_CONFIG
+    status = result.exit_status(Severity(args.fail_on))
+    write_result(result, output_format, out, status)
+    return status
 
 
 def add_stylesheet(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -204,11 +244,39 @@ def run_stylesheet(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
+def add_schema(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = commands.add_parser(
+        "schema",
+        help="print the JSON Schema of a map (for editors)",
+        description="Print the JSON Schema (2020-12) that every map is checked against, for "
+        "editors and the YAML language server.",
+    )
+    parser.add_argument(
+        "--front-matter",
+        action="store_true",
+        help="the schema of a whole page front matter, with the map under its 'journey' key",
+    )
+    parser.set_defaults(handler=run_schema)
+
+
+def run_schema(args: argparse.Namespace, out: TextIO) -> int:
+    from mkdocs_journey.editor_schema import front_matter_schema
+    from mkdocs_journey.parsing.schema import map_schema
+
+    schema = front_matter_schema() if args.front_matter else map_schema()
+    json.dump(schema, out, indent=2, ensure_ascii=False)
+    out.write("\n")
+    return EXIT_OK
+
+
 #: Every subcommand's registration function, in the order ``--help`` lists them.
 COMMANDS: tuple[Callable[[argparse._SubParsersAction[argparse.ArgumentParser]], None], ...] = (
     add_check,
     add_analyze,
     add_stylesheet,
+    add_schema,
+    add_new,
+    add_init_ci,
 )
 
 

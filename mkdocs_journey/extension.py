@@ -1,24 +1,31 @@
 """The core as a Python-Markdown extension, for hosts without MkDocs plugins.
 
-MkDocs 2.0 drops plugins; Python-Markdown extensions are what other hosts (a MkDocs successor,
-Pelican, a script) still run. With this extension, each ```journey fence of a document becomes
-its stage table, flow diagram, emotion curve and, with ``data_sources``, its numbers, exactly as
-the plugin renders them:
+MkDocs 2.0 drops plugins; Python-Markdown extensions are what other hosts (Zensical, Pelican, a
+script) still run. With this extension, each ```journey fence of a document becomes its stage
+table, flow diagram, emotion curve and, with ``data_sources``, its numbers, exactly as the plugin
+renders them:
 
     import markdown
     html = markdown.markdown(text, extensions=["journey"])                 # by entry point
     html = markdown.markdown(text, extensions=[JourneyExtension(page="maps/trial.md")])
 
 One document at a time, so what needs the whole site is left to the plugin: the index of maps,
-persona and pain-point pages, ``journeys.json``, and persona references to another page. The
-stylesheet is the host's to include (``mkdocs-journey stylesheet > journey.css``). Problems render
-as error boxes in the page and are logged (logger ``mkdocs_journey``) as ``page:line:column``.
+persona and pain-point pages, ``journeys.json``, and persona references to another page.
+
+What the host tells us, we use: under Zensical, the page being rendered names the messages and
+the folder of mkdocs.yml is where data paths start (its rendering context, found by duck typing so
+nothing here imports Zensical). Problems render as error boxes in the page and are logged (logger
+``mkdocs_journey``) as ``page:line:column``; with ``strict`` they also fail the conversion, once
+the page's messages are out. The stylesheet goes into the page as a ``<style>`` element before the
+first map, as no host lets a Markdown extension add a file to the site.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -28,9 +35,9 @@ from markdown.postprocessors import Postprocessor
 from markdown.preprocessors import Preprocessor
 
 from mkdocs_journey.model import DEFAULT_STAGES, Severity
-from mkdocs_journey.render.environment import make_environment
+from mkdocs_journey.render.environment import make_environment, stylesheet
 from mkdocs_journey.settings import Settings
-from mkdocs_journey.site import JourneySite, SourcePage
+from mkdocs_journey.site import SLOT, JourneySite, SourcePage
 
 log = logging.getLogger("mkdocs_journey")
 
@@ -43,27 +50,40 @@ POSTPROCESSOR_PRIORITY = 5
 class JourneyExtension(Extension):
     def __init__(self, **kwargs: Any) -> None:
         self.config = {
-            "page": ["page.md", "The document's name in problem messages."],
-            "project_dir": [".", "Folder that data source paths are relative to."],
+            "page": ["", "The document's name in problem messages; empty: the host's page."],
+            "project_dir": ["", "Folder data paths start from; empty: the host's, or here."],
             "stages": [list(DEFAULT_STAGES), "The stages of the site, in order."],
             "today": ["", "ISO date for the stale-map check; empty: today."],
             "diagrams": [True, "Draw flow diagrams (emotion curves are always drawn)."],
             "diagram_renderer": ["auto", "auto, pygraphviz or dot."],
             "data_sources": [{}, "Data sources, as under the plugin's data_sources option."],
+            "strict": [False, "Fail the conversion when a map has a problem."],
+            "stylesheet": [True, "Put the maps' stylesheet in the page, before the first map."],
         }
         super().__init__(**kwargs)
         self.site: JourneySite | None = None
+        self.host: HostContext = HostContext()
+        self.failures: list[str] = []
 
     def settings(self) -> Settings:
         today = str(self.getConfig("today") or "")
+        project_dir = str(self.getConfig("project_dir") or "") or self.host.root_dir or "."
         return Settings(
-            project_dir=Path(self.getConfig("project_dir")).resolve(),
+            project_dir=Path(project_dir).resolve(),
             stages=tuple(self.getConfig("stages")),
             today=dt.date.fromisoformat(today) if today else dt.date.today(),
             diagrams=bool(self.getConfig("diagrams")),
             diagram_renderer=str(self.getConfig("diagram_renderer")),
             data=dict(self.getConfig("data_sources")),
         )
+
+    @property
+    def page(self) -> str:
+        return str(self.getConfig("page") or "") or self.host.page or DEFAULT_PAGE
+
+    @property
+    def strict(self) -> bool:
+        return bool(self.getConfig("strict")) or self.host.strict
 
     def extendMarkdown(self, md: Markdown) -> None:
         md.registerExtension(self)
@@ -72,6 +92,40 @@ class JourneyExtension(Extension):
 
     def reset(self) -> None:
         self.site = None
+        self.host = HostContext()
+
+
+DEFAULT_PAGE = "page.md"
+
+
+class JourneyMapError(Exception):
+    """Raised after a page is converted, in strict mode, when its maps have problems."""
+
+
+@dataclass(frozen=True)
+class HostContext:
+    """What the host says about the page being converted, when it says anything."""
+
+    page: str = ""  # docs-relative source path
+    root_dir: str = ""  # the folder of the site's config
+    strict: bool = False
+
+    @classmethod
+    def of(cls, md: Markdown) -> HostContext:
+        # Zensical registers a preprocessor holding the page and the site config; the name and
+        # attributes are all we rely on, so this stays free of a Zensical import.
+        if "rendering_context" not in md.preprocessors:
+            return cls()
+        context = md.preprocessors["rendering_context"]
+        page = getattr(context, "page", None)
+        config = getattr(context, "config", None)
+        config = config if isinstance(config, dict) else {}
+        path = getattr(page, "path", "")
+        return cls(
+            page=path if isinstance(path, str) else "",
+            root_dir=str(config.get("root_dir") or ""),
+            strict=config.get("strict") is True,
+        )
 
 
 class _FindMaps(Preprocessor):
@@ -85,7 +139,8 @@ class _FindMaps(Preprocessor):
         text = "\n".join(lines)
         if "journey" not in text:
             return lines
-        page = str(self.extension.getConfig("page"))
+        self.extension.host = HostContext.of(self.md)
+        page = self.extension.page
         site = JourneySite(self.extension.settings(), make_environment())
         report = site.collect([SourcePage(page, "", text)])
         if not site.catalogue.readings_of(page):
@@ -98,6 +153,7 @@ class _FindMaps(Preprocessor):
             if problem.severity is not Severity.ERROR:
                 log.info(str(problem))
         self.extension.site = site
+        self.extension.failures = list(report.failures)
         return site.page_markdown(page, text).split("\n")
 
 
@@ -110,13 +166,37 @@ class _RenderMaps(Postprocessor):
 
     def run(self, text: str) -> str:
         site = self.extension.site
-        if site is None:
+        # Postprocessors also run on fragments (the toc extension renders headings with them):
+        # only the document holding our placeholders is ours to fill.
+        if site is None or SLOT not in text:
             return text
-        page = str(self.extension.getConfig("page"))
+        page = self.extension.page
         html, problems = site.page_output(page, site.page_html(page, "", text))
         for problem in problems:
             log.warning(problem)
+        failures = [*self.extension.failures, *problems]
+        if self.extension.getConfig("stylesheet"):
+            html = _STYLE_ANCHOR.sub(lambda m: _inline_stylesheet() + m.group(0), html, count=1)
+        if failures and self.extension.strict:
+            raise JourneyMapError(strict_message(page, failures))
         return html
+
+
+# The first map of the page (or its error box), where the stylesheet goes.
+_STYLE_ANCHOR = re.compile(r'<div class="journey-map[ "]')
+
+
+def _inline_stylesheet() -> str:
+    return make_environment().get_template("journey/stylesheet.html").render(css=stylesheet())
+
+
+def strict_message(page: str, failures: list[str]) -> str:
+    count = len(failures)
+    listed = "\n".join(f"  {message}" for message in failures)
+    return (
+        f"{page}: {count} problem{'' if count == 1 else 's'} in journey maps, and the journey "
+        f"extension is strict:\n{listed}"
+    )
 
 
 def makeExtension(**kwargs: Any) -> JourneyExtension:
