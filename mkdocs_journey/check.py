@@ -10,17 +10,22 @@ Exit status: 0 clean, 1 problems, 2 the config could not be used (or a usage err
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from mkdocs_journey.advisories import placeholders, stale_maps
 from mkdocs_journey.joined import disk_analysis_cache
 from mkdocs_journey.model import Problem, Severity
 from mkdocs_journey.render.environment import make_environment
 from mkdocs_journey.site import JourneySite, Report, SourcePage
+
+if TYPE_CHECKING:
+    from mkdocs.config.defaults import MkDocsConfig
 
 EXIT_CLEAN, EXIT_PROBLEMS, EXIT_CONFIG = 0, 1, 2
 
@@ -84,18 +89,44 @@ def read_docs(docs: Path) -> list[SourcePage]:
     ]
 
 
-def collect_site(config_file: Path) -> tuple[JourneySite, Report, Path]:
-    """Load mkdocs.yml as MkDocs does and collect every map of the site and its data.
+def load_site_config(config_file: Path) -> tuple[MkDocsConfig, list[str]]:
+    """The site's config loaded as MkDocs does, and what MkDocs warned about in it.
 
     Raises :class:`CheckConfigError` for a config that cannot be used.
     """
     from mkdocs.config import load_config
-    from mkdocs.exceptions import ConfigurationError
+    from mkdocs.exceptions import Abort, ConfigurationError
 
+    heard = _Collect()
+    config_logger = logging.getLogger("mkdocs.config")
+    config_logger.addHandler(heard)
     try:
         config = load_config(str(config_file))
     except (ConfigurationError, OSError) as error:
         raise CheckConfigError(str(error)) from error
+    except Abort as error:
+        # MkDocs logs each invalid value as an error, then aborts (a SystemExit) without them.
+        errors = [
+            record.getMessage() for record in heard.records if record.levelno >= logging.ERROR
+        ]
+        raise CheckConfigError("; ".join(errors) or str(error)) from None
+    finally:
+        config_logger.removeHandler(heard)
+    return config, [record.getMessage() for record in heard.records]
+
+
+def collect_site(
+    config_file: Path, config_warnings: list[str] | None = None
+) -> tuple[JourneySite, Report, Path]:
+    """Load mkdocs.yml as MkDocs does and collect every map of the site and its data.
+
+    What MkDocs only warns about in the config (an unknown option, say) goes to
+    ``config_warnings`` when given. Raises :class:`CheckConfigError` for a config that cannot
+    be used.
+    """
+    config, warnings = load_site_config(config_file)
+    if config_warnings is not None:
+        config_warnings.extend(warnings)
     plugin = config.plugins.get("journey")
     if plugin is None:
         raise CheckConfigError("the journey plugin is not enabled in this site")
@@ -115,7 +146,8 @@ def check_site(
     here = (cwd or Path.cwd()).resolve()
     if not config_file.is_file():
         raise CheckConfigError("no such file (pass the site's config with --config)")
-    site, report, docs = collect_site(config_file)
+    config_warnings: list[str] = []
+    site, report, docs = collect_site(config_file, config_warnings)
     project = config_file.resolve().parent
     readings = site.catalogue.readings
     stale = stale_maps(readings, site.settings.today)
@@ -126,6 +158,7 @@ def check_site(
         *_map_findings(stale, TITLE_REVIEW, docs, here),
         *_map_findings(placeholders(readings), TITLE_PLACEHOLDER, docs, here),
         *(_site_finding(message, project, config_file, here) for message in report.warnings),
+        *(_config_finding(message, config_file, here) for message in config_warnings),
     ]
     findings.sort(key=_reading_order)
     return CheckResult(
@@ -178,6 +211,37 @@ def _site_finding(message: str, project: Path, config_file: Path, here: Path) ->
                 int(line) if line else None,
             )
     return Finding(Severity.ERROR, message, TITLE_SITE)
+
+
+def _config_finding(message: str, config_file: Path, here: Path) -> Finding:
+    """What MkDocs warned about in the config: ``mkdocs build --strict`` fails on it too."""
+    hint = None
+    unknown = _UNKNOWN_OPTION.search(message)
+    if unknown:
+        from mkdocs_journey.config import JourneyConfig
+        from mkdocs_journey.suggest import did_you_mean
+
+        options = [name for name, _ in JourneyConfig._schema]
+        hint = did_you_mean(unknown.group("name"), options) or f"options: {', '.join(options)}"
+    return Finding(
+        Severity.ERROR, message, TITLE_CONFIG, relative_to(config_file.resolve(), here), hint=hint
+    )
+
+
+_UNKNOWN_OPTION = re.compile(
+    r"Plugin 'journey' option '(?P<name>[^']+)': Unrecognised configuration name"
+)
+
+
+class _Collect(logging.Handler):
+    """Keeps the messages of a logger instead of printing them."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
 
 
 def _reading_order(finding: Finding) -> tuple[str, int, int]:

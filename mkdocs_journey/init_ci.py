@@ -115,8 +115,7 @@ def site_layout(config_file: Path, repo: Path) -> tuple[SiteLayout, list[str]]:
 
     Raises :class:`ValueError` for a config that cannot be used.
     """
-    from mkdocs.config import load_config
-    from mkdocs.exceptions import ConfigurationError
+    from mkdocs_journey.check import CheckConfigError, load_site_config
 
     config_path = config_file.resolve()
     if not config_path.is_file():
@@ -124,8 +123,8 @@ def site_layout(config_file: Path, repo: Path) -> tuple[SiteLayout, list[str]]:
     if not config_path.is_relative_to(repo):
         raise ValueError(f"the config is outside the repository {repo}")
     try:
-        config = load_config(str(config_path))
-    except (ConfigurationError, OSError) as error:
+        config, _ = load_site_config(config_path)
+    except CheckConfigError as error:
         raise ValueError(str(error)) from error
     plugin = config.plugins.get("journey")
     if plugin is None:
