@@ -67,7 +67,7 @@ def run_new(args: argparse.Namespace, out: TextIO) -> int:
         personas = site.catalogue.personas
         text = scaffold(
             map_id=map_id,
-            title=args.title or "TODO: the map's title",
+            title=args.title or "TODO: a title for the map",
             stages=site.settings.stages,
             persona_id=persona_id,
             persona_exists=persona_id in personas,

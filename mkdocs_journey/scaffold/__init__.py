@@ -8,7 +8,7 @@ argument), so a title or a path can never change the structure of the file.
 
 from __future__ import annotations
 
-import html
+import re
 import shlex
 from typing import Any
 
@@ -23,8 +23,12 @@ def _yaml_scalar(value: Any) -> str:
 
 
 def _heading(text: str) -> str:
-    """Text for a Markdown heading: one line, and no markup."""
-    return html.escape(" ".join(str(text).split()), quote=False)
+    """Text for a Markdown heading: one line, and no markup characters at all.
+
+    Escaping is not enough here: the heading becomes the page title, which themes print
+    through filters such as ``striptags`` that undo it (the same rule as the generated pages).
+    """
+    return re.sub(r"[<>&\"'`]", "", " ".join(str(text).split())).strip()
 
 
 def _environment() -> Environment:
