@@ -25,7 +25,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +35,7 @@ from markdown.postprocessors import Postprocessor
 from markdown.preprocessors import Preprocessor
 
 from mkdocs_journey.model import DEFAULT_STAGES, Severity
+from mkdocs_journey.parsing.page import read_page
 from mkdocs_journey.render.environment import make_environment, stylesheet
 from mkdocs_journey.settings import Settings
 from mkdocs_journey.site import SLOT, JourneySite, SourcePage
@@ -57,6 +58,9 @@ class JourneyExtension(Extension):
             "diagrams": [True, "Draw flow diagrams (emotion curves are always drawn)."],
             "diagram_renderer": ["auto", "auto, pygraphviz or dot."],
             "data_sources": [{}, "Data sources, as under the plugin's data_sources option."],
+            "channel_rules": [[], "Channel rules, as under the plugin's option."],
+            "source_categories": [{}, "Source categories, as under the plugin's option."],
+            "max_rejected_share": [0.05, "Share of unusable data rows that is a problem."],
             "strict": [False, "Fail the conversion when a map has a problem."],
             "stylesheet": [True, "Put the maps' stylesheet in the page, before the first map."],
         }
@@ -66,15 +70,21 @@ class JourneyExtension(Extension):
         self.failures: list[str] = []
 
     def settings(self) -> Settings:
-        today = str(self.getConfig("today") or "")
+        """The options as the core sees them. Raises ValueError naming a bad option."""
         project_dir = str(self.getConfig("project_dir") or "") or self.host.root_dir or "."
+        stages = self.getConfig("stages")
+        if not isinstance(stages, list | tuple) or not all(isinstance(s, str) for s in stages):
+            raise ValueError(f"journey extension: 'stages' must be a list of names, got {stages!r}")
         return Settings(
             project_dir=Path(project_dir).resolve(),
-            stages=tuple(self.getConfig("stages")),
-            today=dt.date.fromisoformat(today) if today else dt.date.today(),
+            stages=tuple(stages),
+            today=_date_option(self.getConfig("today")),
             diagrams=bool(self.getConfig("diagrams")),
             diagram_renderer=str(self.getConfig("diagram_renderer")),
-            data=dict(self.getConfig("data_sources")),
+            data=_option_of_type(self, "data_sources", dict),
+            channel_rules=_option_of_type(self, "channel_rules", list),
+            source_categories=_option_of_type(self, "source_categories", dict),
+            max_rejected_share=float(_option_of_type(self, "max_rejected_share", int | float)),
         )
 
     @property
@@ -96,6 +106,26 @@ class JourneyExtension(Extension):
 
 
 DEFAULT_PAGE = "page.md"
+
+
+def _date_option(value: object) -> dt.date:
+    if isinstance(value, dt.date):
+        return value
+    if not value:
+        return dt.date.today()
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        raise ValueError(
+            f"journey extension: 'today' must be a date as YYYY-MM-DD, got {value!r}"
+        ) from None
+
+
+def _option_of_type(extension: JourneyExtension, name: str, kind: Any) -> Any:
+    value = extension.getConfig(name)
+    if not isinstance(value, kind) or isinstance(value, bool):
+        raise ValueError(f"journey extension: {name!r} has the wrong type: {value!r}")
+    return value
 
 
 class JourneyMapError(Exception):
@@ -141,7 +171,15 @@ class _FindMaps(Preprocessor):
             return lines
         self.extension.host = HostContext.of(self.md)
         page = self.extension.page
-        site = JourneySite(self.extension.settings(), make_environment())
+        settings = self.extension.settings()
+        # One page at a time: analyse only the data sources this page's maps use.
+        used = {
+            reading.journey_map.data
+            for reading in read_page(page, text, settings.stages)
+            if reading.journey_map is not None and reading.journey_map.data
+        }
+        settings = replace(settings, data={k: v for k, v in settings.data.items() if k in used})
+        site = JourneySite(settings, make_environment())
         report = site.collect([SourcePage(page, "", text)])
         if not site.catalogue.readings_of(page):
             # Nothing of ours, e.g. a page the MkDocs plugin already turned into placeholders:
