@@ -22,6 +22,7 @@ from mkdocs_journey.advisories import placeholders, stale_maps
 from mkdocs_journey.joined import disk_analysis_cache
 from mkdocs_journey.model import Problem, Severity
 from mkdocs_journey.render.environment import make_environment
+from mkdocs_journey.settings import Settings
 from mkdocs_journey.site import JourneySite, Report, SourcePage
 
 if TYPE_CHECKING:
@@ -127,16 +128,34 @@ def collect_site(
     config, warnings = load_site_config(config_file)
     if config_warnings is not None:
         config_warnings.extend(warnings)
-    plugin = config.plugins.get("journey")
-    if plugin is None:
-        raise CheckConfigError("the journey plugin is not enabled in this site")
-    settings = plugin.config.to_settings(config_file.resolve().parent)
+    settings = site_settings(config, config_file.resolve().parent)
     docs = Path(config.docs_dir)
     site = JourneySite(settings, make_environment(), analysis_cache=disk_analysis_cache(settings))
     try:
         return site, site.collect(read_docs(docs)), docs
     except (OSError, UnicodeDecodeError) as error:
         raise CheckConfigError(f"cannot read the pages under {docs}: {error}") from error
+
+
+def site_settings(config: MkDocsConfig, project_dir: Path) -> Settings:
+    """The journey settings of a site: the plugin's options, or else the Markdown extension's
+    (a site built by a host without plugins, such as Zensical, configures only the extension).
+    """
+    plugin = config.plugins.get("journey")
+    if plugin is not None:
+        return plugin.config.to_settings(project_dir)
+    if "journey" in config.markdown_extensions:
+        from mkdocs_journey.extension import JourneyExtension
+
+        options = dict(config.mdx_configs.get("journey") or {})
+        options.setdefault("project_dir", str(project_dir))
+        try:
+            return JourneyExtension(**options).settings()
+        except (KeyError, ValueError) as error:
+            raise CheckConfigError(f"markdown_extensions: journey: {error}") from error
+    raise CheckConfigError(
+        "the journey plugin is not enabled in this site (nor the journey Markdown extension)"
+    )
 
 
 def check_site(

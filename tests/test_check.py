@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -284,3 +285,21 @@ def test_a_finding_without_a_position_has_no_empty_properties() -> None:
     assert github_command(finding) == (
         "::warning title=Journey site config or data::something, somewhere"
     )
+
+
+def test_the_editor_problem_matcher_in_the_docs_reads_the_text_format(tmp_path: Path) -> None:
+    # docs/format.md gives VS Code a regular expression for these lines: it must match them all.
+    docs = (Path(__file__).parent.parent / "docs" / "format.md").read_text(encoding="utf-8")
+    block = re.search(r'```json\n(\{\n  "version": "2\.0\.0".*?)```', docs, re.DOTALL)
+    assert block is not None
+    pattern = json.loads(block.group(1))["tasks"][0]["problemMatcher"]["pattern"]
+    repo = repository_with(tmp_path, "basic")
+    page = repo / "handbook" / "docs" / "maps" / "fenced.md"
+    page.write_text(page.read_text(encoding="utf-8").replace("score: 2,", "score: 9,"))
+    lines = check("--config", "handbook/mkdocs.yml", cwd=repo).stdout.splitlines()[:-1]
+    assert len(lines) == 2
+    found = [re.match(pattern["regexp"], line) for line in lines]
+    assert [(m.group(1), m.group(2), m.group(3), m.group(4)) for m in found if m] == [
+        ("handbook/docs/maps/fenced.md", "19", "26", "error"),
+        ("handbook/docs/maps/front.md", "8", "13", "warning"),
+    ]

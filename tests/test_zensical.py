@@ -123,3 +123,20 @@ def test_strict_fails_the_build_after_the_page(
         "maps/broken.md: 3 problems in journey maps, and the journey extension is strict:" in output
     )
     assert "  maps/broken.md:14:5: stages[0] is missing the required key 'name'" in output
+
+
+def test_check_reads_the_extensions_options_of_a_zensical_site(tmp_path: Path) -> None:
+    shutil.copytree(FIXTURES / "zensical", tmp_path / "handbook")
+    done = subprocess.run(
+        [sys.executable, "-m", "mkdocs_journey.cli", "check", "--config", "handbook/mkdocs.yml"],
+        cwd=tmp_path, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert done.stdout.splitlines() == [
+        "handbook/docs/maps/broken.md:7:11: error: unknown stage 'Awareness' (expected one of "
+        "the site's stages: Discover, Try, Buy)",
+        "handbook/docs/maps/broken.md:14:5: error: unknown key 'nmae' in stages[0] (did you "
+        "mean 'name'?)",
+        "handbook/docs/maps/broken.md:14:5: error: stages[0] is missing the required key 'name'",
+        "2 maps checked: 3 errors, 0 warnings",
+    ]
