@@ -75,8 +75,8 @@ def run_init_ci(args: argparse.Namespace, out: TextIO) -> int:
     existing = [str(WORKFLOW_DIR / name) for name, path in targets.items() if path.exists()]
     if existing and not args.force:
         print(
-            f"mkdocs-journey init-ci: error: {', '.join(existing)} already exist(s) in {repo} "
-            "(--force overwrites)",
+            f"mkdocs-journey init-ci: error: {' and '.join(existing)} already "
+            f"{'exists' if len(existing) == 1 else 'exist'} in {repo} (--force overwrites)",
             file=sys.stderr,
         )
         return EXIT_EXISTS

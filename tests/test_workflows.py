@@ -302,3 +302,59 @@ def test_the_docs_show_the_workflows_whole() -> None:
         )
         assert block is not None, name
         assert block.group(1) == text
+
+
+def init_ci(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "mkdocs_journey.cli", "init-ci", *args],
+        cwd=cwd, env=base_env(cwd), capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+
+
+def test_init_ci_keeps_existing_workflows_and_says_what_the_site_needs(tmp_path: Path) -> None:
+    repo = tmp_path / "repo"
+    shutil.copytree(FIXTURES / "extension", repo / "site", ignore=shutil.ignore_patterns("site"))
+    (repo / "site" / "mkdocs.yml").write_text("site_name: X\nplugins:\n  - journey\n")
+    git(tmp_path, base_env(tmp_path), "init", "--quiet", str(repo))
+    first = init_ci(repo / "site", "--config", "mkdocs.yml", "--python", "3.11")
+    assert first.returncode == 0, first.stderr
+    notes = [line for line in first.stdout.splitlines() if line.startswith("note: ")]
+    assert notes[0].startswith(
+        "note: the site's theme is 'mkdocs', not 'material': mike builds with ProperDocs when "
+        "ProperDocs is installed, and ProperDocs has no built-in 'mkdocs' theme"
+    )
+    check = (repo / ".github" / "workflows" / "journey-check.yml").read_text(encoding="utf-8")
+    assert 'python-version: "3.11"' in check
+    assert "mkdocs-journey check --config site/mkdocs.yml --format github" in check
+
+    again = init_ci(repo, "--config", "site/mkdocs.yml")
+    assert again.returncode == 1
+    assert again.stderr.startswith(
+        "mkdocs-journey init-ci: error: .github/workflows/journey-check.yml and "
+        ".github/workflows/journey-publish.yml already exist in "
+    )
+    assert again.stderr.rstrip().endswith("(--force overwrites)")
+    forced = init_ci(repo, "--config", "site/mkdocs.yml", "--force", "--branch", "trunk")
+    assert forced.returncode == 0, forced.stderr
+    publish = yaml.safe_load((repo / ".github/workflows/journey-publish.yml").read_text())
+    assert publish[True]["push"]["branches"] == ["trunk"]
+
+    missing = init_ci(repo, "--config", "nope/mkdocs.yml")
+    assert missing.returncode == 2
+    assert missing.stderr.startswith("nope/mkdocs.yml: error: no such file")
+
+
+def test_odd_paths_stay_quoted_in_the_workflows() -> None:
+    layout = SiteLayout(
+        config="my docs/mkdocs.yml", docs_dir="my docs/docs", cache_dir="my docs/.c"
+    )
+    written = workflows(layout, install="pip install 'mkdocs-journey>=0.1' mike")
+    check = yaml.safe_load(written["journey-check.yml"])
+    steps = {step.get("name"): step for step in check["jobs"]["check"]["steps"]}
+    assert steps["Install"]["run"] == "pip install 'mkdocs-journey>=0.1' mike"
+    assert steps["Check the maps"]["run"] == (
+        "mkdocs-journey check --config 'my docs/mkdocs.yml' --format github"
+    )
+    cache = steps["Restore the diagram and analysis cache"]["with"]
+    assert cache["path"] == "my docs/.c"
+    assert "hashFiles('my docs/docs/**', 'my docs/mkdocs.yml')" in cache["key"]
