@@ -146,7 +146,9 @@ def test_the_filled_page_checks_clean_and_builds_strict(site: Path) -> None:
         assert written in text
     assert journey.select_one("svg.journey-diagram") is not None
     persona = build.page("journeys/personas/office-manager/")
-    assert "Written 2: the persona's name" in persona.select_one("article").get_text(" ", strip=True)
+    assert "Written 2: the persona's name" in persona.select_one("article").get_text(
+        " ", strip=True
+    )
 
 
 @pytest.mark.parametrize(

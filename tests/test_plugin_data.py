@@ -105,7 +105,10 @@ def test_check_command_reports_positions_and_exit_status(fixture_site) -> None:
     )
     assert done.returncode == 1
     lines = done.stdout.splitlines()
-    assert "docs/score.md:9:14: error: stages[0].emotion.score must be between -2 and 2, got 7" in lines
+    assert (
+        "docs/score.md:9:14: error: stages[0].emotion.score must be between -2 and 2, got 7"
+        in lines
+    )
     assert lines[-1] == "2 maps checked: 4 errors, 0 warnings"
     # A copy: check keeps the analyses in the site's cache folder, for the build after it.
     data_site = fixture_site("data-site")
