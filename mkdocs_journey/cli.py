@@ -24,6 +24,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from mkdocs_journey import __version__
+from mkdocs_journey.init_ci import add_init_ci
+from mkdocs_journey.new_map import add_new
 
 if TYPE_CHECKING:
     from mkdocs_journey.analytics.channels import ChannelSettings
@@ -104,21 +106,19 @@ def _bare_file(args: argparse.Namespace) -> _Analysis:
 
 def _site_analysis(args: argparse.Namespace, err: TextIO) -> _Analysis:
     """The source and map of a site, read as `mkdocs build` reads them."""
-    from mkdocs.exceptions import ConfigurationError
-
     from mkdocs_journey.analytics.channels import load_channel_settings
     from mkdocs_journey.check import read_docs
     from mkdocs_journey.data.sources import unknown_source_message
     from mkdocs_journey.joined import configured_sources, maps_reading
     from mkdocs_journey.render.environment import make_environment
     from mkdocs_journey.site import JourneySite
-    from mkdocs_journey.site_config import PluginNotEnabled, load_site
+    from mkdocs_journey.site_config import SiteConfigError, load_site
     from mkdocs_journey.suggest import did_you_mean
 
     config_path: Path = args.config
     try:
         loaded = load_site(config_path)
-    except (ConfigurationError, PluginNotEnabled) as error:
+    except SiteConfigError as error:
         message = str(error)
         prefix = "" if message.startswith(str(config_path)) else f"{config_path}: "
         raise CliError(f"{prefix}{message}") from error
@@ -213,22 +213,61 @@ def run_analyze(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def add_check(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    from mkdocs_journey.check_output import FORMATS
+
     parser = commands.add_parser(
         "check",
         help="validate every map of a site without building it (for CI)",
         description="Validate every journey map of a site, and its data, without building it. "
-        "Prints path:line:column: message per problem; exit status 1 when there is any.",
+        "Paths are relative to the current directory. Exit status: 0 clean, 1 problems, "
+        "2 usage or config error.",
     )
     parser.add_argument(
         "--config", type=Path, default=Path("mkdocs.yml"), help="the site's mkdocs.yml"
+    )
+    parser.add_argument(
+        "--format",
+        choices=FORMATS,
+        help="text (path:line:col: message), github (workflow commands: annotations on the "
+        "pull request) or json; default: github when GITHUB_ACTIONS=true, else text",
+    )
+    parser.add_argument(
+        "--fail-on",
+        choices=("error", "warning"),
+        default="error",
+        help="the least severe problem that fails the check (default: error)",
+    )
+    parser.add_argument(
+        "--fail-on-stale",
+        action="store_true",
+        help="maps past their review date are errors, not warnings",
     )
     parser.set_defaults(handler=run_check_command)
 
 
 def run_check_command(args: argparse.Namespace, out: TextIO) -> int:
-    from mkdocs_journey.check import run_check
+    import os
 
-    return run_check(args.config, out)
+    from mkdocs_journey.check import EXIT_CONFIG, check_site, config_finding
+    from mkdocs_journey.check_output import json_document, write_findings, write_json, write_result
+    from mkdocs_journey.model import Severity
+    from mkdocs_journey.site_config import SiteConfigError
+
+    output_format = args.format or (
+        "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
+    )
+    try:
+        result = check_site(args.config, fail_on_stale=args.fail_on_stale)
+    except SiteConfigError as error:
+        finding = config_finding(args.config, str(error))
+        if output_format == "json":
+            write_json(json_document(finding.file or "", 0, [finding], EXIT_CONFIG), out)
+        else:
+            write_findings([finding], output_format, out)
+        return EXIT_CONFIG
+    status = result.exit_status(Severity(args.fail_on))
+    write_result(result, output_format, out, status)
+    return status
 
 
 def add_stylesheet(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -248,11 +287,39 @@ def run_stylesheet(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
+def add_schema(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = commands.add_parser(
+        "schema",
+        help="print the JSON Schema of a map (for editors)",
+        description="Print the JSON Schema (2020-12) that every map is checked against, for "
+        "editors and the YAML language server.",
+    )
+    parser.add_argument(
+        "--front-matter",
+        action="store_true",
+        help="the schema of a whole page front matter, with the map under its 'journey' key",
+    )
+    parser.set_defaults(handler=run_schema)
+
+
+def run_schema(args: argparse.Namespace, out: TextIO) -> int:
+    from mkdocs_journey.editor_schema import front_matter_schema
+    from mkdocs_journey.parsing.schema import map_schema
+
+    schema = front_matter_schema() if args.front_matter else map_schema()
+    json.dump(schema, out, indent=2, ensure_ascii=False)
+    out.write("\n")
+    return EXIT_OK
+
+
 #: Every subcommand's registration function, in the order ``--help`` lists them.
 COMMANDS: tuple[Callable[[argparse._SubParsersAction[argparse.ArgumentParser]], None], ...] = (
     add_check,
     add_analyze,
     add_stylesheet,
+    add_schema,
+    add_new,
+    add_init_ci,
 )
 
 

@@ -34,6 +34,8 @@ from mkdocs_journey.visuals import Visuals, curve_slot, diagram_slot
 
 # Placeholders survive Python-Markdown untouched: letters, digits and hyphens only.
 _SLOT = "journeyslot-a7c1"
+#: What every placeholder starts with: a host adapter tells its documents from fragments by it.
+SLOT = _SLOT
 _SLOT_PARAGRAPH = re.compile(rf"(?:<p>\s*)?{_SLOT}-(?P<name>[a-z0-9-]+)(?:\s*</p>)?")
 _FIRST_H1 = re.compile(r"\A(\s*#\s[^\n]*\n)")
 

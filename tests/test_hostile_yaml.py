@@ -101,7 +101,7 @@ def test_alias_inside_its_own_anchor_is_refused(tmp_path: Path) -> None:
     page = "# Loop\n\n```journey\nid: loop\ntitle: T\nstages: &s\n  - name: Awareness\n    goal: *s\n```\n"
     check = _check(_site(tmp_path, {"index.md": page}))
     assert check.stdout.splitlines()[0] == (
-        "docs/index.md:8:11: alias '*s' is inside the value of its own anchor '&s', "
+        "docs/index.md:8:11: error: alias '*s' is inside the value of its own anchor '&s', "
         "which would make that value endless"
     )
     assert check.returncode == 1
@@ -138,10 +138,10 @@ def test_deep_nesting_in_a_fence_and_in_front_matter_is_a_positioned_error(
     check = _check(project)
     assert "Traceback" not in check.stdout + check.stderr
     assert check.stdout.splitlines() == [
-        f"docs/fence.md:6:58: {PROBLEM}",
-        f"docs/front.md:4:59: {PROBLEM}",
-        f"docs/mapping.md:2:206: {PROBLEM}",
-        "0 maps checked, 3 problems",
+        f"docs/fence.md:6:58: error: {PROBLEM}",
+        f"docs/front.md:4:59: error: {PROBLEM}",
+        f"docs/mapping.md:2:206: error: {PROBLEM}",
+        "0 maps checked: 3 errors, 0 warnings",
     ]
     assert check.returncode == 1
 
@@ -168,7 +168,7 @@ def test_a_line_starting_journey_inside_a_value_is_not_a_map(tmp_path: Path) -> 
     assert build.page("").select_one("article h1").get_text(strip=True).startswith("How we map")
     assert not build.page("").select(".journey-map, .journey-error")
     check = _check(project)
-    assert check.stdout == "0 maps checked, 0 problems\n"
+    assert check.stdout == "0 maps checked: 0 errors, 0 warnings\n"
     assert check.returncode == 0
 
 
@@ -179,8 +179,8 @@ def test_a_line_starting_journey_inside_a_value_is_not_a_map(tmp_path: Path) -> 
         ('"journey":\n  id: quoted\n  title: Q\n  stages: [{name: Awareness}]\n', "1 map checked"),
         ("{journey: {id: flow, title: F, stages: [{name: Awareness}]}}\n", "1 map checked"),
         # YAML that cannot be read is reported only where a line starts with 'journey:'.
-        ("journey:\n  id: [broken\n", "docs/index.md:4:1: invalid YAML"),
-        ("title: [broken\nsummary: journey\n", "0 maps checked, 0 problems"),
+        ("journey:\n  id: [broken\n", "docs/index.md:4:1: error: invalid YAML"),
+        ("title: [broken\nsummary: journey\n", "0 maps checked: 0 errors, 0 warnings"),
     ],
     ids=["quoted-key", "flow-mapping", "broken-map", "broken-other"],
 )
