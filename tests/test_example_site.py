@@ -126,7 +126,8 @@ def test_every_map_shows_its_data(example_build: Build) -> None:
         soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
         for map_div in soup.select("div.journey-map"):
             anchor = map_div["id"]
-            section = map_div.select_one(".journey-analytics")
+            # After the map, or where the page's <!-- journey:data --> placeholder put it.
+            section = soup.select_one(f"#{anchor}-data").find_parent(class_="journey-analytics")
             assert section is not None, anchor
             for part in (
                 "funnel",
@@ -156,3 +157,30 @@ def test_data_quality_page_lists_every_source(example_build: Build) -> None:
         "negative revenue",
     ):
         assert reason in text
+
+
+def test_the_author_places_map_data_and_summary(example_build: Build) -> None:
+    page = example_build.page("maps/smb-owner/")
+    article = page.select_one("article")
+    map_div = article.select_one("div.journey-map")
+    # <!-- journey:map --> after the introduction and the author's warning, not under the title.
+    assert map_div.find_previous("div", class_="admonition warning") is not None
+    # <!-- journey:data --> after the notes on evidence, outside the map.
+    data = article.select_one("#journey-smb-accounting-data").find_parent(
+        class_="journey-analytics"
+    )
+    assert data.find_parent(class_="journey-map") is None
+    assert data.find_previous("h2", id="how-the-evidence-was-gathered") is not None
+    # The summary admonition now opens the map's "At a glance" block.
+    summary = map_div.select_one(".journey-glance__summary .admonition.summary")
+    assert "The moment of truth is the bank connection" in summary.get_text()
+    assert "<!--" not in str(article)
+    # The table of contents lists the map's sections and its data, in page order.
+    toc = [a.get_text(" ", strip=True) for a in page.select("nav.md-nav--secondary a")]
+    title = map_div.select_one("h2.journey-title").get_text(strip=True)
+    assert toc.index(title) < toc.index("At a glance") < toc.index("Stage by stage")
+    assert (
+        toc.index("How the evidence was gathered")
+        < toc.index("Data")
+        < toc.index("Changes since the last review")
+    )

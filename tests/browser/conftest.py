@@ -88,6 +88,14 @@ def site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     yield from serve(build.site)
 
 
+@pytest.fixture(scope="session")
+def placement_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The placement fixture (site option `layout: normal`), built and served."""
+    build = run_build(copy_fixture("placement", tmp_path_factory.mktemp("placement")))
+    assert build.returncode == 0, build.output
+    yield from serve(build.site)
+
+
 EXAMPLE = Path(__file__).parent.parent.parent / "example-site"
 #: The example site's own palette (light and dark, with a toggle) is kept; only Google Fonts go,
 #: so that the pages make no request outside the loopback server.

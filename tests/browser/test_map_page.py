@@ -122,13 +122,20 @@ def test_five_stage_map_uses_the_width_of_the_window(browse_example: Browse) -> 
     assert page.url.endswith("#journey-saas-trial-to-paid-glance")
 
 
-def test_a_normal_layout_keeps_the_reading_column(browse: Browse) -> None:
-    # The basic fixture's fenced page holds a map with `layout: normal`.
-    page = browse.open("maps/fenced/", width=1440, height=900).page
-    expect(page.locator(".md-sidebar--secondary")).to_be_visible()
-    content = page.locator("article").bounding_box()
-    assert content is not None
-    assert content["width"] < 800
+def test_a_normal_layout_keeps_the_reading_column(chromium, placement_url: str) -> None:
+    browse = Browse(chromium, placement_url)
+    try:
+        page = browse.open("normal/", width=1440, height=900).page
+        expect(page.locator(".md-sidebar--secondary")).to_be_visible()
+        expect(page.locator(".md-sidebar--primary")).to_be_visible()
+        content = page.locator("article").bounding_box()
+        assert content is not None
+        assert content["width"] < 800
+        # The same site's other page holds a wide map: there, the sidebars give way.
+        page = browse.open("", width=1440, height=900).page
+        expect(page.locator(".md-sidebar--secondary")).to_be_hidden()
+    finally:
+        browse.close()
 
 
 @pytest.mark.parametrize(("width", "height"), [*DESKTOPS, PHONE])
