@@ -164,7 +164,7 @@ def run_analyze(args: argparse.Namespace, out: TextIO) -> int:
     else:
         from mkdocs_journey.render.analytics_view import text_report
 
-        out.write(text_report(analysis))
+        out.write(text_report(analysis, source.currency))
     return EXIT_OK
 
 

@@ -15,6 +15,7 @@ A site names each events file once and maps point at it with ``data: <name>``::
               timestamp_format: "%d/%m/%Y %H:%M"   # strftime codes; default: ISO-8601
               timezone: Europe/Berlin        # for timestamps without an offset; default UTC
               encoding: latin-1              # utf-8 (default) or latin-1
+              currency: EUR                  # of the revenue column; default: the site's
               conversion:                    # default: the `converted` column is 1/true/yes
                 event: purchase              # the `event` column equals this value, or
                 # column: Deal Stage         # any column (file name or event field) ...
@@ -26,6 +27,7 @@ found as plain sentences, so that the caller (plugin, CLI) decides how to report
 
 from __future__ import annotations
 
+import re
 import zoneinfo
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -66,7 +68,10 @@ SOURCE_KEYS: tuple[str, ...] = (
     "conversion",
     "delimiter",
     "encoding",
+    "currency",
 )
+#: A currency: an ISO 4217 code (EUR, USD, GBP...), written in capitals.
+CURRENCY_CODE = re.compile(r"[A-Z]{3}")
 #: Text encodings of CSV files the engine reads natively (both keep "\n" a newline byte, which
 #: the data-quality line numbers rely on).
 ENCODINGS: tuple[str, ...] = ("utf-8", "latin-1")
@@ -110,6 +115,7 @@ class DataSource:
     delimiter: str = ","
     encoding: str = "utf-8"
     label: str = ""  # the path as the user wrote it, for messages ("data/crm.csv")
+    currency: str = ""  # ISO 4217 code of the revenue; "": the site's (display only)
 
     @property
     def file_label(self) -> str:
@@ -260,6 +266,13 @@ def _load_one(name: str, raw: Any, project_dir: Path) -> tuple[DataSource | None
             f"{suggestion(encoding, ENCODINGS)}"
         )
 
+    currency = raw.get("currency", "")
+    if currency and not (isinstance(currency, str) and CURRENCY_CODE.fullmatch(currency.upper())):
+        problems.append(
+            f"{where}: currency must be a three-letter ISO 4217 code such as EUR or USD, "
+            f"got {currency!r}"
+        )
+
     if problems or path is None:
         return None, problems
     return (
@@ -274,6 +287,7 @@ def _load_one(name: str, raw: Any, project_dir: Path) -> tuple[DataSource | None
             delimiter=str(delimiter),
             encoding=encoding,
             label=str(raw_path).strip(),
+            currency=str(currency or "").upper(),
         ),
         [],
     )

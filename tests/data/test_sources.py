@@ -85,9 +85,9 @@ def test_unknown_keys_say_did_you_mean(project: Path) -> None:
     _, problems = load_data_sources(raw, project)
     assert problems == [
         "data source 'crm': unknown key 'colums' (did you mean 'columns'?); known keys: path, "
-        "format, columns, timestamp_format, timezone, conversion, delimiter, encoding",
+        "format, columns, timestamp_format, timezone, conversion, delimiter, encoding, currency",
         "data source 'crm': unknown key 'fromat' (did you mean 'format'?); known keys: path, "
-        "format, columns, timestamp_format, timezone, conversion, delimiter, encoding",
+        "format, columns, timestamp_format, timezone, conversion, delimiter, encoding, currency",
         "data source 'crm': unknown key 'evnt' under 'conversion' (did you mean 'event'?)",
         "data source 'crm': conversion needs 'event', or 'column' and 'value'",
         "data source 'web': format 'xlsx' is not supported; use csv or parquet",
