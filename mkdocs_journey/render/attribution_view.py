@@ -25,6 +25,8 @@ from mkdocs_journey.render.table import Cell, Row, width
 #: Other (the same channels in the conversions and the revenue tables).
 OTHER_SHARE = 0.01
 OTHER_LABEL = "Other"
+#: The model the disagreement sentence quotes as the data's own view.
+DATA_DRIVEN = "markov"
 #: How many channels the chart compares.
 CHART_CHANNELS = 5
 
@@ -197,11 +199,16 @@ def disagreement(attribution: Credits, names: Mapping[str, str] | None = None) -
     low = min(MODELS, key=lambda m: by_model.get(m, 2.0))
     if spread < 0.01:
         return "The models agree: no channel's share of conversions differs by a point or more."
-    return (
+    sentence = (
         f"The models disagree most on {names.get(key, key)}: {MODEL_TEXTS[high].title} credits it "
         f"with {percent(by_model[high])} of the conversions, {MODEL_TEXTS[low].title} with "
-        f"{percent(by_model[low])}."
+        f"{percent(by_model[low])}"
     )
+    if DATA_DRIVEN in by_model and DATA_DRIVEN not in (high, low):
+        # The rule-based extremes often differ by construction (Direct under last touch and
+        # last non-direct); the data-driven share says where the data itself puts the channel.
+        sentence += f", and the data-driven model with {percent(by_model[DATA_DRIVEN])}"
+    return sentence + "."
 
 
 def attribution_chart(

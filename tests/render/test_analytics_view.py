@@ -220,7 +220,7 @@ def test_a_sentence_names_where_the_models_disagree_most() -> None:
     # Direct: 70% under last touch, 40% under every other model: the widest gap (30 points).
     assert sentence == (
         "The models disagree most on Direct: Last touch credits it with 70.0% of the "
-        "conversions, First touch with 40.0%."
+        "conversions, First touch with 40.0%, and the data-driven model with 40.0%."
     )
     same = {"Direct": _every(3.0), "Email": _every(1.0)}
     assert disagreement(credits(same)).startswith("The models agree")
