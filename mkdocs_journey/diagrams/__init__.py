@@ -38,7 +38,7 @@ from mkdocs_journey.diagrams.renderers import (
     available_renderers,
     get_renderer,
 )
-from mkdocs_journey.diagrams.svg import SvgError, finish_svg, safe_prefix
+from mkdocs_journey.diagrams.svg import FINISHING, SvgError, finish_svg, safe_prefix
 from mkdocs_journey.model import JourneyMap
 
 #: The stylesheet for every class the diagrams and curves use; the plugin adds it to the site.
@@ -175,7 +175,14 @@ def render_flow_diagram(
     tooltips = json.dumps(sorted(diagram.tooltips.items()), ensure_ascii=False)
     turn = f"auto, at most {max_width} px wide" if auto else ""
     key = cache_key(
-        diagram.source, renderer.name, renderer.version, title, diagram.description, tooltips, turn
+        diagram.source,
+        renderer.name,
+        renderer.version,
+        title,
+        diagram.description,
+        tooltips,
+        turn,
+        FINISHING,
     )
     if cacheable and cache is not None:
         svg = cache.get(key)

@@ -37,6 +37,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from mkdocs_journey.model import FlowEdge, JourneyMap, PainPoint, Stage, Touchpoint
+from mkdocs_journey.render.numbers import count
 
 #: Labels longer than this are cut with an ellipsis; tooltips keep the full text.
 LABEL_LIMIT = 60
@@ -510,7 +511,7 @@ def _assign_volumes(
         index.setdefault((*key(step.source), *key(step.target)), number)
     found: dict[int, int] = {}
     unmatched: list[tuple[str, str]] = []
-    for (source_name, target_name), count in edge_volumes.items():
+    for (source_name, target_name), times in edge_volumes.items():
         source, source_stage = ends(source_name)
         target, target_stage = ends(target_name)
         if source_stage is None or target_stage is None:
@@ -527,7 +528,7 @@ def _assign_volumes(
             None,
         )
         if number is not None:
-            found[number] = found.get(number, 0) + int(count)
+            found[number] = found.get(number, 0) + int(times)
         elif source_stage != target_stage or source is None or target is None:
             unmatched.append((source_name, target_name))
     return found, unmatched
@@ -630,9 +631,9 @@ def build_dot(
             tooltip += f": {edge.label}"
         if edge.volume is not None:
             classes.append("journey-flow-observed")
-            label_lines.append(f"{edge.volume:,}")
+            label_lines.append(count(edge.volume))
             attributes.append(f"penwidth={_penwidth(edge.volume, largest)}")
-            tooltip += f" (observed {edge.volume:,} times)"
+            tooltip += f" (observed {count(edge.volume)} times)"
         elif edge.unobserved:
             classes.append("journey-flow-unobserved")
             tooltip += " (declared; not seen in the data)"

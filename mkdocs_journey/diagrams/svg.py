@@ -41,6 +41,10 @@ _URL_ATTRIBUTES = frozenset(
 _URL_REFERENCE = re.compile(r"url\(\s*#([^)\s]+)\s*\)")
 _SAFE_ID = re.compile(r"[^A-Za-z0-9_-]+")
 CLASS_PREFIX = "journey-"
+#: What :func:`finish_svg` does to Graphviz's output, as a version in the diagram cache's key:
+#: change it with the finishing (the package version alone may stay the same between commits
+#: that a CI cache spans).
+FINISHING = "2: point-as-px, aligned stages, labels off lines"
 
 
 class SvgError(ValueError):
