@@ -8,7 +8,7 @@ from pathlib import Path
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 
-from mkdocs_journey.data.sources import CURRENCY_CODE
+from mkdocs_journey.data.sources import currency_code
 from mkdocs_journey.model import DEFAULT_STAGES
 from mkdocs_journey.settings import Settings
 
@@ -29,14 +29,10 @@ class _Currency(c.BaseConfigOption[str]):
     """An ISO 4217 currency code: three letters, written in any case, kept in capitals."""
 
     def run_validation(self, value: object) -> str:
-        if value is None or value == "":
-            return ""
-        text = str(value).strip()
-        if not CURRENCY_CODE.fullmatch(text.upper()):
-            raise base.ValidationError(
-                f"expected a three-letter ISO 4217 currency code such as EUR or USD, got {value!r}"
-            )
-        return text.upper()
+        try:
+            return currency_code(value)
+        except ValueError as error:
+            raise base.ValidationError(str(error)) from error
 
 
 class JourneyConfig(base.Config):

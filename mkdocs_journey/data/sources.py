@@ -72,6 +72,23 @@ SOURCE_KEYS: tuple[str, ...] = (
 )
 #: A currency: an ISO 4217 code (EUR, USD, GBP...), written in capitals.
 CURRENCY_CODE = re.compile(r"[A-Z]{3}")
+
+
+def currency_code(value: object) -> str:
+    """A currency as written in a configuration: three letters in any case, or nothing ("").
+
+    Raises ValueError with the sentence to show for anything else.
+    """
+    if value is None or value == "":
+        return ""
+    text = value.strip().upper() if isinstance(value, str) else ""
+    if not CURRENCY_CODE.fullmatch(text):
+        raise ValueError(
+            f"expected a three-letter ISO 4217 currency code such as EUR or USD, got {value!r}"
+        )
+    return text
+
+
 #: Text encodings of CSV files the engine reads natively (both keep "\n" a newline byte, which
 #: the data-quality line numbers rely on).
 ENCODINGS: tuple[str, ...] = ("utf-8", "latin-1")
@@ -266,12 +283,11 @@ def _load_one(name: str, raw: Any, project_dir: Path) -> tuple[DataSource | None
             f"{suggestion(encoding, ENCODINGS)}"
         )
 
-    currency = raw.get("currency", "")
-    if currency and not (isinstance(currency, str) and CURRENCY_CODE.fullmatch(currency.upper())):
-        problems.append(
-            f"{where}: currency must be a three-letter ISO 4217 code such as EUR or USD, "
-            f"got {currency!r}"
-        )
+    currency = ""
+    try:
+        currency = currency_code(raw.get("currency"))
+    except ValueError as error:
+        problems.append(f"{where}: currency: {error}")
 
     if problems or path is None:
         return None, problems
@@ -287,7 +303,7 @@ def _load_one(name: str, raw: Any, project_dir: Path) -> tuple[DataSource | None
             delimiter=str(delimiter),
             encoding=encoding,
             label=str(raw_path).strip(),
-            currency=str(currency or "").upper(),
+            currency=currency,
         ),
         [],
     )
