@@ -366,6 +366,7 @@ _DRAWING_ATTRIBUTES = frozenset(
         "id",
         "class",
         "role",
+        "data-direction",  # LR or TB, as finish_svg writes it
         "d",
         "points",
         "x",
