@@ -298,7 +298,6 @@ class _Builder:
         self.touchpoint_nodes: dict[str, DiagramNode] = {}
         self.stage_index: dict[str, int] = {}
         self.tooltips: dict[str, str] = {}
-        self.stage_lines: list[list[str]] = []  # per stage: its DOT lines, nodes last
 
     def _pains_by_touchpoint(
         self, stage: Stage

@@ -88,8 +88,16 @@ def browse_wide(chromium: Chromium, wide_url: str) -> Iterator[Browse]:
 
 
 def set_scheme(page: Page, scheme: str) -> None:
-    page.evaluate("scheme => document.body.setAttribute('data-md-color-scheme', scheme)", scheme)
-    page.evaluate("() => Promise.all(document.getAnimations().map(a => a.finished))")
+    """Switch Material's scheme as its toggle does, and let the transitions end (a transition
+    cut short by another rejects its promise: settled is enough)."""
+    page.evaluate(
+        """async scheme => {
+          document.body.setAttribute('data-md-color-scheme', scheme);
+          getComputedStyle(document.body).backgroundColor;
+          await Promise.allSettled(document.getAnimations().map(a => a.finished));
+        }""",
+        scheme,
+    )
 
 
 def show_every_map(page: Page) -> None:
