@@ -19,6 +19,7 @@ from mkdocs_journey.model import (
     Stage,
 )
 from mkdocs_journey.render.glance import Glance, glance_view
+from mkdocs_journey.render.numbers import format_number
 
 SEVERITY_WORDS = {1: "minor", 2: "moderate", 3: "serious", 4: "major", 5: "critical"}
 EMOTION_WORDS = {
@@ -91,15 +92,6 @@ class MapView:
     problems: tuple[Problem, ...] = ()
     diagram_slot: str | None = None  # placeholder id replaced by the flow diagram SVG
     analytics: Any = None  # analytics view (from mkdocs_journey.render.analytics_view)
-
-
-def format_number(value: float | None, unit: str = "") -> str:
-    if value is None:
-        return "–"
-    text = f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}".rstrip("0").rstrip(".")
-    if unit == "%":
-        return f"{text}%"
-    return f"{text} {unit}".strip()
 
 
 def kpi_view(kpi: Kpi) -> KpiView:
