@@ -116,9 +116,15 @@ def build_example(destination: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
-def example_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """Build the example site and serve it; yields the base URL."""
-    yield from serve(build_example(tmp_path_factory.mktemp("example")))
+def example_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The example site, built once per session: its ``site/`` folder (pages, journeys.json)."""
+    return build_example(tmp_path_factory.mktemp("example"))
+
+
+@pytest.fixture(scope="session")
+def example_url(example_site: Path) -> Iterator[str]:
+    """The built example site, served; yields the base URL."""
+    yield from serve(example_site)
 
 
 class Chromium:
@@ -225,14 +231,22 @@ RGBA = tuple[float, float, float, float]
 TEXT_CONTRAST = 4.5  # every text, whatever its size
 MARK_CONTRAST = 3.0  # lines, bars, dots, outlines, chips
 
-# Switch Material's colour scheme the way its palette toggle does, and let transitions finish.
+# Switch Material's colour scheme the way its palette toggle does, and let transitions end (a
+# transition cut short by another rejects its promise: settled is enough).
 SET_SCHEME_JS = """
 async scheme => {
   document.body.setAttribute('data-md-color-scheme', scheme);
   getComputedStyle(document.body).backgroundColor;
-  await Promise.all(document.getAnimations().map(animation => animation.finished));
+  await Promise.allSettled(document.getAnimations().map(animation => animation.finished));
 }
 """
+
+
+def show_every_map(page: Page) -> None:
+    """Open every content tab's panel, so maps inside tabs (omni-shopper) are laid out too."""
+    page.add_style_tag(
+        content=".tabbed-set > .tabbed-content > .tabbed-block { display: block !important; }"
+    )
 
 
 def parse_colour(css: str) -> RGBA:

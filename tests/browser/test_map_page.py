@@ -11,14 +11,16 @@ import io
 import re
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 from pypdf import PdfReader
 
+from mkdocs_journey.analytics.attribution import MODEL_TEXTS
 from tests.browser.conftest import (
     SET_SCHEME_JS,
     Browse,
     axe_violations,
     contrast_sweep,
+    show_every_map,
 )
 
 pytestmark = pytest.mark.browser
@@ -28,44 +30,39 @@ MAP_PAGES = ("maps/saas-buyer/", "maps/smb-owner/", "maps/omni-shopper/")
 DESKTOPS = [(1440, 900), (1920, 1080)]
 SCHEMES = ["default", "slate"]
 PHONE = (390, 844)
+#: How far (px) a stage cluster's centre of a left-to-right diagram may sit from its column's.
+ALIGNMENT = 2.0
 
 
-def show_every_map(page: Page) -> None:
-    """Open every content tab's panel, so maps inside tabs (omni-shopper) are laid out too."""
-    page.add_style_tag(
-        content=".tabbed-set > .tabbed-content > .tabbed-block { display: block !important; }"
-    )
-
-
-# Geometry of each map's grid, curve and diagram on the page.
+# Geometry of each map's grid, curve and diagram on the page. Sizes of the diagram's text are
+# taken from the transform the browser applies to each text (the drawing is never scaled as a
+# whole when it stands over the grid's columns: its parts move apart instead).
 GEOMETRY_JS = """
 () => [...document.querySelectorAll('.journey-map')].map(map => {
+  const centre = el => { const r = el.getBoundingClientRect(); return r.left + r.width / 2; };
   const wrap = map.querySelector('.journey-grid-wrap');
-  const diagram = map.querySelector('.journey-section--flow .journey-diagram');
+  const diagram = map.querySelector('.journey-flow > .journey-diagram');
   const svg = diagram && diagram.querySelector('svg');
-  const heads = [...map.querySelectorAll('thead th.journey-stage')].map(th => {
-    const r = th.getBoundingClientRect(); return {name: th.textContent.trim(), centre: r.left + r.width / 2};
-  });
+  const heads = [...map.querySelectorAll('thead th.journey-stage')].map(th => ({
+    name: th.textContent.trim(), centre: centre(th)}));
   const points = [...map.querySelectorAll('tr.journey-row--emotions td')].map(td => {
     const c = td.querySelector('circle.journey-curve__point');
-    if (!c) return null;
-    const r = c.getBoundingClientRect(); return r.left + r.width / 2;
+    return c ? centre(c) : null;
   });
-  let smallest = null;
-  if (svg) {
-    const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
-    for (const text of svg.querySelectorAll('text')) {
-      const size = parseFloat(getComputedStyle(text).fontSize) * scale;
-      if (smallest === null || size < smallest) smallest = size;
-    }
-  }
+  const texts = svg ? [...svg.querySelectorAll('text')].filter(t => t.textContent.trim())
+    .map(t => parseFloat(getComputedStyle(t).fontSize) * t.getScreenCTM().a) : [];
+  const legend = [...map.querySelectorAll('.journey-legend li')]
+    .map(li => parseFloat(getComputedStyle(li).fontSize));
   return {
     id: map.id,
     grid: {scroll: wrap.scrollWidth, client: wrap.clientWidth},
     diagram: diagram ? {scroll: diagram.scrollWidth, client: diagram.clientWidth,
-                        width: svg.getBoundingClientRect().width} : null,
+                        direction: svg.dataset.direction,
+                        columns: svg.classList.contains('journey-diagram--columns'),
+                        clusters: [...svg.querySelectorAll('g.journey-stage > path')].map(centre)} : null,
     page: {scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth},
-    smallestDiagramText: smallest,
+    diagramTexts: texts.length, smallestDiagramText: Math.min(...texts),
+    smallestLegendText: Math.min(...legend),
     heads, points,
   };
 })
@@ -75,7 +72,7 @@ GEOMETRY_JS = """
 @pytest.mark.parametrize("scheme", SCHEMES)
 @pytest.mark.parametrize(("width", "height"), DESKTOPS)
 @pytest.mark.parametrize("path", MAP_PAGES)
-def test_map_fits_and_the_curve_sits_in_its_columns(
+def test_map_fits_and_the_curve_and_the_diagram_sit_in_its_columns(
     browse_example: Browse, path: str, width: int, height: int, scheme: str
 ) -> None:
     page = browse_example.open(path, width=width, height=height).page
@@ -88,20 +85,26 @@ def test_map_fits_and_the_curve_sits_in_its_columns(
         # Nothing scrolls sideways: the grid, the diagram, the page.
         assert geometry["grid"]["scroll"] <= geometry["grid"]["client"], (where, geometry["grid"])
         assert geometry["page"]["scroll"] <= geometry["page"]["client"], (where, geometry["page"])
-        if geometry["diagram"] is not None:
-            assert geometry["diagram"]["scroll"] <= geometry["diagram"]["client"], (
-                where,
-                geometry["diagram"],
-            )
-            assert geometry["smallestDiagramText"] >= 12 - 0.01, (
-                where,
-                geometry["smallestDiagramText"],
-            )
+        diagram = geometry["diagram"]
+        assert diagram is not None, where  # every example map has a flow diagram
+        assert diagram["scroll"] <= diagram["client"], (where, diagram)
+        assert geometry["diagramTexts"] > 20, where
+        assert geometry["smallestDiagramText"] >= 12 - 0.01, (where, geometry)
+        assert geometry["smallestLegendText"] >= 12 - 0.01, (where, geometry)
         # Each curve point is in the middle of its own stage's column.
         assert len(geometry["points"]) == len(geometry["heads"])
         for head, point in zip(geometry["heads"], geometry["points"], strict=True):
             if point is not None:
                 assert abs(point - head["centre"]) <= 4, (where, head, point)
+        # A left-to-right diagram's stage clusters stand over the same columns.
+        if diagram["direction"] == "LR":
+            assert diagram["columns"], where
+            offsets = [
+                round(cluster - head["centre"], 2)
+                for cluster, head in zip(diagram["clusters"], geometry["heads"], strict=True)
+            ]
+            assert max(map(abs, offsets)) <= ALIGNMENT, (where, offsets)
+            print(f"\n{where} {scheme}: cluster offsets {offsets} px")  # figures for the report
 
 
 def test_five_stage_map_uses_the_width_of_the_window(browse_example: Browse) -> None:
@@ -214,9 +217,11 @@ def test_every_text_and_mark_has_its_contrast(
     # The sweep covers the whole map: header, glance, grid, diagram (SVG text and shapes), data.
     assert len(texts) > 500
     assert len(marks) > 100
-    assert any("svg" in r.what or r.what.startswith("text") for r in texts)
+    assert any("svg" in r.what or r.what.startswith("text") for r in texts)  # diagram, charts
     assert any(r.what.startswith(("path", "polygon")) for r in marks)
-    assert any("journey-bar" in r.what for r in marks)
+    assert any("journey-flow" in r.text for r in marks)  # the diagram's arrows
+    assert any(r.what.startswith("rect") for r in marks)  # the charts' bars
+    assert any("journey-bar" in r.what for r in marks)  # the tables' bars
     failures = [r for r in records if not r.passes]
     assert failures == [], failures[:20]
     print(  # the figures for the report: python -m pytest -s
@@ -256,35 +261,69 @@ def test_axe_finds_nothing_serious_in_the_plugins_markup(browse_example: Browse,
         assert axe_violations(page, roots) == [], scheme
 
 
-def test_a4_landscape_pdf_holds_every_stage_and_the_last_attribution_column(
-    browse_example: Browse,
+# What lies at the right edge of each wide part of every map on the page: its stage names, the
+# last stage's goal, the titles of the diagram's stage clusters, and the last column of each
+# attribution table (its heading and every value).
+EDGES_JS = """
+() => [...document.querySelectorAll('.journey-map')].map(map => {
+  const data = document.getElementById(map.id + '-data');
+  const section = data ? data.closest('section.journey-analytics') : null;
+  const texts = els => [...els].map(el => el.textContent.trim()).filter(Boolean);
+  return {
+    id: map.id,
+    stages: texts(map.querySelectorAll('thead th.journey-stage')),
+    lastGoal: texts(map.querySelectorAll('tr.journey-row--goal td')).pop() || null,
+    clusters: texts(map.querySelectorAll('.journey-diagram g.journey-stage > text')),
+    tables: section ? [...section.querySelectorAll('table.journey-attribution')].map(table => ({
+      heading: [...table.querySelectorAll('thead th')].pop().textContent.trim(),
+      values: texts(table.querySelectorAll('tbody tr td:last-child .journey-num')),
+    })) : [],
+  };
+})
+"""
+# Anything of the plugin's that reaches past the right edge of the page's printable width.
+CLIPPED_JS = """
+() => [...document.querySelectorAll('.journey-map, .journey-analytics')]
+  .flatMap(root => [root, ...root.querySelectorAll('*')])
+  .filter(el => { const r = el.getBoundingClientRect(); return r.width > 0 && r.right > innerWidth + 0.5; })
+  .map(el => el.tagName + '.' + (el.getAttribute('class') || '').split(' ').join('.'))
+"""
+#: A4 less the 10 mm margins of a map's pages, in CSS px (96 per inch): landscape and portrait.
+PRINTABLE = {"landscape": (1047, 718), "portrait": (718, 1047)}
+
+
+@pytest.mark.parametrize("path", MAP_PAGES)
+def test_every_map_prints_on_a4_landscape_without_clipping(
+    browse_example: Browse, path: str
 ) -> None:
-    page = browse_example.open(SAAS, width=1440, height=900).page
-    map_div = page.locator("#journey-saas-trial-to-paid")
-    stages = map_div.locator("thead th.journey-stage").all_inner_texts()
-    assert len(stages) == 5
-    # What sits at the right edge of each wide part: the last stage's goal, the diagram's last
-    # stage cluster, and the last column of the attribution table (its heading and every value).
-    last_goal = map_div.locator("tr.journey-row--goal td").last.inner_text()
-    last_cluster = map_div.locator(".journey-diagram g.journey-stage text").last.text_content()
-    table = map_div.locator("table.journey-attribution").first
-    last_heading = table.locator("thead th").last.inner_text()
-    last_values = table.locator("tbody tr td:last-child .journey-num").all_inner_texts()
-    assert last_values
+    page = browse_example.open(path, width=1440, height=900).page
+    maps = page.evaluate(EDGES_JS)
+    assert maps
     pdf = page.pdf(format="A4", landscape=True, print_background=True)
-    text = " ".join(page_.extract_text() for page_ in PdfReader(io.BytesIO(pdf)).pages)
-    flat = re.sub(r"\s+", " ", text)
+    reader = PdfReader(io.BytesIO(pdf))
+    assert all(p.mediabox.width > p.mediabox.height for p in reader.pages)  # landscape
+    flat = re.sub(r"\s+", " ", " ".join(page_.extract_text() for page_ in reader.pages))
 
     def present(words: str) -> bool:
         return re.sub(r"\s+", " ", words).strip() in flat
 
-    for stage in stages:
-        assert present(stage), stage
-    assert present(last_goal), last_goal
-    assert present(last_cluster), last_cluster
-    assert present(last_heading), last_heading
-    missing = [value for value in last_values if not present(value)]
-    assert missing == [], missing
+    for edges in maps:
+        assert len(edges["stages"]) == 5, edges["id"]
+        for words in (*edges["stages"], edges["lastGoal"], *edges["clusters"]):
+            assert present(words), (edges["id"], words)
+        assert len(edges["clusters"]) >= 10, edges["id"]  # five stages, a name and a mood each
+        for table in edges["tables"]:
+            assert table["heading"] == MODEL_TEXTS["markov"].title
+            assert present(table["heading"])
+            missing = [value for value in table["values"] if not present(value)]
+            assert missing == [], (edges["id"], missing)
+    assert any(edges["tables"] for edges in maps)
+    # Laid out at the printable width (landscape, and portrait as best effort), nothing of the
+    # plugin's reaches past the page's edge, so nothing is cut off or shrunk to fit.
+    page.emulate_media(media="print")
+    for orientation, (width, height) in PRINTABLE.items():
+        page.set_viewport_size({"width": width, "height": height})
+        assert page.evaluate(CLIPPED_JS) == [], (path, orientation)
 
 
 def test_a_link_from_the_register_highlights_its_pain_point(browse_example: Browse) -> None:

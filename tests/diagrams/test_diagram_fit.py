@@ -251,16 +251,16 @@ def test_labels_fit_their_boxes_in_the_browser(renderer: Renderer) -> None:
 
 
 # The rendered size (in CSS px) of the smallest text of each drawing, whether its box scrolls,
-# and how its width compares with its own (1 = drawn at its size).
+# and the scale it is drawn at (1 = one point of the drawing per CSS px): from the transform the
+# browser applies, as a drawing fitted to stage columns is wider than its own size, not larger.
 SIZES_JS = """
 () => [...document.querySelectorAll('div.journey-diagram')].map(box => {
   const svg = box.querySelector('svg');
-  const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
   return {
     scrolls: box.scrollWidth > box.clientWidth + 1,
-    scale,
+    scale: svg.getScreenCTM().a,
     text: Math.min(...[...svg.querySelectorAll('text')].filter(t => t.textContent.trim())
-      .map(t => parseFloat(getComputedStyle(t).fontSize) * scale)),
+      .map(t => parseFloat(getComputedStyle(t).fontSize) * t.getScreenCTM().a)),
   };
 })
 """
