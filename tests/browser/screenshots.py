@@ -1,9 +1,9 @@
 """Screenshots of a map page for the documentation: ``make screenshots``.
 
 Builds the example site (as the browser tests do), opens the B2B SaaS buyer's map in Debian's
-Chromium and writes three PNGs to ``docs/images/``: the top of the map on a 1440x900 desktop in
-the light scheme (header and "at a glance"), the stage grid with its emotion curve in the dark
-scheme, and the grid on a 390x844 phone.
+Chromium and writes four PNGs to ``docs/images/``: the top of the map on a 1440x900 desktop in
+the light scheme (header and "at a glance"), the flow diagram over the stage grid's columns, the
+stage grid with its emotion curve in the dark scheme, and the grid on a 390x844 phone.
 """
 
 from __future__ import annotations
@@ -51,6 +51,7 @@ def take(base_url: str, images: Path) -> list[Path]:
         browser = driver.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         for name, width, height, scheme in (
             ("map-page-light.png", 1440, 900, "default"),
+            ("map-page-flow.png", 1440, 900, "default"),
             ("map-page-dark.png", 1440, 900, "slate"),
             ("map-page-phone.png", 390, 844, "default"),
         ):
@@ -60,6 +61,8 @@ def take(base_url: str, images: Path) -> list[Path]:
             page.evaluate(SET_SCHEME_JS, scheme)
             if name == "map-page-light.png":
                 _scroll_to(page, f"{MAP} .journey-header", above=64)
+            elif name == "map-page-flow.png":
+                _scroll_to(page, f"{MAP}-flow", above=56)
             else:
                 _scroll_grid_to(
                     page,
