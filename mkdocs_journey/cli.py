@@ -11,7 +11,6 @@ Subcommands are registered in :func:`build_parser`, one ``add_<command>`` functi
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
@@ -159,8 +158,13 @@ def run_analyze(args: argparse.Namespace, out: TextIO) -> int:
     except DataError as error:
         raise CliError(str(error)) from error
     if args.format == "json":
-        json.dump(analysis.to_json(), out, indent=2, ensure_ascii=False)
-        out.write("\n")
+        from mkdocs_journey.finite_json import NonFiniteNumber, dumps
+
+        try:
+            text = dumps(analysis.to_json(), str(args.events), indent=2, ensure_ascii=False)
+        except NonFiniteNumber as error:
+            raise CliError(str(error)) from error
+        out.write(text + "\n")
     else:
         from mkdocs_journey.render.analytics_view import text_report
 

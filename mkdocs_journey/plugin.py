@@ -9,10 +9,12 @@ from pathlib import Path
 from typing import Any
 
 from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
+from mkdocs_journey import finite_json
 from mkdocs_journey.analytics.result import DataAnalysis
 from mkdocs_journey.config import JourneyConfig
 from mkdocs_journey.data.cache import AnalysisCache
@@ -82,10 +84,11 @@ class JourneyPlugin(BasePlugin[JourneyConfig]):
                 files.append(
                     File.generated(config, path, content=self.site.generated_markdown(path))
                 )
-        for path, content in (
-            (CSS_PATH, stylesheet()),
-            (self.config.json_export, self.site.export_json()),
-        ):
+        try:
+            export = self.site.export_json()
+        except finite_json.NonFiniteNumber as error:
+            raise PluginError(str(error)) from error
+        for path, content in ((CSS_PATH, stylesheet()), (self.config.json_export, export)):
             files.append(File.generated(config, path, content=content))
         self.site.add_page_urls({f.src_uri: f.url for f in files.documentation_pages()})
         return files

@@ -8,7 +8,6 @@ swapped in for placeholders as that page renders. Nothing here imports MkDocs.
 from __future__ import annotations
 
 import html
-import json
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -16,6 +15,7 @@ from typing import Any
 
 from jinja2 import Environment
 
+from mkdocs_journey import finite_json
 from mkdocs_journey.analytics.pipeline import CACHE
 from mkdocs_journey.analytics.result import DataAnalysis
 from mkdocs_journey.catalogue import Catalogue, build_catalogue
@@ -285,6 +285,9 @@ class JourneySite:
             )
             for m in self.catalogue.maps
         ]
-        return json.dumps(
-            export_document(records, self.settings.today), indent=2, ensure_ascii=False
+        return finite_json.dumps(
+            export_document(records, self.settings.today),
+            self.settings.json_export,
+            indent=2,
+            ensure_ascii=False,
         )

@@ -26,6 +26,7 @@ from mkdocs_journey.data import engine
 from mkdocs_journey.data.cache import AnalysisCache
 from mkdocs_journey.data.engine import DataError, MapShape, PathAggregates
 from mkdocs_journey.data.sources import DataSource, default_source
+from mkdocs_journey.finite_json import NonFiniteNumber, check_finite
 from mkdocs_journey.model import JourneyMap
 
 #: The process-wide cache: an unchanged file is not read again on a ``mkdocs serve`` rebuild.
@@ -87,7 +88,7 @@ def _compute(
     out = engine.run(source, map_shape(journey_map, other_maps), settings)
     funnel = build_funnel(out.funnel)
     channel_totals = build_channel_totals(out.channel_totals)
-    return DataAnalysis(
+    analysis = DataAnalysis(
         source=source.name,
         file_label=source.file_label,
         totals=Totals(
@@ -133,6 +134,13 @@ def _compute(
             () if out.touchpoint_paths is None else _transitions(out.touchpoint_paths)
         ),
     )
+    # Rows with absurd values are rejected, so every figure is finite; should one ever not be,
+    # the source gets no numbers and a message, never "inf" on a page or in journeys.json.
+    try:
+        check_finite(analysis.to_json(), source.file_label)
+    except NonFiniteNumber as error:
+        raise DataError(str(error)) from error
+    return analysis
 
 
 def analyze(

@@ -74,6 +74,7 @@ from mkdocs_journey.data.engine.common import (
     connection,
     key_part,
     sql_text,
+    sql_trim,
 )
 from mkdocs_journey.data.engine.events import (
     classify,
@@ -210,9 +211,9 @@ def group_channels(
         result = con.execute(
             f"""
             WITH n AS (
-              SELECT i, coalesce(nullif(lower(trim(source)), ''), '(not set)') AS s,
-                     coalesce(nullif(lower(trim(medium)), ''), '(not set)') AS m,
-                     coalesce(lower(trim(campaign)), '') AS c
+              SELECT i, coalesce(nullif(lower({sql_trim("source")}), ''), '(not set)') AS s,
+                     coalesce(nullif(lower({sql_trim("medium")}), ''), '(not set)') AS m,
+                     coalesce(lower({sql_trim("campaign")}), '') AS c
               FROM input)
             SELECT {channel_case_sql(settings, "n.s", "n.m", "n.c", "cats.category")}
             FROM n LEFT JOIN cats ON cats.source = n.s ORDER BY i

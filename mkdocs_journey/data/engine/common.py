@@ -92,6 +92,21 @@ def sql_name(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
+#: What Python's ``str.strip()`` removes: tabs, line breaks, no-break and other Unicode spaces.
+WHITESPACE = "".join(chr(c) for c in range(0x3001) if chr(c).isspace())
+
+
+def sql_trim(text: str) -> str:
+    """SQL: ``text`` without surrounding whitespace, as ``str.strip()`` (DuckDB's ``trim()``
+    removes spaces only, so ``referral<TAB>`` would stay a different medium). Trimming with a
+    set of characters is slow, so it runs only on values that start or end with something other
+    than a visible ASCII character."""
+    return (
+        f"CASE WHEN ord({text}) NOT BETWEEN 33 AND 126 OR ord({text}[-1]) NOT BETWEEN 33 AND 126 "
+        f"THEN trim({text}, {sql_text(WHITESPACE)}) ELSE {text} END"
+    )
+
+
 @contextmanager
 def connection() -> Iterator[duckdb.DuckDBPyConnection]:
     # Spill files go to a private folder of this connection's own, removed when it closes: a

@@ -25,10 +25,12 @@ from mkdocs_journey.data.engine.common import (
     Rejected,
     sql_name,
     sql_text,
+    sql_trim,
 )
 from mkdocs_journey.data.sources import (
     DEFAULT_ALIASES,
     EVENT_FIELDS,
+    FALSE_VALUES,
     REQUIRED_FIELDS,
     TRUE_VALUES,
     DataSource,
@@ -39,11 +41,34 @@ from mkdocs_journey.suggest import suggestion
 READER_ERRORS = "reader_errors"
 
 
-#: How a CSV is read, tried in this order: the fast parallel scan; the parallel scan that sets
-#: malformed records aside (enough for rows with too many or too few fields); the same,
-#: single-threaded, which also copes with bytes that are not UTF-8 and with line breaks inside
-#: quoted fields next to short rows, both of which the parallel scanner refuses.
-READS = ("fast", "parallel", "serial")
+#: How a CSV is read, tried in this order: the fast parallel scan, then the single-threaded
+#: scan that sets aside the records it cannot parse (bytes that are not UTF-8, more fields than
+#: the fast scan takes) and copes with line breaks inside quoted fields, which the parallel
+#: scanner refuses next to padded rows. DuckDB's parallel scan that sets records aside is not
+#: used: with a malformed record as the first line of one of its 16 MB buffers, it silently
+#: drops the rest of the file (DuckDB 2.0).
+READS = ("fast", "serial")
+
+#: Fields a row may have beyond the header and still be read by the fast scan (and reported as
+#: an unreadable row, see :func:`load_events`); a row with more sends the file to the serial
+#: scan.
+EXTRA_FIELDS = 8
+
+#: Read as the CSV's null string, which no real field is: an empty field is then '' and only a
+#: missing field (a row with too few fields, padded) is NULL.
+NO_NULL = "\x1e\x1f"
+
+
+def _extra_names(header: Sequence[str]) -> list[str]:
+    """Names for the columns that catch fields beyond the header, none of them a header name."""
+    names: list[str] = []
+    i = 0
+    while len(names) < EXTRA_FIELDS:
+        i += 1
+        name = f"extra field {i}"
+        if name not in header:
+            names.append(name)
+    return names
 
 
 def _reader(source: DataSource, names: Sequence[str] = (), *, read: str = "fast") -> str:
@@ -54,13 +79,13 @@ def _reader(source: DataSource, names: Sequence[str] = (), *, read: str = "fast"
     extra = "" if source.encoding == "utf-8" else f", encoding = {sql_text(source.encoding)}"
     if read != "fast":
         extra += (
-            f", parallel = {read == 'parallel'}, store_rejects = true, "
+            ", parallel = false, store_rejects = true, "
             f"rejects_scan = 'reader_scans', rejects_table = {sql_text(READER_ERRORS)}"
         )
     return (
         f"read_csv({path}, header = true, auto_detect = false, columns = {struct}, "
-        f"delim = {sql_text(source.delimiter)}, quote = '\"', escape = '\"', null_padding = true"
-        f"{extra})"
+        f"delim = {sql_text(source.delimiter)}, quote = '\"', escape = '\"', null_padding = true, "
+        f"nullstr = {sql_text(NO_NULL)}{extra})"
     )
 
 
@@ -84,7 +109,8 @@ def _csv_header(source: DataSource) -> list[str]:
 
 
 def _describe(con: duckdb.DuckDBPyConnection, source: DataSource) -> tuple[str, dict[str, str]]:
-    """The FROM clause for the file and its columns with their types."""
+    """The FROM clause for the file and its columns with their types (a CSV's header only, not
+    the columns that catch extra fields)."""
     if not source.path.is_file():
         raise DataError(f"{source.path}: data file not found (source {source.name!r})")
     try:
@@ -95,7 +121,7 @@ def _describe(con: duckdb.DuckDBPyConnection, source: DataSource) -> tuple[str, 
         names = _csv_header(source)
     except duckdb.Error as error:
         raise DataError(f"{source.path}: cannot read the file: {error}") from error
-    return _reader(source, names), dict.fromkeys(names, "VARCHAR")
+    return _reader(source, [*names, *_extra_names(names)]), dict.fromkeys(names, "VARCHAR")
 
 
 def resolve_columns(source: DataSource, header: Sequence[str]) -> dict[str, str]:
@@ -129,6 +155,8 @@ def resolve_columns(source: DataSource, header: Sequence[str]) -> dict[str, str]
 
 
 def _conversion_sql(source: DataSource, columns: Mapping[str, str], header: Sequence[str]) -> str:
+    """SQL: true for a conversion, false for a touch that is not, NULL for a ``converted`` value
+    that is neither (a rejected row)."""
     rule = source.conversion
     if rule.event is not None:
         if "event" not in columns:
@@ -137,7 +165,8 @@ def _conversion_sql(source: DataSource, columns: Mapping[str, str], header: Sequ
                 f"(map it with columns.event); the header has: {', '.join(header)}"
             )
         event = sql_text(rule.event.strip().lower())
-        return f"lower(trim(CAST({sql_name(columns['event'])} AS VARCHAR))) = {event}"
+        value = sql_trim(f"CAST({sql_name(columns['event'])} AS VARCHAR)")
+        return f"coalesce(lower({value}) = {event}, false)"
     if rule.column is not None:
         column = columns.get(rule.column, rule.column)
         if column not in header:
@@ -145,19 +174,26 @@ def _conversion_sql(source: DataSource, columns: Mapping[str, str], header: Sequ
                 f"{source.path}:1: conversion column {rule.column!r} is not in the file; "
                 f"the header has: {', '.join(header)}"
             )
-        value = (rule.value or "").strip().lower()
-        return f"lower(trim(CAST({sql_name(column)} AS VARCHAR))) = {sql_text(value)}"
+        wanted = sql_text((rule.value or "").strip().lower())
+        value = sql_trim(f"CAST({sql_name(column)} AS VARCHAR)")
+        return f"coalesce(lower({value}) = {wanted}, false)"
     if "converted" not in columns:
         return "false"
+    column = sql_name(columns["converted"])
+    flag = f"lower({sql_trim(f'CAST({column} AS VARCHAR)')})"
     truthy = ", ".join(sql_text(v) for v in TRUE_VALUES)
-    return f"lower(trim(CAST({sql_name(columns['converted'])} AS VARCHAR))) IN ({truthy})"
+    falsy = ", ".join(sql_text(v) for v in FALSE_VALUES)
+    return f"""CASE WHEN {flag} IN ({truthy}) THEN true
+                    WHEN {flag} IS NULL OR {flag} IN ({falsy}) THEN false
+                    WHEN TRY_CAST({flag} AS DOUBLE) = 1 THEN true
+                    WHEN TRY_CAST({flag} AS DOUBLE) = 0 THEN false END"""
 
 
 def _timestamp_sql(source: DataSource, column: str, kind: str) -> str:
     col = sql_name(column)
     if kind.startswith("TIMESTAMP") or kind == "DATE":
         return f"epoch_us(CAST({col} AS TIMESTAMPTZ))"
-    text = f"trim(CAST({col} AS VARCHAR))"
+    text = sql_trim(f"CAST({col} AS VARCHAR)")
     if source.timestamp_format:
         parsed = f"try_strptime({text}, {sql_text(source.timestamp_format)})"
         return f"epoch_us(CAST({parsed} AS TIMESTAMPTZ))"
@@ -167,7 +203,25 @@ def _timestamp_sql(source: DataSource, column: str, kind: str) -> str:
 def _text(columns: Mapping[str, str], name: str) -> str:
     if name not in columns:
         return "CAST(NULL AS VARCHAR)"
-    return f"nullif(trim(CAST({sql_name(columns[name])} AS VARCHAR)), '')"
+    column = sql_name(columns[name])
+    return f"nullif({sql_trim(f'CAST({column} AS VARCHAR)')}, '')"
+
+
+def _fields_sql(header: Sequence[str]) -> str:
+    """SQL: what is wrong with a CSV row whose field count is not the header's ("3 fields,
+    expected 8"), else NULL. A short row is padded with NULLs and a long one fills the extra
+    columns (see :data:`NO_NULL`), so only rows whose last column is NULL or whose first extra
+    one is not need counting."""
+    extra = _extra_names(header)
+    count = " + ".join(
+        f"CAST({sql_name(name)} IS NOT NULL AS INTEGER)" for name in [*header, *extra]
+    )
+    expected = sql_text(f", expected {len(header)}")
+    return (
+        f"CASE WHEN {sql_name(header[-1])} IS NULL OR {sql_name(extra[0])} IS NOT NULL "
+        f"THEN CASE WHEN {count} = 1 THEN '1 field' ELSE CAST({count} AS VARCHAR) || ' fields' "
+        f"END || {expected} END"
+    )
 
 
 def load_events(
@@ -175,10 +229,12 @@ def load_events(
 ) -> tuple[dict[str, str], list[str], str]:
     """Step 1: the ``ev`` table, one row per file row in file order (rowid + 2 = file row).
 
-    Returns the column mapping, the header, and which of :data:`READS` read it: a CSV the fast
-    parallel scan refuses (a row with too many fields, bytes that are not UTF-8, line breaks
-    inside quoted fields next to short rows) is read again (see :data:`READS`), the records the
-    reader cannot parse set aside in :data:`READER_ERRORS` to be reported, not to fail the file.
+    Returns the column mapping, the header, and which of :data:`READS` read it. A CSV row with
+    too few fields, or up to :data:`EXTRA_FIELDS` too many, is read like any other and carries
+    its field count (``fields``), to be rejected as unreadable at its line; a CSV the fast scan
+    refuses (bytes that are not UTF-8, more fields still, line breaks inside quoted fields next
+    to short rows) is read again (see :data:`READS`), the records the reader cannot parse set
+    aside in :data:`READER_ERRORS` to be reported, not to fail the file.
     """
     from_clause, types = _describe(con, source)
     header = list(types)
@@ -187,50 +243,65 @@ def load_events(
     ts = _timestamp_sql(source, ts_col, types[ts_col])
     if "revenue" in columns:
         rev_col = sql_name(columns["revenue"])
-        if types[columns["revenue"]] in ("DOUBLE", "FLOAT", "BIGINT", "INTEGER") or types[
-            columns["revenue"]
-        ].startswith("DECIMAL"):
+        kind = types[columns["revenue"]]
+        if kind in ("DOUBLE", "FLOAT", "BIGINT", "INTEGER") or kind.startswith("DECIMAL"):
             rev = f"CAST({rev_col} AS DOUBLE)"
-            rev_text = "CAST(NULL AS VARCHAR)"
+            rev_in = rev_col
         else:
-            rev_text = f"nullif(trim(CAST({rev_col} AS VARCHAR)), '')"
-            rev = f"TRY_CAST({rev_text} AS DOUBLE)"
+            rev_in = f"nullif({sql_trim(f'CAST({rev_col} AS VARCHAR)')}, '')"
+            rev = f"TRY_CAST({rev_in} AS DOUBLE)"
     else:
-        rev, rev_text = "CAST(NULL AS DOUBLE)", "CAST(NULL AS VARCHAR)"
+        rev, rev_in = "CAST(NULL AS DOUBLE)", "CAST(NULL AS VARCHAR)"
     conv = _conversion_sql(source, columns, header)
+    conv_in = sql_name(columns["converted"]) if "converted" in columns else "NULL"
+    fields = _fields_sql(header) if source.format == "csv" else "CAST(NULL AS VARCHAR)"
     all_columns = ", ".join(sql_name(name) for name in header)
     con.execute(f"SET TimeZone = {sql_text(source.timezone)}")
+    # A timestamp outside the years 1 to 9999 is rejected as out of range, also one too far out
+    # for the engine to parse at all (a year of five digits or more).
+    in_range = (
+        f"ts_any >= {quality.FIRST_TIMESTAMP_US} AND ts_any < {quality.END_TIMESTAMP_US}"
+    )
+    far_text = r"regexp_matches(ts_text, '^\s*[+-]?\d{5,}-\d')"
     sql = f"""
     CREATE TEMP TABLE ev AS
     SELECT CASE WHEN lead IS NOT NULL THEN hash(lead) END AS lead,
-           ts, CASE WHEN ts IS NULL THEN ts_text END AS ts_raw,
-           source, medium, campaign, hash(source, medium, campaign) AS sk, tp, stage, conv,
+           CASE WHEN {in_range} THEN ts_any END AS ts,
+           CASE WHEN ts_any IS NULL OR NOT ({in_range}) THEN ts_text END AS ts_raw,
+           CASE WHEN ts_any IS NULL THEN {far_text} ELSE NOT ({in_range}) END AS ts_far,
+           source, medium, campaign, hash(source, medium, campaign) AS sk, tp, stage,
+           coalesce(conv, false) AS conv,
+           CASE WHEN conv IS NULL THEN CAST(conv_in AS VARCHAR) END AS conv_raw,
            CASE WHEN isfinite(rev) THEN rev END AS rev,
-           CASE WHEN rev_text IS NOT NULL AND (rev IS NULL OR NOT isfinite(rev))
-                THEN rev_text END AS rev_raw,
-           h
+           CASE WHEN rev_in IS NOT NULL
+                     AND (rev IS NULL OR NOT isfinite(rev) OR rev > {quality.MAX_REVENUE})
+                THEN CAST(rev_in AS VARCHAR) END AS rev_raw,
+           fields, h
     FROM (
       SELECT {_text(columns, "lead_id")} AS lead,
-             {ts} AS ts,
+             {ts} AS ts_any,
              CAST({sql_name(ts_col)} AS VARCHAR) AS ts_text,
              coalesce(CAST({sql_name(columns["source"])} AS VARCHAR), '') AS source,
              coalesce(CAST({sql_name(columns["medium"])} AS VARCHAR), '') AS medium,
              coalesce({_text(columns, "campaign")}, '') AS campaign,
              {_text(columns, "touchpoint")} AS tp,
              {_text(columns, "stage")} AS stage,
-             coalesce({conv}, false) AS conv,
+             {conv} AS conv,
+             {conv_in} AS conv_in,
              {rev} AS rev,
-             {rev_text} AS rev_text,
+             {rev_in} AS rev_in,
+             {fields} AS fields,
              hash({all_columns}) AS h
       FROM {from_clause}
     )
     """
     failure: duckdb.Error | None = None
+    names = [*header, *_extra_names(header)]
     for read in READS if source.format == "csv" else READS[:1]:
         # A robust read that failed may have left its tables of set-aside records behind.
         con.execute(f"DROP TABLE IF EXISTS {READER_ERRORS}; DROP TABLE IF EXISTS reader_scans")
         try:
-            con.execute(sql.replace(from_clause, _reader(source, header, read=read)))
+            con.execute(sql.replace(from_clause, _reader(source, names, read=read)))
         except duckdb.Error as error:
             failure = error
         else:
@@ -280,9 +351,9 @@ def classify(
           FROM ev GROUP BY sk),
         n AS (
           SELECT sk, source, medium, campaign,
-                 coalesce(nullif(lower(trim(source)), ''), '(not set)') AS s,
-                 coalesce(nullif(lower(trim(medium)), ''), '(not set)') AS m,
-                 lower(trim(campaign)) AS c
+                 coalesce(nullif(lower({sql_trim("source")}), ''), '(not set)') AS s,
+                 coalesce(nullif(lower({sql_trim("medium")}), ''), '(not set)') AS m,
+                 lower({sql_trim("campaign")}) AS c
           FROM d)
         SELECT n.sk, n.source, n.medium, n.campaign,
                {channel_case_sql(settings, "n.s", "n.m", "n.c", "cats.category")} AS channel
@@ -304,15 +375,11 @@ def classify(
         FROM combos c JOIN channel_ids i USING (channel)
         """
     )
-    con.execute(
-        """
-        CREATE TEMP TABLE tp_ids AS
-        SELECT tp, CAST(row_number() OVER (ORDER BY tp) AS INTEGER) AS tid
-        FROM (SELECT DISTINCT tp FROM ev WHERE tp IS NOT NULL)
-        """
-    )
     stage_check = tp_check = ""
     con.execute("CREATE TEMP TABLE stage_ids (sid INTEGER, name VARCHAR)")
+    # Touchpoint ids go to the touchpoints a touch can keep: with a map, those of the maps using
+    # the source (a value on none of them is a rejected row and needs no id, so page paths in
+    # the column cost nothing); without one, every value (see _touchpoint_ids).
     if shape is not None:
         if shape.stages:
             con.executemany(
@@ -320,7 +387,8 @@ def classify(
                 [(i, name) for i, name in enumerate(shape.stages, start=1)],
             )
         con.execute(
-            "CREATE TEMP TABLE map_stage AS SELECT lower(trim(name)) AS key, sid FROM stage_ids"
+            f"CREATE TEMP TABLE map_stage AS SELECT lower({sql_trim('name')}) AS key, sid "
+            "FROM stage_ids"
         )
         con.execute("CREATE TEMP TABLE map_tp (tp VARCHAR, stage VARCHAR)")
         known = list(shape.touchpoint_stages.items()) + [
@@ -328,20 +396,28 @@ def classify(
         ]
         if known:
             con.executemany("INSERT INTO map_tp VALUES (?, ?)", known)
+        con.execute(
+            """
+            CREATE TEMP TABLE tp_ids AS
+            SELECT tp, CAST(row_number() OVER (ORDER BY tp) AS INTEGER) AS tid
+            FROM (SELECT DISTINCT tp FROM ev WHERE tp IS NOT NULL) SEMI JOIN map_tp USING (tp)
+            """
+        )
         # The touchpoint -> stage lookup runs on the distinct touchpoints, not on every row.
         con.execute(
             """CREATE TEMP TABLE tp_ids_map AS
-               SELECT t.tp, t.tid, m.tp IS NOT NULL AS known, s.sid
-               FROM tp_ids t LEFT JOIN map_tp m USING (tp)
+               SELECT t.tp, t.tid, s.sid
+               FROM tp_ids t JOIN map_tp m USING (tp)
                LEFT JOIN stage_ids s ON s.name = m.stage"""
         )
         stage_check = (
             f"WHEN e.stage IS NOT NULL AND ms.sid IS NULL THEN {sql_text(quality.UNKNOWN_STAGE)}"
         )
         tp_check = (
-            f"WHEN e.tp IS NOT NULL AND NOT t.known THEN {sql_text(quality.UNKNOWN_TOUCHPOINT)}"
+            f"WHEN e.tp IS NOT NULL AND t.tid IS NULL THEN {sql_text(quality.UNKNOWN_TOUCHPOINT)}"
         )
         stage_expr = "coalesce(ms.sid, t.sid, 0)"
+        tid_expr = "coalesce(t.tid, 0)"
         joins = (
             "LEFT JOIN tp_ids_map t ON t.tp = e.tp "
             "LEFT JOIN map_stage ms ON ms.key = lower(e.stage)"
@@ -352,33 +428,47 @@ def classify(
                SELECT CAST(row_number() OVER (ORDER BY stage) AS INTEGER), stage
                FROM (SELECT DISTINCT stage FROM ev WHERE stage IS NOT NULL)"""
         )
+        tid_expr = _touchpoint_ids(con)
         stage_expr = "coalesce(si.sid, 0)"
         joins = "LEFT JOIN tp_ids t ON t.tp = e.tp LEFT JOIN stage_ids si ON si.name = e.stage"
     _check_code_widths(con, source)
+    q = quality
     con.execute(
         f"""
         CREATE TEMP VIEW cls AS
-        SELECT e.rowid + 2 AS line, e.lead, e.ts, e.tp, coalesce(t.tid, 0) AS tid,
-               {stage_expr} AS sid, e.conv, e.rev, c.cid, c.kid,
-               CASE
-                 WHEN e.lead IS NULL THEN {sql_text(quality.MISSING_LEAD)}
-                 WHEN e.ts IS NULL THEN {sql_text(quality.BAD_TIMESTAMP)}
-                 WHEN e.rev_raw IS NOT NULL THEN {sql_text(quality.NON_NUMERIC_REVENUE)}
-                 WHEN e.rev < 0 THEN {sql_text(quality.NEGATIVE_REVENUE)}
-                 {stage_check}
-                 {tp_check}
-               END AS reason,
-               CASE
-                 WHEN e.lead IS NULL THEN NULL
-                 WHEN e.ts IS NULL THEN coalesce(e.ts_raw, '')
-                 WHEN e.rev_raw IS NOT NULL THEN e.rev_raw
-                 WHEN e.rev < 0 THEN CAST(e.rev AS VARCHAR)
-                 ELSE coalesce(e.stage, e.tp)
+        SELECT line, lead, ts, tp, tid, sid, conv, rev, cid, kid, reason,
+               CASE reason
+                 WHEN {sql_text(q.UNREADABLE)} THEN fields
+                 WHEN {sql_text(q.BAD_TIMESTAMP)} THEN coalesce(ts_raw, '')
+                 WHEN {sql_text(q.FAR_TIMESTAMP)} THEN ts_raw
+                 WHEN {sql_text(q.NON_NUMERIC_REVENUE)} THEN rev_raw
+                 WHEN {sql_text(q.NEGATIVE_REVENUE)} THEN CAST(rev AS VARCHAR)
+                 WHEN {sql_text(q.REVENUE_TOO_LARGE)} THEN rev_raw
+                 WHEN {sql_text(q.UNKNOWN_CONVERTED)} THEN conv_raw
+                 WHEN {sql_text(q.UNKNOWN_STAGE)} THEN stage
+                 WHEN {sql_text(q.UNKNOWN_TOUCHPOINT)} THEN tp
                END AS detail,
-               e.h
-        FROM ev e
-        JOIN combo_ids c ON c.sk = e.sk
-        {joins}
+               h
+        FROM (
+          SELECT e.rowid + 2 AS line, e.lead, e.ts, e.tp, {tid_expr} AS tid,
+                 {stage_expr} AS sid, e.conv, e.rev, c.cid, c.kid,
+                 e.fields, e.ts_raw, e.rev_raw, e.conv_raw, e.stage, e.h,
+                 CASE
+                   WHEN e.fields IS NOT NULL THEN {sql_text(q.UNREADABLE)}
+                   WHEN e.lead IS NULL THEN {sql_text(q.MISSING_LEAD)}
+                   WHEN e.ts IS NULL AND e.ts_far THEN {sql_text(q.FAR_TIMESTAMP)}
+                   WHEN e.ts IS NULL THEN {sql_text(q.BAD_TIMESTAMP)}
+                   WHEN e.rev IS NULL AND e.rev_raw IS NOT NULL
+                     THEN {sql_text(q.NON_NUMERIC_REVENUE)}
+                   WHEN e.rev < 0 THEN {sql_text(q.NEGATIVE_REVENUE)}
+                   WHEN e.rev_raw IS NOT NULL THEN {sql_text(q.REVENUE_TOO_LARGE)}
+                   WHEN e.conv_raw IS NOT NULL THEN {sql_text(q.UNKNOWN_CONVERTED)}
+                   {stage_check}
+                   {tp_check}
+                 END AS reason
+          FROM ev e
+          JOIN combo_ids c ON c.sk = e.sk
+          {joins})
         """
     )
     con.execute(
@@ -394,6 +484,37 @@ def classify(
         FROM cls WHERE reason IS NULL
         """
     )
+
+
+#: Without a map, at most this many distinct touchpoints get ids of their own (the most
+#: frequent); the rest share one, named :data:`OTHER_TOUCHPOINTS`, so that a file with page paths
+#: in its touchpoint column is analysed, not refused. Ids fill 16 bits of a touch's sort key.
+TOUCHPOINT_IDS = CODE - 2
+OTHER_TOUCHPOINTS = "(other touchpoints)"
+
+
+def _touchpoint_ids(con: duckdb.DuckDBPyConnection) -> str:
+    """Table ``tp_ids`` of a file analysed without a map; returns the SQL of a row's id."""
+    con.execute(
+        """
+        CREATE TEMP TABLE tp_ids AS
+        SELECT tp, CAST(row_number() OVER (ORDER BY tp) AS INTEGER) AS tid
+        FROM (SELECT DISTINCT tp FROM ev WHERE tp IS NOT NULL)
+        """
+    )
+    distinct = con.execute("SELECT count(*) FROM tp_ids").fetchone()[0]  # type: ignore[index]
+    if distinct <= TOUCHPOINT_IDS:
+        return "coalesce(t.tid, 0)"
+    con.execute(
+        f"""
+        CREATE OR REPLACE TEMP TABLE tp_ids AS
+        SELECT tp, CAST(row_number() OVER (ORDER BY tp) AS INTEGER) AS tid
+        FROM (SELECT tp FROM ev WHERE tp IS NOT NULL GROUP BY tp
+              ORDER BY count(*) DESC, tp LIMIT {TOUCHPOINT_IDS})
+        UNION ALL SELECT {sql_text(OTHER_TOUCHPOINTS)}, {CODE - 1}
+        """
+    )
+    return f"CASE WHEN e.tp IS NULL THEN 0 ELSE coalesce(t.tid, {CODE - 1}) END"
 
 
 def _check_code_widths(con: duckdb.DuckDBPyConnection, source: DataSource) -> None:
@@ -441,31 +562,31 @@ def rejections(
         if source.format == "csv"
         else int
     )
-    order = {reason: i for i, reason in enumerate(quality.REASONS)}
-    found = []
-    if unreadable:
-        examples = tuple(
-            (set_aside[position], detail) for position, detail in unreadable[: quality.EXAMPLES]
-        )
-        found.append(Rejected(quality.UNREADABLE, len(unreadable), examples))
-    return tuple(found) + tuple(
-        sorted(
-            (
-                Rejected(
-                    reason,
-                    int(count),
-                    tuple(
-                        (
-                            line(int(e["line"])),
-                            f"same as row {line(int(e['same_as']))}"
-                            if e["same_as"] is not None
-                            else e["detail"],
-                        )
-                        for e in examples
-                    ),
+    found = {
+        reason: Rejected(
+            reason,
+            int(count),
+            tuple(
+                (
+                    line(int(e["line"])),
+                    f"same as row {line(int(e['same_as']))}"
+                    if e["same_as"] is not None
+                    else e["detail"],
                 )
-                for reason, count, examples in rows
+                for e in examples
             ),
-            key=lambda r: order.get(r.reason, len(order)),
         )
-    )
+        for reason, count, examples in rows
+    }
+    if unreadable:
+        # Rows with the wrong number of fields were read and rejected by the engine; the records
+        # the reader set aside are not in its table: one reason, both kinds, in file order.
+        mine = found.get(quality.UNREADABLE)
+        examples = sorted(
+            [(set_aside[position], detail) for position, detail in unreadable[: quality.EXAMPLES]]
+            + list(mine.examples if mine else ())
+        )[: quality.EXAMPLES]
+        count = len(unreadable) + (mine.count if mine else 0)
+        found[quality.UNREADABLE] = Rejected(quality.UNREADABLE, count, tuple(examples))
+    order = {reason: i for i, reason in enumerate(quality.REASONS)}
+    return tuple(sorted(found.values(), key=lambda r: order.get(r.reason, len(order))))

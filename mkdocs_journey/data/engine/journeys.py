@@ -63,8 +63,10 @@ def deduplicate(con: duckdb.DuckDBPyConnection) -> None:
               FROM lt WHERE len(k) > 1)
         """
     )
+    # A row with the wrong number of fields is unreadable first (its hash covers the header's
+    # columns only), never a duplicate.
     con.execute(
-        """
+        f"""
         CREATE TEMP TABLE dup AS
         SELECT line, first_line, used, lead, n, pos FROM (
           SELECT line, min(line) OVER (PARTITION BY h) AS first_line,
@@ -72,7 +74,8 @@ def deduplicate(con: duckdb.DuckDBPyConnection) -> None:
           FROM (SELECT c.line, c.h, true AS used, s.lead, s.n, s.pos
                 FROM clean c JOIN same_time s USING (line)
                 UNION ALL
-                SELECT line, h, false, NULL, NULL, NULL FROM bad))
+                SELECT line, h, false, NULL, NULL, NULL FROM bad
+                WHERE reason <> {sql_text(quality.UNREADABLE)}))
         WHERE copies > 1 AND line > first_line
         """
     )
