@@ -77,6 +77,7 @@ from mkdocs_journey.data.engine.common import (
     sql_trim,
 )
 from mkdocs_journey.data.engine.events import (
+    OTHER_TOUCHPOINTS,
     classify,
     load_events,
     rejections,
@@ -94,6 +95,7 @@ from mkdocs_journey.data.sources import DataSource
 #: What the rest of the package uses: one entry point per job, and the shapes of its results.
 __all__ = [
     "CONVERSION",
+    "OTHER_TOUCHPOINTS",
     "DataError",
     "EngineOutput",
     "FunnelCounts",
