@@ -116,15 +116,11 @@ def _compute(
             )
             for r in out.rejected
         ),
-        attribution=_attribution(
-            out.channel_paths, out.conversions, out.revenue, OTHER_CHANNELS
-        ),
+        attribution=_attribution(out.channel_paths, out.conversions, out.revenue, OTHER_CHANNELS),
         touchpoint_attribution=(
             None
             if out.touchpoint_paths is None
-            else _attribution(
-                out.touchpoint_paths, out.conversions, out.revenue, OTHER_TOUCHPOINTS
-            )
+            else _attribution(out.touchpoint_paths, out.conversions, out.revenue, OTHER_TOUCHPOINTS)
         ),
         funnel=funnel,
         channel_mix=build_channel_mix(out.stage_channels, [step.stage for step in funnel]),

@@ -179,32 +179,50 @@ def _conversion_sql(source: DataSource, columns: Mapping[str, str], header: Sequ
         return f"coalesce(lower({value}) = {wanted}, false)"
     if "converted" not in columns:
         return "false"
-    column = sql_name(columns["converted"])
-    flag = f"lower({sql_trim(f'CAST({column} AS VARCHAR)')})"
-    truthy = ", ".join(sql_text(v) for v in TRUE_VALUES)
-    falsy = ", ".join(sql_text(v) for v in FALSE_VALUES)
-    return f"""CASE WHEN {flag} IN ({truthy}) THEN true
-                    WHEN {flag} IS NULL OR {flag} IN ({falsy}) THEN false
-                    WHEN TRY_CAST({flag} AS DOUBLE) = 1 THEN true
-                    WHEN TRY_CAST({flag} AS DOUBLE) = 0 THEN false END"""
+    text = f"CAST({sql_name(columns['converted'])} AS VARCHAR)"
+
+    def flag(value: str) -> str:
+        cases = [f"WHEN {sql_text(v)} THEN true" for v in TRUE_VALUES]
+        cases += [f"WHEN {sql_text(v)} THEN false" for v in FALSE_VALUES]
+        return f"CASE {value} {' '.join(cases)} END"
+
+    # The usual values match at once; others are trimmed of all whitespace and read as a
+    # number (1.00, 0e0) before the row is rejected.
+    exact = f"lower({sql_trim(text)})"
+    return f"""coalesce({flag(f"lower(trim({text}))")}, CASE WHEN {text} IS NULL THEN false END,
+                        {flag(exact)}, CASE TRY_CAST({exact} AS DOUBLE) WHEN 1 THEN true
+                                                                     WHEN 0 THEN false END)"""
 
 
 def _timestamp_sql(source: DataSource, column: str, kind: str) -> str:
     col = sql_name(column)
     if kind.startswith("TIMESTAMP") or kind == "DATE":
         return f"epoch_us(CAST({col} AS TIMESTAMPTZ))"
-    text = sql_trim(f"CAST({col} AS VARCHAR)")
-    if source.timestamp_format:
-        parsed = f"try_strptime({text}, {sql_text(source.timestamp_format)})"
-        return f"epoch_us(CAST({parsed} AS TIMESTAMPTZ))"
-    return f"epoch_us(TRY_CAST({text} AS TIMESTAMPTZ))"
+    text = f"CAST({col} AS VARCHAR)"
+
+    def parsed(value: str) -> str:
+        if source.timestamp_format:
+            return f"try_strptime({value}, {sql_text(source.timestamp_format)})"
+        return f"TRY_CAST({value} AS TIMESTAMPTZ)"
+
+    # Trimming all whitespace is slower than trimming spaces: only for what fails without it.
+    value = f"coalesce({parsed(f'trim({text})')}, {parsed(sql_trim(text))})"
+    return f"epoch_us(CAST({value} AS TIMESTAMPTZ))"
 
 
 def _text(columns: Mapping[str, str], name: str) -> str:
+    """SQL: the field, trimmed of all surrounding whitespace, NULL when empty."""
     if name not in columns:
         return "CAST(NULL AS VARCHAR)"
     column = sql_name(columns[name])
     return f"nullif({sql_trim(f'CAST({column} AS VARCHAR)')}, '')"
+
+
+def _raw(columns: Mapping[str, str], name: str) -> str:
+    """SQL: the field as written (touchpoints and stages are trimmed per distinct value)."""
+    if name not in columns:
+        return "CAST(NULL AS VARCHAR)"
+    return f"CAST({sql_name(columns[name])} AS VARCHAR)"
 
 
 def _fields_sql(header: Sequence[str]) -> str:
@@ -248,8 +266,13 @@ def load_events(
             rev = f"CAST({rev_col} AS DOUBLE)"
             rev_in = rev_col
         else:
-            rev_in = f"nullif({sql_trim(f'CAST({rev_col} AS VARCHAR)')}, '')"
-            rev = f"TRY_CAST({rev_in} AS DOUBLE)"
+            text = f"CAST({rev_col} AS VARCHAR)"
+            rev_in = f"nullif(trim({text}), '')"
+            # Failed casts are slow: only values the first one could not read try the second.
+            rev = (
+                f"coalesce(TRY_CAST({rev_in} AS DOUBLE), CASE WHEN {rev_in} IS NOT NULL "
+                f"THEN TRY_CAST({sql_trim(text)} AS DOUBLE) END)"
+            )
     else:
         rev, rev_in = "CAST(NULL AS DOUBLE)", "CAST(NULL AS VARCHAR)"
     conv = _conversion_sql(source, columns, header)
@@ -259,9 +282,7 @@ def load_events(
     con.execute(f"SET TimeZone = {sql_text(source.timezone)}")
     # A timestamp outside the years 1 to 9999 is rejected as out of range, also one too far out
     # for the engine to parse at all (a year of five digits or more).
-    in_range = (
-        f"ts_any >= {quality.FIRST_TIMESTAMP_US} AND ts_any < {quality.END_TIMESTAMP_US}"
-    )
+    in_range = f"ts_any >= {quality.FIRST_TIMESTAMP_US} AND ts_any < {quality.END_TIMESTAMP_US}"
     far_text = r"regexp_matches(ts_text, '^\s*[+-]?\d{5,}-\d')"
     sql = f"""
     CREATE TEMP TABLE ev AS
@@ -275,6 +296,7 @@ def load_events(
            CASE WHEN isfinite(rev) THEN rev END AS rev,
            CASE WHEN rev_in IS NOT NULL
                      AND (rev IS NULL OR NOT isfinite(rev) OR rev > {quality.MAX_REVENUE})
+                     AND {sql_trim("CAST(rev_in AS VARCHAR)")} <> ''
                 THEN CAST(rev_in AS VARCHAR) END AS rev_raw,
            fields, h
     FROM (
@@ -283,9 +305,9 @@ def load_events(
              CAST({sql_name(ts_col)} AS VARCHAR) AS ts_text,
              coalesce(CAST({sql_name(columns["source"])} AS VARCHAR), '') AS source,
              coalesce(CAST({sql_name(columns["medium"])} AS VARCHAR), '') AS medium,
-             coalesce({_text(columns, "campaign")}, '') AS campaign,
-             {_text(columns, "touchpoint")} AS tp,
-             {_text(columns, "stage")} AS stage,
+             coalesce({_raw(columns, "campaign")}, '') AS campaign,
+             {_raw(columns, "touchpoint")} AS tp,
+             {_raw(columns, "stage")} AS stage,
              {conv} AS conv,
              {conv_in} AS conv_in,
              {rev} AS rev,
@@ -375,20 +397,31 @@ def classify(
         FROM combos c JOIN channel_ids i USING (channel)
         """
     )
-    stage_check = tp_check = ""
+    # Touchpoint and stage values are trimmed and looked up once per distinct value in the file,
+    # not once per row: tp_lookup and stage_lookup map each raw value to its name and its id.
+    con.execute(
+        f"""CREATE TEMP TABLE tp_raw AS
+            SELECT raw, nullif({sql_trim("raw")}, '') AS tp
+            FROM (SELECT DISTINCT tp AS raw FROM ev WHERE tp IS NOT NULL)"""
+    )
+    con.execute(
+        f"""CREATE TEMP TABLE stage_raw AS
+            SELECT raw, nullif({sql_trim("raw")}, '') AS name
+            FROM (SELECT DISTINCT stage AS raw FROM ev WHERE stage IS NOT NULL)"""
+    )
     con.execute("CREATE TEMP TABLE stage_ids (sid INTEGER, name VARCHAR)")
-    # Touchpoint ids go to the touchpoints a touch can keep: with a map, those of the maps using
-    # the source (a value on none of them is a rejected row and needs no id, so page paths in
-    # the column cost nothing); without one, every value (see _touchpoint_ids).
+    checks = ""
     if shape is not None:
         if shape.stages:
             con.executemany(
                 "INSERT INTO stage_ids VALUES (?, ?)",
                 [(i, name) for i, name in enumerate(shape.stages, start=1)],
             )
+        # A stage column matches a stage of the map without regard to case.
         con.execute(
-            f"CREATE TEMP TABLE map_stage AS SELECT lower({sql_trim('name')}) AS key, sid "
-            "FROM stage_ids"
+            f"""CREATE TEMP TABLE stage_lookup AS
+                SELECT r.raw, r.name, s.sid FROM stage_raw r
+                LEFT JOIN stage_ids s ON lower({sql_trim("s.name")}) = lower(r.name)"""
         )
         con.execute("CREATE TEMP TABLE map_tp (tp VARCHAR, stage VARCHAR)")
         known = list(shape.touchpoint_stages.items()) + [
@@ -396,41 +429,35 @@ def classify(
         ]
         if known:
             con.executemany("INSERT INTO map_tp VALUES (?, ?)", known)
+        # Ids only for the touchpoints of the maps using the source: a value on none of them is
+        # a rejected row and needs no id (page paths in the column cost nothing).
         con.execute(
             """
             CREATE TEMP TABLE tp_ids AS
             SELECT tp, CAST(row_number() OVER (ORDER BY tp) AS INTEGER) AS tid
-            FROM (SELECT DISTINCT tp FROM ev WHERE tp IS NOT NULL) SEMI JOIN map_tp USING (tp)
+            FROM (SELECT DISTINCT tp FROM tp_raw WHERE tp IS NOT NULL) SEMI JOIN map_tp USING (tp)
             """
         )
-        # The touchpoint -> stage lookup runs on the distinct touchpoints, not on every row.
         con.execute(
-            """CREATE TEMP TABLE tp_ids_map AS
-               SELECT t.tp, t.tid, s.sid
-               FROM tp_ids t JOIN map_tp m USING (tp)
-               LEFT JOIN stage_ids s ON s.name = m.stage"""
+            """CREATE TEMP TABLE tp_lookup AS
+               SELECT r.raw, r.tp, t.tid, s.sid
+               FROM tp_raw r LEFT JOIN tp_ids t USING (tp)
+               LEFT JOIN map_tp m USING (tp) LEFT JOIN stage_ids s ON s.name = m.stage"""
         )
-        stage_check = (
-            f"WHEN e.stage IS NOT NULL AND ms.sid IS NULL THEN {sql_text(quality.UNKNOWN_STAGE)}"
-        )
-        tp_check = (
-            f"WHEN e.tp IS NOT NULL AND t.tid IS NULL THEN {sql_text(quality.UNKNOWN_TOUCHPOINT)}"
-        )
-        stage_expr = "coalesce(ms.sid, t.sid, 0)"
-        tid_expr = "coalesce(t.tid, 0)"
-        joins = (
-            "LEFT JOIN tp_ids_map t ON t.tp = e.tp "
-            "LEFT JOIN map_stage ms ON ms.key = lower(e.stage)"
-        )
+        checks = f"""
+            WHEN s.name IS NOT NULL AND s.sid IS NULL THEN {sql_text(quality.UNKNOWN_STAGE)}
+            WHEN t.tp IS NOT NULL AND t.tid IS NULL THEN {sql_text(quality.UNKNOWN_TOUCHPOINT)}"""
     else:
         con.execute(
             """INSERT INTO stage_ids
-               SELECT CAST(row_number() OVER (ORDER BY stage) AS INTEGER), stage
-               FROM (SELECT DISTINCT stage FROM ev WHERE stage IS NOT NULL)"""
+               SELECT CAST(row_number() OVER (ORDER BY name) AS INTEGER), name
+               FROM (SELECT DISTINCT name FROM stage_raw WHERE name IS NOT NULL)"""
         )
-        tid_expr = _touchpoint_ids(con)
-        stage_expr = "coalesce(si.sid, 0)"
-        joins = "LEFT JOIN tp_ids t ON t.tp = e.tp LEFT JOIN stage_ids si ON si.name = e.stage"
+        con.execute(
+            """CREATE TEMP TABLE stage_lookup AS
+               SELECT r.raw, r.name, s.sid FROM stage_raw r LEFT JOIN stage_ids s USING (name)"""
+        )
+        _touchpoint_ids(con)
     _check_code_widths(con, source)
     q = quality
     con.execute(
@@ -450,9 +477,9 @@ def classify(
                END AS detail,
                h
         FROM (
-          SELECT e.rowid + 2 AS line, e.lead, e.ts, e.tp, {tid_expr} AS tid,
-                 {stage_expr} AS sid, e.conv, e.rev, c.cid, c.kid,
-                 e.fields, e.ts_raw, e.rev_raw, e.conv_raw, e.stage, e.h,
+          SELECT e.rowid + 2 AS line, e.lead, e.ts, t.tp, coalesce(t.tid, 0) AS tid,
+                 coalesce(s.sid, t.sid, 0) AS sid, e.conv, e.rev, c.cid, c.kid,
+                 e.fields, e.ts_raw, e.rev_raw, e.conv_raw, s.name AS stage, e.h,
                  CASE
                    WHEN e.fields IS NOT NULL THEN {sql_text(q.UNREADABLE)}
                    WHEN e.lead IS NULL THEN {sql_text(q.MISSING_LEAD)}
@@ -463,12 +490,12 @@ def classify(
                    WHEN e.rev < 0 THEN {sql_text(q.NEGATIVE_REVENUE)}
                    WHEN e.rev_raw IS NOT NULL THEN {sql_text(q.REVENUE_TOO_LARGE)}
                    WHEN e.conv_raw IS NOT NULL THEN {sql_text(q.UNKNOWN_CONVERTED)}
-                   {stage_check}
-                   {tp_check}
+                   {checks}
                  END AS reason
           FROM ev e
           JOIN combo_ids c ON c.sk = e.sk
-          {joins})
+          LEFT JOIN tp_lookup t ON t.raw = e.tp
+          LEFT JOIN stage_lookup s ON s.raw = e.stage)
         """
     )
     con.execute(
@@ -493,28 +520,34 @@ TOUCHPOINT_IDS = CODE - 2
 OTHER_TOUCHPOINTS = "(other touchpoints)"
 
 
-def _touchpoint_ids(con: duckdb.DuckDBPyConnection) -> str:
-    """Table ``tp_ids`` of a file analysed without a map; returns the SQL of a row's id."""
+def _touchpoint_ids(con: duckdb.DuckDBPyConnection) -> None:
+    """Tables ``tp_ids`` and ``tp_lookup`` of a file analysed without a map."""
     con.execute(
         """
         CREATE TEMP TABLE tp_ids AS
         SELECT tp, CAST(row_number() OVER (ORDER BY tp) AS INTEGER) AS tid
-        FROM (SELECT DISTINCT tp FROM ev WHERE tp IS NOT NULL)
+        FROM (SELECT DISTINCT tp FROM tp_raw WHERE tp IS NOT NULL)
         """
     )
+    other = "NULL"
     distinct = con.execute("SELECT count(*) FROM tp_ids").fetchone()[0]  # type: ignore[index]
-    if distinct <= TOUCHPOINT_IDS:
-        return "coalesce(t.tid, 0)"
+    if distinct > TOUCHPOINT_IDS:
+        con.execute(
+            f"""
+            CREATE OR REPLACE TEMP TABLE tp_ids AS
+            SELECT tp, CAST(row_number() OVER (ORDER BY tp) AS INTEGER) AS tid
+            FROM (SELECT r.tp FROM ev e JOIN tp_raw r ON r.raw = e.tp WHERE r.tp IS NOT NULL
+                  GROUP BY r.tp ORDER BY count(*) DESC, r.tp LIMIT {TOUCHPOINT_IDS})
+            UNION ALL SELECT {sql_text(OTHER_TOUCHPOINTS)}, {CODE - 1}
+            """
+        )
+        other = str(CODE - 1)
     con.execute(
-        f"""
-        CREATE OR REPLACE TEMP TABLE tp_ids AS
-        SELECT tp, CAST(row_number() OVER (ORDER BY tp) AS INTEGER) AS tid
-        FROM (SELECT tp FROM ev WHERE tp IS NOT NULL GROUP BY tp
-              ORDER BY count(*) DESC, tp LIMIT {TOUCHPOINT_IDS})
-        UNION ALL SELECT {sql_text(OTHER_TOUCHPOINTS)}, {CODE - 1}
-        """
+        f"""CREATE TEMP TABLE tp_lookup AS
+            SELECT r.raw, r.tp, CASE WHEN r.tp IS NOT NULL THEN coalesce(t.tid, {other}) END
+                   AS tid, CAST(NULL AS INTEGER) AS sid
+            FROM tp_raw r LEFT JOIN tp_ids t USING (tp)"""
     )
-    return f"CASE WHEN e.tp IS NULL THEN 0 ELSE coalesce(t.tid, {CODE - 1}) END"
 
 
 def _check_code_widths(con: duckdb.DuckDBPyConnection, source: DataSource) -> None:
