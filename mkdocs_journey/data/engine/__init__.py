@@ -64,6 +64,7 @@ from mkdocs_journey.data import quality
 from mkdocs_journey.data.engine.aggregates import key_totals, path_insights, stage_funnel
 from mkdocs_journey.data.engine.common import (
     CONVERSION,
+    LISTED,
     LOCK,
     DataError,
     EngineOutput,
@@ -128,7 +129,7 @@ def run(source: DataSource, shape: MapShape | None, settings: ChannelSettings) -
         rejected = rejections(source, records, rejected_rows, unreadable)
         unknown = con.execute(
             f"""SELECT tp, count(*) FROM bad WHERE reason = {sql_text(quality.UNKNOWN_TOUCHPOINT)}
-                GROUP BY tp ORDER BY count(*) DESC, tp"""
+                GROUP BY tp ORDER BY count(*) DESC, tp LIMIT {LISTED}"""
         ).fetchall()
         con.execute("DROP TABLE bad")
         with_tps = "touchpoint" in columns
@@ -165,7 +166,8 @@ def run(source: DataSource, shape: MapShape | None, settings: ChannelSettings) -
         unassigned = con.execute(
             f"""SELECT k.source, k.medium, count(*) FROM clean c JOIN combo_ids k USING (kid)
                 WHERE k.channel = {sql_text(UNASSIGNED)}
-                GROUP BY k.source, k.medium ORDER BY count(*) DESC, k.source, k.medium LIMIT 50"""
+                GROUP BY k.source, k.medium ORDER BY count(*) DESC, k.source, k.medium
+                LIMIT {LISTED}"""
         ).fetchall()
         insights = path_insights(
             con, touchpoints if with_tps else channels, touchpoint_ids if with_tps else channel_ids
