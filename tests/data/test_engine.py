@@ -10,7 +10,7 @@ import pytest
 from mkdocs_journey.analytics import analyze_file
 from mkdocs_journey.data import quality
 from mkdocs_journey.data.engine.common import connection
-from mkdocs_journey.data.engine.events import load_events
+from mkdocs_journey.data.engine.reading import load_events
 from mkdocs_journey.data.sources import DataSource
 
 HEADER = b"lead_id,timestamp,source,medium,revenue\n"

@@ -104,9 +104,7 @@ def test_revenue_that_would_overflow_is_rejected_and_every_figure_is_finite(
         "revenue too large": (3, [(2, "1e308"), (3, "1.5e308"), (4, "2000000000000000")]),
     }
     assert data["totals"]["revenue"] == 1e15
-    assert data["attribution"]["markov"] == {
-        "Paid Search": {"conversions": 1.0, "value": 1e15}
-    }
+    assert data["attribution"]["markov"] == {"Paid Search": {"conversions": 1.0, "value": 1e15}}
     table = analyze(events)
     assert table.returncode == 0, table.stderr
     assert "  revenue too large: 3 (rows 2, 3, 4)" in table.stdout.splitlines()

@@ -52,7 +52,7 @@ def rejections(analysis: DataAnalysis) -> dict[str, tuple[int, list[tuple[int, s
 def test_every_bad_row_is_counted_with_its_row(with_map: DataAnalysis) -> None:
     assert rejections(with_map) == EXPECTED
     # Reported in the order of the reasons (this file has the common kinds of bad row; the
-    # others are in tests/data/test_odd_values.py).
+    # others are in tests/data/test_hostile_rows.py).
     assert [r.reason for r in with_map.rejected] == [r for r in quality.REASONS if r in EXPECTED]
     assert quality.REASONS[0] == quality.UNREADABLE
 

@@ -4,7 +4,7 @@
 Every query of the analytics lives here, in three steps, so that the same steps can later run on a
 distributed engine:
 
-1. **events** (:mod:`.events`): read the file (CSV or Parquet) column-wise, map its columns to
+1. **events** (:mod:`.reading`): read the file (CSV or Parquet) column-wise, map its columns to
    event fields, parse timestamps and revenue, and hash each raw row (for exact duplicates);
 2. **clean events** (:mod:`.events`): give every row its first rejection reason (see
    :mod:`mkdocs_journey.data.quality`), group channels, and keep the used rows;
@@ -54,6 +54,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import duckdb
+
 from mkdocs_journey.analytics.channels import (
     UNASSIGNED,
     ChannelSettings,
@@ -80,10 +82,7 @@ from mkdocs_journey.data.engine.common import (
 from mkdocs_journey.data.engine.events import (
     OTHER_TOUCHPOINTS,
     classify,
-    load_events,
     rejections,
-    resolve_columns,
-    set_aside,
 )
 from mkdocs_journey.data.engine.journeys import (
     aggregate_paths,
@@ -91,6 +90,7 @@ from mkdocs_journey.data.engine.journeys import (
     order_touches,
     split_paths,
 )
+from mkdocs_journey.data.engine.reading import load_events, resolve_columns, set_aside
 from mkdocs_journey.data.sources import DataSource
 
 #: What the rest of the package uses: one entry point per job, and the shapes of its results.
@@ -110,7 +110,17 @@ __all__ = [
 
 
 def run(source: DataSource, shape: MapShape | None, settings: ChannelSettings) -> EngineOutput:
-    """Read ``source`` and compute every aggregate the analytics need."""
+    """Read ``source`` and compute every aggregate the analytics need. Raises
+    :class:`DataError`, also for a failure of the engine itself (a memory limit, say): a build
+    reports it for the source and goes on, it never ends in a traceback."""
+    try:
+        return _run(source, shape, settings)
+    except duckdb.Error as error:
+        message = f"{source.file_label}: the analysis failed in the engine: {error}"
+        raise DataError(message) from error
+
+
+def _run(source: DataSource, shape: MapShape | None, settings: ChannelSettings) -> EngineOutput:
     with LOCK, connection() as con:
         columns, header, read = load_events(con, source)
         unreadable = set_aside(con, len(header)) if read != "fast" else []
