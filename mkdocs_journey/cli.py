@@ -88,6 +88,7 @@ class _Analysis:
     journey_map: JourneyMap | None
     readers: list[JourneyMap]
     channels: ChannelSettings
+    currency: str = ""  # of the revenue: the source's, else the site's
 
 
 def _bare_file(args: argparse.Namespace) -> _Analysis:
@@ -186,7 +187,7 @@ def _site_analysis(args: argparse.Namespace, err: TextIO) -> _Analysis:
     if args.events is not None and args.events.resolve() != source.path:
         # The file given on the command line wins over the configured one (same reading rules).
         source = replace(source, path=args.events.resolve(), label=str(args.events))
-    return _Analysis(source, journey_map, readers, channels)
+    return _Analysis(source, journey_map, readers, channels, source.currency or settings.currency)
 
 
 def run_analyze(args: argparse.Namespace, out: TextIO) -> int:
@@ -213,7 +214,7 @@ def run_analyze(args: argparse.Namespace, out: TextIO) -> int:
     else:
         from mkdocs_journey.render.analytics_view import text_report
 
-        out.write(text_report(analysis))
+        out.write(text_report(analysis, plan.currency))
     return EXIT_OK
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 
+from mkdocs_journey.data.sources import currency_code
 from mkdocs_journey.model import DEFAULT_STAGES
 from mkdocs_journey.settings import Settings
 
@@ -24,6 +25,16 @@ class _Date(c.BaseConfigOption[dt.date | None]):
             raise base.ValidationError(f"expected a date as YYYY-MM-DD, got {value!r}") from error
 
 
+class _Currency(c.BaseConfigOption[str]):
+    """An ISO 4217 currency code: three letters, written in any case, kept in capitals."""
+
+    def run_validation(self, value: object) -> str:
+        try:
+            return currency_code(value)
+        except ValueError as error:
+            raise base.ValidationError(str(error)) from error
+
+
 class JourneyConfig(base.Config):
     enabled = c.Type(bool, default=True)
     # The stages (columns) every map of the site may use, in order.
@@ -38,6 +49,8 @@ class JourneyConfig(base.Config):
     diagrams = c.Type(bool, default=True)
     diagram_renderer = c.Choice(("auto", "pygraphviz", "dot"), default="auto")
     diagram_timeout = c.Type((int, float), default=10)
+    # The widest (px) a left-to-right diagram may be before it turns top to bottom.
+    diagram_max_width = c.Type(int, default=1100)
     cache_dir = c.Type(str, default=".cache/journey")
 
     # Attribution data: named sources, channel rules and the data-quality threshold.
@@ -45,6 +58,9 @@ class JourneyConfig(base.Config):
     channel_rules = c.Type(list, default=[])
     source_categories = c.Type(dict, default={})
     max_rejected_share = c.Type((int, float), default=0.05)
+    # The currency of revenue (an ISO 4217 code such as EUR), for every data source that does
+    # not name its own.
+    currency = _Currency()
 
     def to_settings(self, project_dir: Path) -> Settings:
         """The options as the core sees them (plain values, no MkDocs types)."""
@@ -57,9 +73,11 @@ class JourneyConfig(base.Config):
             diagrams=self.diagrams,
             diagram_renderer=self.diagram_renderer,
             diagram_timeout=float(self.diagram_timeout),
+            diagram_max_width=int(self.diagram_max_width),
             cache_dir=self.cache_dir,
             data=dict(self.data_sources),
             channel_rules=list(self.channel_rules),
             source_categories=dict(self.source_categories),
             max_rejected_share=float(self.max_rejected_share),
+            currency=self.currency or "",
         )

@@ -34,6 +34,7 @@ from markdown.extensions import Extension
 from markdown.postprocessors import Postprocessor
 from markdown.preprocessors import Preprocessor
 
+from mkdocs_journey.data.sources import currency_code
 from mkdocs_journey.model import DEFAULT_STAGES, Severity
 from mkdocs_journey.parsing.page import read_page
 from mkdocs_journey.render.environment import make_environment, stylesheet
@@ -57,10 +58,12 @@ class JourneyExtension(Extension):
             "today": ["", "ISO date for the stale-map check; empty: today."],
             "diagrams": [True, "Draw flow diagrams (emotion curves are always drawn)."],
             "diagram_renderer": ["auto", "auto, pygraphviz or dot."],
+            "diagram_max_width": [1100, "Widest left-to-right diagram (px) before it turns."],
             "data_sources": [{}, "Data sources, as under the plugin's data_sources option."],
             "channel_rules": [[], "Channel rules, as under the plugin's option."],
             "source_categories": [{}, "Source categories, as under the plugin's option."],
             "max_rejected_share": [0.05, "Share of unusable data rows that is a problem."],
+            "currency": ["", "ISO 4217 code of the revenue (EUR, USD...); empty: none."],
             "strict": [False, "Fail the conversion when a map has a problem."],
             "stylesheet": [True, "Put the maps' stylesheet in the page, before the first map."],
         }
@@ -85,6 +88,8 @@ class JourneyExtension(Extension):
             channel_rules=_option_of_type(self, "channel_rules", list),
             source_categories=_option_of_type(self, "source_categories", dict),
             max_rejected_share=float(_option_of_type(self, "max_rejected_share", int | float)),
+            diagram_max_width=int(_option_of_type(self, "diagram_max_width", int)),
+            currency=_currency_option(self.getConfig("currency")),
         )
 
     @property
@@ -119,6 +124,13 @@ def _date_option(value: object) -> dt.date:
         raise ValueError(
             f"journey extension: 'today' must be a date as YYYY-MM-DD, got {value!r}"
         ) from None
+
+
+def _currency_option(value: object) -> str:
+    try:
+        return currency_code(value)
+    except ValueError as error:
+        raise ValueError(f"journey extension: 'currency': {error}") from None
 
 
 def _option_of_type(extension: JourneyExtension, name: str, kind: Any) -> Any:

@@ -171,7 +171,8 @@ class FlowEdge:
 @dataclass(frozen=True)
 class DiagramOptions:
     enabled: bool = True
-    direction: str = "LR"  # Graphviz rankdir: LR, TB, RL, BT
+    #: Graphviz rankdir: LR, TB, RL, BT, or "auto": LR, turning TB when LR is too wide to read.
+    direction: str = "auto"
     #: "stages": one column (LR, RL) or row (TB, BT) per stage, its touchpoints stacked in it;
     #: "chain": every touchpoint one step further, in a single long line.
     layout: str = "stages"

@@ -84,7 +84,11 @@ class JourneySite:
         #: Default: the process-wide, memory-only cache of the analytics layer.
         self.analysis_cache = CACHE if analysis_cache is None else analysis_cache
         self.visuals = Visuals(
-            env, settings.diagram_renderer, settings.diagram_timeout, diagram_cache
+            env,
+            settings.diagram_renderer,
+            settings.diagram_timeout,
+            diagram_cache,
+            max_width=settings.diagram_max_width,
         )
         self.catalogue = Catalogue()
         self.data = DataJoin()
@@ -214,12 +218,21 @@ class JourneySite:
             curve_slot=curve_slot(journey_map) if visuals else None,
             analytics=(
                 analytics_view(
-                    analysis, journey_map, relative_url(quality, url) if quality else None
+                    analysis,
+                    journey_map,
+                    relative_url(quality, url) if quality else None,
+                    currency=self.currency_of(journey_map),
+                    anchor=f"journey-{journey_map.id}",
                 )
                 if analysis is not None
                 else None
             ),
         )
+
+    def currency_of(self, journey_map: JourneyMap) -> str:
+        """The currency of a map's revenue: its data source's, else the site's."""
+        source = self.data.sources.get(journey_map.data or "")
+        return (source.currency if source is not None else "") or self.settings.currency
 
     # -- site-wide pages -------------------------------------------------------------------
     def render_generated(self, page: GeneratedPage, url: str) -> str:

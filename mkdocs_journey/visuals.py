@@ -11,17 +11,23 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from jinja2 import Environment
+from markupsafe import Markup
 
 from mkdocs_journey.diagrams import (
     CURVE_TEMPLATE,
+    DEFAULT_MAX_WIDTH,
     DiagramCache,
     Renderer,
     RendererUnavailable,
     build_emotion_curve,
     get_renderer,
     render_flow_diagram,
+    safe_prefix,
 )
+from mkdocs_journey.diagrams.legend import build_legend
 from mkdocs_journey.model import JourneyMap
+
+FLOW_TEMPLATE = "journey/flow-diagram.html"
 
 _DIAGRAM_SLOT = re.compile(
     r'<div class="journey-diagram" data-journey-diagram="(?P<slot>[^"]+)"></div>'
@@ -51,6 +57,7 @@ class Visuals:
     renderer_name: str = "auto"
     timeout: float = 10.0
     cache: DiagramCache | None = None
+    max_width: int = DEFAULT_MAX_WIDTH
     _renderer: Renderer | None = None
     _unavailable: str | None = None
     problems: list[str] = field(default_factory=list)
@@ -91,11 +98,19 @@ class Visuals:
                 cache=self.cache,
                 diagram_id=match.group("slot"),
                 edge_volumes=(volumes or {}).get(journey_map.id),
+                max_width=self.max_width,
             )
-            if result.error:
-                problems.append(result.error)
-                return self._error(result.error)
-            return f'<div class="journey-diagram">{result.svg}</div>'
+            if result.error or result.svg is None or result.diagram is None:
+                message = result.error or f"{journey_map.id}: the flow diagram came out empty"
+                problems.append(message)
+                return self._error(message)
+            # The SVG is our own finished drawing: every author string in it went through
+            # ElementTree's escaping (see diagrams/svg.py), so it is markup, not text.
+            return self.env.get_template(FLOW_TEMPLATE).render(
+                svg=Markup(result.svg),  # noqa: S704
+                legend=build_legend(journey_map, result.diagram),
+                legend_id=f"{safe_prefix(match.group('slot'))}-legend",
+            )
 
         def curve(match: re.Match[str]) -> str:
             journey_map = maps.get(match.group("slot"))

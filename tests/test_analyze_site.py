@@ -34,9 +34,9 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     project = copy_fixture("data-site", tmp_path_factory.mktemp("analyze"))
     config = project / "mkdocs.yml"
     config.write_text(
-        config.read_text(encoding="utf-8").replace(
-            "path: data/events.csv", "path: !ENV [JOURNEY_EVENTS, data/events.csv]"
-        ),
+        config.read_text(encoding="utf-8")
+        .replace("path: data/events.csv", "path: !ENV [JOURNEY_EVENTS, data/events.csv]")
+        .replace("      today:", "      currency: chf\n      today:"),
         encoding="utf-8",
     )
     (project / "docs" / "short.md").write_text(
@@ -82,6 +82,30 @@ def test_analyze_with_the_site_prints_the_numbers_of_the_built_page(
     text = soup.select_one(f"#journey-{map_id} .journey-analytics").get_text(" ", strip=True)
     totals = printed["totals"]
     assert f"Rows used {totals['rows_used']} of {totals['rows_read']}" in text
+
+
+def test_revenue_reads_in_the_sites_currency_on_the_page_and_in_the_terminal(
+    built_site: Path,
+) -> None:
+    from bs4 import BeautifulSoup
+
+    result = _cli("analyze", "--config", "mkdocs.yml", "--map", "trial", cwd=built_site)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    table = lines[lines.index("Revenue credited per channel by each model") :]
+    total = next(line for line in table if line.startswith("Total")).split("  ")
+    figures = [cell.strip() for cell in total[1:] if cell.strip()]
+    assert len(figures) == 7  # one per model; "CHF 200.50" holds a no-break space, not a gap
+    soup = BeautifulSoup(
+        (built_site / "site" / "index.html").read_text(encoding="utf-8"), "html.parser"
+    )
+    cells = [
+        td.get_text()
+        for td in soup.select("#journey-trial table.journey-attribution--revenue tfoot td")
+    ]
+    assert cells
+    assert all(cell.startswith("CHF\u00a0") for cell in cells)
+    assert figures == cells
 
 
 def test_analyze_says_which_map_it_chose_or_asks_for_one(built_site: Path, tmp_path: Path) -> None:

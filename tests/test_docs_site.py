@@ -5,17 +5,37 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from tests.conftest import run_build
+import pytest
+
+from mkdocs_journey.analytics.attribution import MODEL_TEXTS
+from tests.conftest import Build, run_build
 
 ROOT = Path(__file__).parent.parent
 
 
-def test_docs_build_strict_with_live_maps(tmp_path: Path) -> None:
-    shutil.copy(ROOT / "mkdocs.yml", tmp_path / "mkdocs.yml")
-    shutil.copytree(ROOT / "docs", tmp_path / "docs")
-    build = run_build(tmp_path, strict=True)
+@pytest.fixture(scope="module")
+def docs(tmp_path_factory: pytest.TempPathFactory) -> Build:
+    project = tmp_path_factory.mktemp("docs")
+    shutil.copy(ROOT / "mkdocs.yml", project / "mkdocs.yml")
+    shutil.copytree(ROOT / "docs", project / "docs")
+    build = run_build(project, strict=True)
     assert build.returncode == 0, build.output
-    home = build.page("")
+    return build
+
+
+def test_docs_build_strict_with_live_maps(docs: Build) -> None:
+    home = docs.page("")
     assert home.select("div.journey-map"), "the docs home shows a live map"
     assert not home.select(".journey-problems")
-    assert (build.site / "journeys.json").is_file()
+    assert (docs.site / "journeys.json").is_file()
+
+
+def test_docs_define_the_models_from_the_code(docs: Build) -> None:
+    page = docs.page("data/")
+    terms = {
+        dt.get_text(" ", strip=True): dt.find_next_sibling("dd").get_text(" ", strip=True)
+        for dt in page.select("dl dt")
+    }
+    for text in MODEL_TEXTS.values():
+        assert terms.get(text.title) == text.definition
+    assert not (docs.site / "_hooks").exists()  # the hook is not published

@@ -163,6 +163,12 @@ def test_a_host_context_names_the_page_and_sets_strict(tmp_path: Path) -> None:
         ({"today": "soon"}, "journey extension: 'today' must be a date as YYYY-MM-DD, got 'soon'"),
         ({"stages": "Awareness"}, "journey extension: 'stages' must be a list of names"),
         ({"data_sources": ["crm"]}, "journey extension: 'data_sources' has the wrong type"),
+        (
+            {"currency": "euro"},
+            "journey extension: 'currency': expected a three-letter ISO 4217 currency code "
+            "such as EUR or USD, got 'euro'",
+        ),
+        ({"diagram_max_width": "wide"}, "journey extension: 'diagram_max_width' has the wrong"),
     ],
 )
 def test_a_bad_option_is_named(options: dict[str, object], message: str) -> None:

@@ -33,15 +33,59 @@ MODELS: tuple[str, ...] = (
     "time_decay",
     "markov",
 )
-MODEL_TITLES: Mapping[str, str] = {
-    "first_touch": "First touch",
-    "last_touch": "Last touch",
-    "last_non_direct": "Last non-direct",
-    "linear": "Linear",
-    "position_based": "Position-based",
-    "time_decay": "Time decay",
-    "markov": "Markov (data-driven)",
+
+
+@dataclass(frozen=True)
+class ModelText:
+    """How a model is named and explained to a reader (map pages, the docs, the CLI)."""
+
+    title: str
+    definition: str  # one paragraph, plain text
+
+
+#: The one place where each model's title and definition are written.
+MODEL_TEXTS: Mapping[str, ModelText] = {
+    "first_touch": ModelText(
+        "First touch",
+        "Each conversion goes entirely to the first touch of its path: the channel that "
+        "started the journey. It shows what brings people in and ignores everything after.",
+    ),
+    "last_touch": ModelText(
+        "Last touch",
+        "Each conversion goes entirely to the touch that converted: the channel that closed "
+        "the journey. It shows what seals the deal and ignores what led up to it.",
+    ),
+    "last_non_direct": ModelText(
+        "Last non-direct",
+        "Like last touch, but a final Direct visit (someone typing the address or using a "
+        "bookmark) passes the credit back to the last channel before it, since Direct rarely "
+        "convinced anyone on its own. A path of Direct touches only still credits Direct.",
+    ),
+    "linear": ModelText(
+        "Linear",
+        "Each touch of a converted path gets an equal share of its conversion and revenue. A "
+        "channel that appears twice in a path gets two shares.",
+    ),
+    "position_based": ModelText(
+        "Position-based",
+        "The first and the last touch get 40% each and the touches in between share the "
+        "remaining 20% (a path of one touch gives it everything, a path of two splits 50/50): "
+        "both the opening and the closing of a journey count most.",
+    ),
+    "time_decay": ModelText(
+        "Time decay",
+        "Touches closer to the conversion get more: a touch's weight halves for every 7 days "
+        "between it and the conversion, and the weights of a path add up to one conversion.",
+    ),
+    "markov": ModelText(
+        "Markov (data-driven)",
+        "Learned from all paths, converted or not: a channel's credit is its removal effect, "
+        "how much less often journeys would convert if the channel were taken away (its "
+        "visitors dropping out), solved exactly from the chain of steps between channels. "
+        "Conversions and revenue are shared out in proportion to the removal effects.",
+    ),
 }
+MODEL_TITLES: Mapping[str, str] = {name: text.title for name, text in MODEL_TEXTS.items()}
 
 
 @dataclass(frozen=True)

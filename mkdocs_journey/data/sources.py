@@ -15,6 +15,7 @@ A site names each events file once and maps point at it with ``data: <name>``::
               timestamp_format: "%d/%m/%Y %H:%M"   # strftime codes; default: ISO-8601
               timezone: Europe/Berlin        # for timestamps without an offset; default UTC
               encoding: latin-1              # utf-8 (default) or latin-1
+              currency: EUR                  # of the revenue column; default: the site's
               conversion:                    # default: the `converted` column is 1/true/yes/y
                 event: purchase              # the `event` column equals this value, or
                 # column: Deal Stage         # any column (file name or event field) ...
@@ -26,6 +27,7 @@ found as plain sentences, so that the caller (plugin, CLI) decides how to report
 
 from __future__ import annotations
 
+import re
 import zoneinfo
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -66,7 +68,27 @@ SOURCE_KEYS: tuple[str, ...] = (
     "conversion",
     "delimiter",
     "encoding",
+    "currency",
 )
+#: A currency: an ISO 4217 code (EUR, USD, GBP...), written in capitals.
+CURRENCY_CODE = re.compile(r"[A-Z]{3}")
+
+
+def currency_code(value: object) -> str:
+    """A currency as written in a configuration: three letters in any case, or nothing ("").
+
+    Raises ValueError with the sentence to show for anything else.
+    """
+    if value is None or value == "":
+        return ""
+    text = value.strip().upper() if isinstance(value, str) else ""
+    if not CURRENCY_CODE.fullmatch(text):
+        raise ValueError(
+            f"expected a three-letter ISO 4217 currency code such as EUR or USD, got {value!r}"
+        )
+    return text
+
+
 #: Text encodings of CSV files the engine reads natively (both keep "\n" a newline byte, which
 #: the data-quality line numbers rely on).
 ENCODINGS: tuple[str, ...] = ("utf-8", "latin-1")
@@ -113,6 +135,7 @@ class DataSource:
     delimiter: str = ","
     encoding: str = "utf-8"
     label: str = ""  # the path as the user wrote it, for messages ("data/crm.csv")
+    currency: str = ""  # ISO 4217 code of the revenue; "": the site's (display only)
 
     @property
     def file_label(self) -> str:
@@ -263,6 +286,12 @@ def _load_one(name: str, raw: Any, project_dir: Path) -> tuple[DataSource | None
             f"{suggestion(encoding, ENCODINGS)}"
         )
 
+    currency = ""
+    try:
+        currency = currency_code(raw.get("currency"))
+    except ValueError as error:
+        problems.append(f"{where}: currency: {error}")
+
     if problems or path is None:
         return None, problems
     return (
@@ -277,6 +306,7 @@ def _load_one(name: str, raw: Any, project_dir: Path) -> tuple[DataSource | None
             delimiter=str(delimiter),
             encoding=encoding,
             label=str(raw_path).strip(),
+            currency=currency,
         ),
         [],
     )

@@ -8,7 +8,9 @@ error box. Author input never makes these functions raise; bugs still do, loudly
 
 from __future__ import annotations
 
+import functools
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,7 +22,14 @@ from mkdocs_journey.diagrams.curve import (
     EmotionCurve,
     build_emotion_curve,
 )
-from mkdocs_journey.diagrams.dot import FlowDiagram, build_dot, dot_escape
+from mkdocs_journey.diagrams.dot import (
+    AUTO,
+    DiagramMarks,
+    FlowDiagram,
+    Mark,
+    build_dot,
+    dot_escape,
+)
 from mkdocs_journey.diagrams.renderers import (
     RENDERER_NAMES,
     Renderer,
@@ -29,7 +38,7 @@ from mkdocs_journey.diagrams.renderers import (
     available_renderers,
     get_renderer,
 )
-from mkdocs_journey.diagrams.svg import SvgError, finish_svg, safe_prefix
+from mkdocs_journey.diagrams.svg import FINISHING, SvgError, finish_svg, safe_prefix
 from mkdocs_journey.model import JourneyMap
 
 #: The stylesheet for every class the diagrams and curves use; the plugin adds it to the site.
@@ -38,12 +47,15 @@ CSS_FILE = Path(__file__).resolve().parent.parent / "render" / "assets" / "journ
 __all__ = [
     "CSS_FILE",
     "CURVE_TEMPLATE",
+    "DEFAULT_MAX_WIDTH",
     "RENDERER_NAMES",
     "CurvePoint",
     "DiagramCache",
+    "DiagramMarks",
     "DiagramResult",
     "EmotionCurve",
     "FlowDiagram",
+    "Mark",
     "RenderError",
     "Renderer",
     "RendererUnavailable",
@@ -75,6 +87,12 @@ class DiagramResult:
 #: The id prefix of the SVG kept in the cache; each page's own prefix replaces it on the way out.
 #: A map whose text contains it skips the cache, so the replacement only ever touches our ids.
 _PREFIX_TOKEN = "jrnycachedid"  # noqa: S105 - an id placeholder, not a secret
+#: The widest a left-to-right drawing may be before an ``auto`` map turns top to bottom: the
+#: content column of a wide map page on a 1440 px screen, less the page's margins.
+DEFAULT_MAX_WIDTH = 1100
+#: The direction a too-wide ``auto`` map turns to.
+TURNED = "TB"
+_SVG_WIDTH = re.compile(r'<svg[^>]*?\swidth="(\d+(?:\.\d+)?)pt"')
 
 
 def _where(journey_map: JourneyMap) -> str:
@@ -104,6 +122,12 @@ class _Finished:
     warnings: tuple[str, ...]
 
 
+def _rendered_width(svg: str) -> float:
+    """The width in points of Graphviz's SVG (its root's ``width="…pt"``)."""
+    match = _SVG_WIDTH.search(svg)
+    return float(match.group(1)) if match else 0.0
+
+
 def render_flow_diagram(
     journey_map: JourneyMap,
     *,
@@ -111,16 +135,28 @@ def render_flow_diagram(
     cache: DiagramCache | None = None,
     diagram_id: str,
     edge_volumes: Mapping[tuple[str, str], int] | None = None,
+    marks: DiagramMarks | None = None,
+    max_width: int = DEFAULT_MAX_WIDTH,
 ) -> DiagramResult:
     """Draw one map's flow as inline SVG whose ids all start with ``diagram_id``.
 
     ``diagram_id`` must be unique on the page (e.g. ``journey-<map id>``); it is made safe for
-    ids and CSS. The cache keeps the finished SVG under a placeholder prefix, so a hit costs a
-    dictionary look-up and one string replacement; an unchanged map object (a `mkdocs serve`
-    rebuild) does not even rebuild its DOT.
+    ids and CSS. A map whose direction is ``auto`` (the default) is drawn left to right, or top
+    to bottom when left to right would be wider than ``max_width`` px: a long map turns rather
+    than shrinks below legible text. The cache keeps the finished SVG under a placeholder
+    prefix, so a hit costs a dictionary look-up and one string replacement; an unchanged map
+    object (a `mkdocs serve` rebuild) does not even rebuild its DOT.
     """
     volumes = tuple(sorted(edge_volumes.items())) if edge_volumes else ()
-    memo: tuple[object, ...] | None = (journey_map, renderer.name, renderer.version, volumes)
+    marks_key = marks.key() if marks is not None else ()
+    memo: tuple[object, ...] | None = (
+        journey_map,
+        renderer.name,
+        renderer.version,
+        volumes,
+        marks_key,
+        max_width,
+    )
     try:
         hash(memo)
     except TypeError:  # a map holding a list somewhere: correct, just not memoised
@@ -130,17 +166,29 @@ def render_flow_diagram(
         if isinstance(remembered, _Finished):
             return _with_problems(journey_map, remembered, diagram_id, cached=True)
 
-    diagram = build_dot(journey_map, edge_volumes=edge_volumes)
+    auto = journey_map.diagram.direction.lower() == AUTO
+    build = functools.partial(build_dot, journey_map, edge_volumes=edge_volumes, marks=marks)
+    diagram = build(direction="LR" if auto else None)
     title = f"Flow of the journey map {diagram.title}"
     texts = (diagram.source, title, diagram.description, *diagram.tooltips.values())
     cacheable = cache is not None and not any(_PREFIX_TOKEN in text for text in texts)
     tooltips = json.dumps(sorted(diagram.tooltips.items()), ensure_ascii=False)
+    turn = f"auto, at most {max_width} px wide" if auto else ""
     key = cache_key(
-        diagram.source, renderer.name, renderer.version, title, diagram.description, tooltips
+        diagram.source,
+        renderer.name,
+        renderer.version,
+        title,
+        diagram.description,
+        tooltips,
+        turn,
+        FINISHING,
     )
     if cacheable and cache is not None:
         svg = cache.get(key)
         if svg is not None:
+            if auto and f'data-direction="{TURNED}"' in svg:
+                diagram = build(direction=TURNED)
             finished = _Finished(diagram, svg, ())
             if memo is not None:
                 cache.remember(memo, finished)
@@ -148,12 +196,18 @@ def render_flow_diagram(
 
     try:
         rendering = renderer.render(diagram.source)
+        if auto and _rendered_width(rendering.svg) > max_width:
+            diagram = build(direction=TURNED)
+            rendering = renderer.render(diagram.source)
+        by_stage = journey_map.diagram.layout != "chain"
         svg = finish_svg(
             rendering.svg,
             prefix=_PREFIX_TOKEN if cacheable else diagram_id,
             title=title,
             description=diagram.description,
             tooltips=diagram.tooltips,
+            stage_columns=(diagram.direction in ("LR", "RL")) if by_stage else None,
+            direction=diagram.direction,
         )
     except (RenderError, SvgError) as error:
         return DiagramResult(

@@ -41,6 +41,10 @@ _URL_ATTRIBUTES = frozenset(
 _URL_REFERENCE = re.compile(r"url\(\s*#([^)\s]+)\s*\)")
 _SAFE_ID = re.compile(r"[^A-Za-z0-9_-]+")
 CLASS_PREFIX = "journey-"
+#: What :func:`finish_svg` does to Graphviz's output, as a version in the diagram cache's key:
+#: change it with the finishing (the package version alone may stay the same between commits
+#: that a CI cache spans).
+FINISHING = "2: point-as-px, aligned stages, labels off lines"
 
 
 class SvgError(ValueError):
@@ -84,10 +88,170 @@ def _set_title(group: ET.Element, text: str) -> None:
     title.text = text
 
 
-def _width_in_px(width: str) -> int | None:
-    """Graphviz's ``width="1045pt"`` as CSS pixels (1pt = 4/3 px); None if not in points."""
-    match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*pt\s*", width)
-    return round(float(match.group(1)) * 4 / 3) if match else None
+def _points(length: str) -> float | None:
+    """Graphviz's ``width="1045pt"`` as a number of points; None if not in points."""
+    match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*pt\s*", length)
+    return float(match.group(1)) if match else None
+
+
+_NUMBER = re.compile(r"-?\d+(?:\.\d+)?(?:e-?\d+)?")
+
+
+def _outline(group: ET.Element) -> ET.Element | None:
+    for child in group:
+        if child.tag in (f"{_SVG}path", f"{_SVG}polygon"):
+            return child
+    return None
+
+
+def _box(shape: ET.Element) -> tuple[float, float, float, float]:
+    """Left, top, right, bottom of a Graphviz polygon or path (all its points are absolute)."""
+    numbers = [float(n) for n in _NUMBER.findall(shape.get("points") or shape.get("d") or "")]
+    xs, ys = numbers[0::2], numbers[1::2]
+    return min(xs), min(ys), max(xs), max(ys)
+
+
+def _rounded_rectangle(left: float, top: float, right: float, bottom: float) -> str:
+    """A rounded rectangle as path data with absolute x,y pairs only (as Graphviz writes)."""
+    r = min(8.0, (right - left) / 4, (bottom - top) / 4)
+    points = [
+        f"M{left + r:.2f},{top:.2f}",
+        f"L{right - r:.2f},{top:.2f}",
+        f"Q{right:.2f},{top:.2f} {right:.2f},{top + r:.2f}",
+        f"L{right:.2f},{bottom - r:.2f}",
+        f"Q{right:.2f},{bottom:.2f} {right - r:.2f},{bottom:.2f}",
+        f"L{left + r:.2f},{bottom:.2f}",
+        f"Q{left:.2f},{bottom:.2f} {left:.2f},{bottom - r:.2f}",
+        f"L{left:.2f},{top + r:.2f}",
+        f"Q{left:.2f},{top:.2f} {left + r:.2f},{top:.2f}",
+        "Z",
+    ]
+    return " ".join(points)
+
+
+#: Helvetica's mean advance width in em, a little generous: for estimating a label's width.
+_EM_PER_CHARACTER = 0.58
+#: Space in px between a moved label and the line it labels.
+_LABEL_GAP = 5.0
+_CUBIC = re.compile(r"([MC])\s*([^MC]+)")
+
+
+def _path_points(path: ET.Element, steps: int = 12) -> list[tuple[float, float]]:
+    """Points along a Graphviz edge path (``M x,y C x,y x,y x,y ...``: absolute cubics)."""
+    points: list[tuple[float, float]] = []
+    for command, body in _CUBIC.findall(path.get("d", "")):
+        numbers = [float(n) for n in _NUMBER.findall(body)]
+        pairs = list(zip(numbers[0::2], numbers[1::2], strict=False))
+        if command == "M":
+            points.extend(pairs[:1])
+            continue
+        for index in range(0, len(pairs) - 2, 3):
+            if not points:
+                break
+            p0, (p1, p2, p3) = points[-1], pairs[index : index + 3]
+            for step in range(1, steps + 1):
+                t = step / steps
+                u = 1 - t
+                points.append(
+                    (
+                        u**3 * p0[0] + 3 * u * u * t * p1[0] + 3 * u * t * t * p2[0] + t**3 * p3[0],
+                        u**3 * p0[1] + 3 * u * u * t * p1[1] + 3 * u * t * t * p2[1] + t**3 * p3[1],
+                    )
+                )
+    return points
+
+
+def _label_box(texts: list[ET.Element]) -> tuple[float, float, float, float]:
+    """Left, top, right, bottom of a label's lines, from their anchors and an estimated width."""
+    boxes = []
+    for text in texts:
+        size = float(text.get("font-size", "12"))
+        width = len(text.text or "") * size * _EM_PER_CHARACTER
+        x, y = float(text.get("x", "0")), float(text.get("y", "0"))
+        anchor = text.get("text-anchor", "start")
+        left = x - width / 2 if anchor == "middle" else x - width if anchor == "end" else x
+        boxes.append((left, y - size * 0.8, left + width, y + size * 0.25))
+    return (
+        min(b[0] for b in boxes),
+        min(b[1] for b in boxes),
+        max(b[2] for b in boxes),
+        max(b[3] for b in boxes),
+    )
+
+
+def _inside(point: tuple[float, float], box: tuple[float, float, float, float]) -> bool:
+    x, y = point
+    pad = _LABEL_GAP - 1
+    return box[0] - pad <= x <= box[2] + pad and box[1] - pad <= y <= box[3] + pad
+
+
+def move_labels_off_lines(root: ET.Element) -> None:
+    """Move each step's label beside its line where Graphviz drew it across the line.
+
+    Dot centres the label of a step between two touchpoints of one stage (a "flat" edge) on
+    the line itself. Such a label is moved clear of its line: beside it, left-aligned, for a
+    line that runs up or down there; above it for a line that runs across.
+    """
+    for group in root.iter(f"{_SVG}g"):
+        if "journey-flow" not in (group.get("class") or "").split():
+            continue
+        path = group.find(f"{_SVG}path")
+        texts = group.findall(f"{_SVG}text")
+        if path is None or not texts:
+            continue
+        points = _path_points(path)
+        box = _label_box(texts)
+        crossing = [point for point in points if _inside(point, box)]
+        if not crossing:
+            continue
+        xs = [x for x, _ in crossing]
+        ys = [y for _, y in crossing]
+        if max(ys) - min(ys) >= max(xs) - min(xs):  # the line runs up or down here
+            left = max(xs) + _LABEL_GAP
+            for text in texts:
+                text.set("text-anchor", "start")
+                text.set("x", f"{left:.2f}")
+        else:  # the line runs across: lift the label above it
+            lift = box[3] - min(ys) + _LABEL_GAP
+            for text in texts:
+                text.set("y", f"{float(text.get('y', '0')) - lift:.2f}")
+
+
+def align_stages(root: ET.Element, *, columns: bool) -> None:
+    """Give every stage cluster the same extent across the flow, with its title at its start.
+
+    Graphviz makes each cluster just big enough for its touchpoints, so stage columns come out
+    ragged. In columns (LR, RL) every cluster is stretched to the same top and bottom; in rows
+    (TB, BT) to the same left and right. A stage's title moves with its top (or its centre).
+    """
+    stages = [
+        (group, shape)
+        for group in root.iter(f"{_SVG}g")
+        if "journey-stage" in (group.get("class") or "").split()
+        and (shape := _outline(group)) is not None
+    ]
+    if len(stages) < 2:
+        return
+    boxes = [_box(shape) for _, shape in stages]
+    top, bottom = min(b[1] for b in boxes), max(b[3] for b in boxes)
+    left, right = min(b[0] for b in boxes), max(b[2] for b in boxes)
+    for (group, shape), (x0, y0, x1, y1) in zip(stages, boxes, strict=True):
+        if columns:
+            new = (x0, top, x1, bottom)
+            shift_x, shift_y = 0.0, top - y0
+        else:
+            new = (left, y0, right, y1)
+            shift_x, shift_y = (left + right - x0 - x1) / 2, 0.0
+        outline = ET.Element(f"{_SVG}path", {"d": _rounded_rectangle(*new)})
+        for name in ("fill", "stroke"):
+            if name in shape.attrib:
+                outline.set(name, shape.attrib[name])
+        position = list(group).index(shape)
+        group.remove(shape)
+        group.insert(position, outline)
+        for text in group.findall(f"{_SVG}text"):
+            text.set("x", f"{float(text.get('x', '0')) + shift_x:.2f}")
+            text.set("y", f"{float(text.get('y', '0')) + shift_y:.2f}")
 
 
 def finish_svg(
@@ -98,11 +262,15 @@ def finish_svg(
     description: str,
     tooltips: Mapping[str, str] | None = None,
     css_class: str = "journey-diagram",
+    stage_columns: bool | None = None,
+    direction: str | None = None,
 ) -> str:
     """Graphviz SVG in, inline-ready SVG out.
 
     ``tooltips`` maps DOT ids (which Graphviz copies to the SVG groups) to the full text shown
     on hover, so no author text ever depends on Graphviz's own escaping for tooltips.
+    ``stage_columns`` aligns the stage clusters (:func:`align_stages`): True for stages as
+    columns (LR, RL), False for rows (TB, BT), None to leave them as Graphviz drew them.
     """
     try:
         root = ET.fromstring(raw_svg)  # noqa: S314 - input is Graphviz's output for our own DOT
@@ -138,6 +306,9 @@ def finish_svg(
                 del element.attrib[name]
         element.attrib.pop("font-family", None)
 
+    if stage_columns is not None:
+        align_stages(root, columns=stage_columns)
+    move_labels_off_lines(root)
     _prefix_ids(root, prefix)
 
     heading = ET.Element(f"{_SVG}title", {"id": f"{prefix}-title"})
@@ -146,11 +317,17 @@ def finish_svg(
     details.text = description
     root.insert(0, details)
     root.insert(0, heading)
-    width = _width_in_px(root.get("width", ""))
-    if width is not None:
-        # The stylesheet fits the drawing to the page but keeps it legible (see
-        # journey-diagrams.css); it needs the drawing's own size for that.
-        root.set("style", f"--journey-width: {width}px")
+    width, height = _points(root.get("width", "")), _points(root.get("height", ""))
+    if width is not None and height is not None:
+        # One Graphviz point is drawn as one CSS pixel, so the font sizes of the DOT are the
+        # sizes a reader sees (Graphviz's own 1pt = 4/3 px would only enlarge the drawing,
+        # which the page then shrank back to fit). The stylesheet never lets the drawing
+        # shrink below this size; it needs the number for that.
+        root.set("width", f"{width:g}")
+        root.set("height", f"{height:g}")
+        root.set("style", f"--journey-width: {width:g}px")
+    if direction is not None:
+        root.set("data-direction", direction)
     root.set("role", "img")
     root.set("aria-labelledby", f"{prefix}-title")
     root.set("aria-describedby", f"{prefix}-desc")
@@ -189,6 +366,7 @@ _DRAWING_ATTRIBUTES = frozenset(
         "id",
         "class",
         "role",
+        "data-direction",  # LR or TB, as finish_svg writes it
         "d",
         "points",
         "x",

@@ -293,7 +293,7 @@ def _diagram(raw: Any) -> DiagramOptions:
         return DiagramOptions(enabled=raw)
     return DiagramOptions(
         enabled=raw.get("enabled", True),
-        direction=raw.get("direction", "LR"),
+        direction=raw.get("direction", "auto"),
         layout=raw.get("layout", "stages"),
     )
 

@@ -7,63 +7,32 @@ HTML. :func:`text_report` is the plain-text form the CLI prints.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from mkdocs_journey.analytics.attribution import MODEL_TITLES, MODELS, Credit
 from mkdocs_journey.analytics.insights import notable
 from mkdocs_journey.analytics.result import DataAnalysis, PathInsight
 from mkdocs_journey.data.engine import CONVERSION
 from mkdocs_journey.data.quality import rejected_share
 from mkdocs_journey.model import JourneyMap
+from mkdocs_journey.render.attribution_view import (
+    AttributionChart,
+    AttributionTable,
+    ModelColumn,
+    attribution_chart,
+    attribution_table,
+    disagreement,
+    model_columns,
+    small_keys,
+)
+from mkdocs_journey.render.funnel_chart import FunnelChart, funnel_chart
+from mkdocs_journey.render.numbers import Money, count, days, percent, small_percent
+from mkdocs_journey.render.table import Cell, Row, Table, width
 
 #: Templates (under the package's ``render/templates``) and the CSS they need.
 ANALYTICS_TEMPLATE = "journey/analytics.html"
 QUALITY_TEMPLATE = "journey/data-quality.html"
 ANALYTICS_CSS = "assets/journey-analytics.css"
-
-
-def count(value: float) -> str:
-    return f"{value:,.0f}"
-
-
-def credit_format(field: str, total: float) -> Callable[[float], str]:
-    """One number format for a whole attribution table, so its columns line up and compare:
-    conversions with two decimals for a handful of them, else one; revenue in cents below
-    10,000, else in whole units (cents of a million are noise next to a model's estimate)."""
-    if field == "conversions":
-        decimals = 2 if abs(total) < 100 else 1
-    else:
-        decimals = 2 if abs(total) < 10_000 else 0
-    return lambda value: f"{value:,.{decimals}f}"
-
-
-def money(value: float) -> str:
-    return f"{value:,.2f}"
-
-
-def percent(share: float | None) -> str:
-    return "–" if share is None else f"{share:.1%}"
-
-
-def small_percent(share: float) -> str:
-    """A share that is often tiny (rows not used): "0.04%", never a "0.0%" that hides rows."""
-    if 0 < share < 0.001:
-        return "<0.01%" if share < 0.0001 else f"{share:.2%}"
-    return percent(share)
-
-
-def days(value: float | None) -> str:
-    if value is None:
-        return "–"
-    if value < 1:
-        return f"{value * 24:.1f} h"
-    return f"{value:.1f} days"
-
-
-def width(part: float, whole: float) -> float:
-    """A bar width in percent (0..100), rounded for stable output."""
-    return round(100.0 * part / whole, 1) if whole > 0 else 0.0
 
 
 @dataclass(frozen=True)
@@ -81,26 +50,6 @@ class FunnelRow:
     conversion: str
     drop_off: str
     median_time: str
-
-
-@dataclass(frozen=True)
-class Cell:
-    text: str
-    width: float
-
-
-@dataclass(frozen=True)
-class Row:
-    label: str
-    cells: tuple[Cell, ...]
-
-
-@dataclass(frozen=True)
-class Table:
-    caption: str
-    headers: tuple[str, ...]
-    rows: tuple[Row, ...]
-    footer: Row | None = None
 
 
 @dataclass(frozen=True)
@@ -140,10 +89,15 @@ class AnalyticsView:
     rows_not_used: str  # "12 (0.1%)"
     has_rejections: bool
     funnel: tuple[FunnelRow, ...]
+    funnel_chart: FunnelChart | None
     channel_mix: Table | None
-    attribution: Table
-    attribution_value: Table
-    touchpoint_attribution: Table | None
+    attribution: AttributionTable
+    attribution_value: AttributionTable
+    touchpoint_attribution: AttributionTable | None
+    attribution_chart: AttributionChart | None
+    disagreement: str  # one sentence: where the models disagree most
+    models: tuple[ModelColumn, ...]  # titles and definitions, in column order
+    currency: str  # ISO 4217 code of the revenue, "" when the site names none
     insights: tuple[Sentence, ...]
     coverage: CoverageView | None
     quality_url: str | None  # link to the data-quality page, when the plugin generates one
@@ -181,37 +135,6 @@ class QualityView:
     max_rejected_share: str | None
 
 
-def _attribution_table(
-    attribution: Mapping[str, Mapping[str, Credit]],
-    subject: str,
-    field: str,
-    names: Mapping[str, str],
-) -> Table:
-    keys = sorted(
-        {k for credits in attribution.values() for k in credits},
-        key=lambda k: (
-            -max((attribution[m].get(k, Credit()).conversions for m in MODELS), default=0),
-            k,
-        ),
-    )
-    totals = [sum(getattr(c, field) for c in attribution.get(m, {}).values()) for m in MODELS]
-    fmt = credit_format(field, max(totals, default=0.0))
-    rows = []
-    for key in keys:
-        cells = []
-        for model, total in zip(MODELS, totals, strict=True):
-            amount = getattr(attribution.get(model, {}).get(key, Credit()), field)
-            cells.append(Cell(fmt(amount), width(amount, total)))
-        rows.append(Row(names.get(key, key), tuple(cells)))
-    caption = f"{'Conversions' if field == 'conversions' else 'Revenue'} credited per {subject}"
-    return Table(
-        caption=caption,
-        headers=(subject.capitalize(), *(MODEL_TITLES[m] for m in MODELS)),
-        rows=tuple(rows),
-        footer=Row("Total", tuple(Cell(fmt(t), 100.0) for t in totals)),
-    )
-
-
 def insight_sentence(insight: PathInsight, subject: str, names: Mapping[str, str]) -> str:
     before = names.get(insight.before, insight.before)
     if insight.target == CONVERSION:
@@ -231,8 +154,16 @@ def analytics_view(
     journey_map: JourneyMap | None = None,
     quality_url: str | None = None,
     insights: int = 8,
+    *,
+    currency: str = "",
+    anchor: str = "journey",
 ) -> AnalyticsView:
-    """The view model for ``journey/analytics.html`` (context name: ``analytics``)."""
+    """The view model for ``journey/analytics.html`` (context name: ``analytics``).
+
+    ``currency`` is the ISO 4217 code of the revenue; ``anchor`` prefixes the ids the page
+    links to (the map's anchor).
+    """
+    money = Money(currency)
     names: dict[str, str] = {}
     if journey_map is not None:
         names = {tp.id: tp.name for _, tp in journey_map.touchpoints()}
@@ -294,6 +225,18 @@ def analytics_view(
             declared_channels_without_traffic=c.declared_channels_without_traffic,
         )
     not_used = totals.rows_read - totals.rows_used
+    folded = small_keys(analysis.attribution)
+    touchpoint_table = None
+    if analysis.touchpoint_attribution is not None:
+        touchpoint_table = attribution_table(
+            analysis.touchpoint_attribution,
+            subject="touchpoint",
+            field="conversions",
+            names=names,
+            anchor=anchor,
+            money=money,
+            folded=small_keys(analysis.touchpoint_attribution),
+        )
     return AnalyticsView(
         source=analysis.source,
         file=analysis.file_label,
@@ -301,22 +244,37 @@ def analytics_view(
             Total("Leads", count(totals.leads)),
             Total("Paths", count(totals.paths)),
             Total("Conversions", count(totals.conversions)),
-            Total("Revenue", money(totals.revenue)),
+            Total("Revenue", money(totals.revenue, cents=abs(totals.revenue) < 10_000)),
             Total("Rows used", f"{count(totals.rows_used)} of {count(totals.rows_read)}"),
         ),
         rows_not_used=f"{count(not_used)} ({small_percent(rejected_share(analysis))})",
         has_rejections=not_used > 0,
         funnel=funnel,
+        funnel_chart=funnel_chart(analysis.funnel, anchor=anchor),
         channel_mix=mix,
-        attribution=_attribution_table(analysis.attribution, "channel", "conversions", {}),
-        attribution_value=_attribution_table(analysis.attribution, "channel", "value", {}),
-        touchpoint_attribution=(
-            None
-            if analysis.touchpoint_attribution is None
-            else _attribution_table(
-                analysis.touchpoint_attribution, "touchpoint", "conversions", names
-            )
+        attribution=attribution_table(
+            analysis.attribution,
+            subject="channel",
+            field="conversions",
+            names={},
+            anchor=anchor,
+            money=money,
+            folded=folded,
         ),
+        attribution_value=attribution_table(
+            analysis.attribution,
+            subject="channel",
+            field="value",
+            names={},
+            anchor=anchor,
+            money=money,
+            folded=folded,
+        ),
+        touchpoint_attribution=touchpoint_table,
+        attribution_chart=attribution_chart(analysis.attribution, anchor=anchor),
+        disagreement=disagreement(analysis.attribution),
+        models=model_columns(anchor),
+        currency=currency,
         insights=sentences,
         coverage=coverage,
         quality_url=quality_url,
@@ -381,9 +339,9 @@ def _text_table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> list[s
     return lines
 
 
-def text_report(analysis: DataAnalysis) -> str:
+def text_report(analysis: DataAnalysis, currency: str = "") -> str:
     """A plain-text report for the terminal (``mkdocs-journey analyze --format table``)."""
-    view = analytics_view(analysis)
+    view = analytics_view(analysis, currency=currency)
     lines = [f"{view.source} ({view.file})", ""]
     lines += [f"{t.label}: {t.value}" for t in view.totals]
     lines.append(f"Rows not used: {view.rows_not_used}")
@@ -412,9 +370,13 @@ def text_report(analysis: DataAnalysis) -> str:
     for table in (view.attribution, view.attribution_value):
         lines += ["", table.caption]
         rows = [(r.label, *(c.text for c in r.cells)) for r in table.rows]
-        if table.footer:
-            rows.append((table.footer.label, *(c.text for c in table.footer.cells)))
-        lines += _text_table(table.headers, rows)
+        if table.other is not None:
+            rows.append((table.other.row.label, *(c.text for c in table.other.row.cells)))
+            rows += [(f"  {r.label}", *(c.text for c in r.cells)) for r in table.other.rows]
+        rows.append((table.footer.label, *(c.text for c in table.footer.cells)))
+        lines += _text_table((table.subject, *(m.title for m in table.models)), rows)
+    if view.disagreement:
+        lines += ["", view.disagreement]
     if view.insights:
         lines += ["", "Path insights"]
         lines += [f"- {s.text}" for s in view.insights]

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from mkdocs_journey.model import JourneyMap, Kpi, Opportunity, PainPoint, Problem, Stage
+from mkdocs_journey.render.numbers import format_number
 
 SEVERITY_WORDS = {1: "minor", 2: "moderate", 3: "serious", 4: "major", 5: "critical"}
 EMOTION_WORDS = {
@@ -48,15 +49,6 @@ class MapView:
     diagram_slot: str | None = None  # placeholder id replaced by the flow diagram SVG
     curve_slot: str | None = None  # placeholder id replaced by the emotion curve SVG
     analytics: Any = None  # analytics view (from mkdocs_journey.render.analytics_view)
-
-
-def format_number(value: float | None, unit: str = "") -> str:
-    if value is None:
-        return "–"
-    text = f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}".rstrip("0").rstrip(".")
-    if unit == "%":
-        return f"{text}%"
-    return f"{text} {unit}".strip()
 
 
 def kpi_view(kpi: Kpi) -> KpiView:

@@ -85,9 +85,9 @@ def test_unknown_keys_say_did_you_mean(project: Path) -> None:
     _, problems = load_data_sources(raw, project)
     assert problems == [
         "data source 'crm': unknown key 'colums' (did you mean 'columns'?); known keys: path, "
-        "format, columns, timestamp_format, timezone, conversion, delimiter, encoding",
+        "format, columns, timestamp_format, timezone, conversion, delimiter, encoding, currency",
         "data source 'crm': unknown key 'fromat' (did you mean 'format'?); known keys: path, "
-        "format, columns, timestamp_format, timezone, conversion, delimiter, encoding",
+        "format, columns, timestamp_format, timezone, conversion, delimiter, encoding, currency",
         "data source 'crm': unknown key 'evnt' under 'conversion' (did you mean 'event'?)",
         "data source 'crm': conversion needs 'event', or 'column' and 'value'",
         "data source 'web': format 'xlsx' is not supported; use csv or parquet",
@@ -231,3 +231,31 @@ def test_an_unknown_encoding_is_refused_with_the_likely_one(project: Path) -> No
         "data source 'crm': encoding must be one of utf-8, latin-1, got 'latin1' "
         "(did you mean 'latin-1'?)"
     ]
+
+
+@pytest.mark.parametrize(
+    ("written", "kept", "problem"),
+    [
+        ("EUR", "EUR", None),
+        ("usd", "USD", None),
+        (" gbp ", "GBP", None),
+        (None, "", None),
+        ("euro", None, "got 'euro'"),
+        ("€", None, "got '€'"),
+        (978, None, "got 978"),
+    ],
+)
+def test_a_source_names_the_currency_of_its_revenue(
+    project: Path, written: object, kept: str | None, problem: str | None
+) -> None:
+    raw = {"crm": {"path": "data/crm.csv", "currency": written}}
+    sources, problems = load_data_sources(raw, project)
+    if problem is None:
+        assert problems == []
+        assert sources["crm"].currency == kept
+    else:
+        assert sources == {}
+        assert problems == [
+            "data source 'crm': currency: expected a three-letter ISO 4217 currency code such as "
+            f"EUR or USD, {problem}"
+        ]

@@ -10,6 +10,8 @@ from diagram_helpers import LOOP_FLOW, make_map, trial_map
 from mkdocs_journey.diagrams.dot import (
     ELLIPSIS,
     LABEL_LIMIT,
+    DiagramMarks,
+    Mark,
     build_dot,
     clean_text,
     dot_escape,
@@ -88,7 +90,7 @@ def _edges(source: str) -> list[tuple[str, str, str]]:
     return [(b, a, attrs) if "dir=back" in attrs else (a, b, attrs) for a, b, attrs in found]
 
 
-def test_sequential_flow_connects_touchpoints_in_stage_order() -> None:
+def test_without_a_flow_the_journey_goes_stage_by_stage() -> None:
     diagram = build_dot(trial_map())
     assert diagram.clusters == ("c0", "c1", "c2", "c3", "c4")
     assert [node.text for node in diagram.nodes] == [
@@ -100,27 +102,45 @@ def test_sequential_flow_connects_touchpoints_in_stage_order() -> None:
         "Retention: Newsletter (Email)",
         "Advocacy: Review site (G2)",
     ]
-    assert [(e.source, e.target) for e in diagram.edges] == [
-        (f"n{i}", f"n{i + 1}") for i in range(6)
+    # One step per pair of adjacent stages, from stage to stage (drawn between the stages'
+    # first boxes, clipped at the clusters' borders); none between a stage's touchpoints.
+    steps = [(e.source, e.source_stage, e.target, e.target_stage) for e in diagram.edges]
+    assert steps == [
+        ("n0", 0, "n2", 1),
+        ("n2", 1, "n3", 2),
+        ("n3", 2, "n4", 3),
+        ("n4", 3, "n6", 4),
     ]
+    attrs = {(a, b): attr for a, b, attr in _edges(diagram.source)}
+    assert "ltail=cluster_0" in attrs[("n0", "n2")]
+    assert "lhead=cluster_1" in attrs[("n0", "n2")]
+    assert "compound=true" in diagram.source
     assert not any(edge.loop_back for edge in diagram.edges)
+    assert not any(node.side for node in diagram.nodes)  # alternatives, not side touchpoints
     # Clusters are written in stage order, each holding its own nodes.
     positions = [diagram.source.index(f"subgraph cluster_{i} {{") for i in range(5)]
     assert positions == sorted(positions)
-    # Every stage is one rank; invisible edges level the stages' first touchpoints.
+    # Every stage is one rank. The stage steps join the stages' first touchpoints with the
+    # weight that levels them; invisible edges keep each stage's touchpoints in map order.
+    assert all("weight=10" in attrs[pair] for pair in [("n0", "n2"), ("n2", "n3"), ("n3", "n4")])
     order = [(a, b) for a, b, attrs in _edges(diagram.source) if "journey-order" in attrs]
-    assert order == [("n0", "n2"), ("n2", "n3"), ("n3", "n4"), ("n4", "n6")]
+    assert order == [("n1", "n0"), ("n5", "n4")]  # written upwards: LR ranks read downwards
     assert "{ rank=same; n0; n1; }" in diagram.source
     assert "{ rank=same; n4; n5; }" in diagram.source
     chain = build_dot(trial_map(diagram=DiagramOptions(layout="chain"))).source
     assert "journey-order" not in chain  # the real edges already order the stages
     assert "rank=same" not in chain
+    assert [
+        (e.source, e.target)
+        for e in build_dot(trial_map(diagram=DiagramOptions(layout="chain"))).edges
+    ] == [(f"n{i}", f"n{i + 1}") for i in range(6)]
 
 
 def test_steps_between_stages_do_not_pull_stages_out_of_line() -> None:
-    attrs = {(a, b): attr for a, b, attr in _edges(build_dot(trial_map()).source)}
-    assert "weight=0" in attrs[("n1", "n2")]  # Awareness -> Consideration
-    assert "weight=0" not in attrs[("n0", "n1")]  # inside Awareness
+    flow = (FlowEdge("ad", "pricing"), FlowEdge("search", "ad"))
+    attrs = {(a, b): attr for a, b, attr in _edges(build_dot(trial_map(flow=flow)).source)}
+    assert "weight=0" in attrs[("n1", "n2")]  # Awareness -> Consideration, banner ad onwards
+    assert "weight=" not in attrs[("n0", "n1")]  # inside Awareness
 
 
 def test_stage_without_touchpoints_still_gets_a_node() -> None:
@@ -128,31 +148,72 @@ def test_stage_without_touchpoints_still_gets_a_node() -> None:
     decision = re.search(r"subgraph cluster_2 \{(.*?)\n  \}", diagram.source, re.DOTALL)
     assert decision is not None
     assert 'class="journey-stage-node"' in decision.group(1)
+    assert 'label="no touchpoints"' in decision.group(1)
 
 
-def test_authored_flow_resolves_stage_names_to_first_and_last_nodes() -> None:
+def test_authored_flow_joins_touchpoints_and_stages() -> None:
     diagram = build_dot(trial_map(flow=LOOP_FLOW))
-    pairs = [(e.source, e.target, e.label, e.loop_back) for e in diagram.edges]
+    pairs = [
+        (e.source, e.source_stage, e.target, e.target_stage, e.label, e.loop_back)
+        for e in diagram.edges
+    ]
     assert pairs == [
-        ("n0", "n1", "", False),
-        ("n1", "n2", "", False),
-        ("n2", "n3", "", False),  # Consideration (last) -> Decision (its stand-in)
-        ("n3", "n4", "", False),  # Decision -> Retention (first)
-        ("n4", "n5", "", False),
-        ("n5", "n2", "upgrade", True),  # Retention (last) -> Consideration (first)
-        ("n5", "n6", "", False),
+        ("n0", None, "n1", None, "", False),  # touchpoint ids: exactly those boxes
+        ("n1", None, "n2", None, "", False),
+        ("n2", 1, "n3", 2, "", False),  # Consideration -> Decision: stage to stage
+        ("n3", 2, "n4", 3, "", False),
+        ("n4", None, "n5", None, "", False),
+        ("n4", 3, "n2", 1, "upgrade", True),  # Retention -> Consideration: a loop back
+        ("n4", 3, "n6", 4, "", False),
     ]
-    back = [
-        attrs
-        for source, target, attrs in _edges(diagram.source)
-        if (source, target) == ("n5", "n2")
-    ]
-    assert back
+    back = [attrs for source, target, attrs in _edges(diagram.source) if "upgrade" in attrs]
+    assert len(back) == 1
     assert "constraint=false" in back[0]
     assert "journey-flow-back" in back[0]
+    assert "ltail=cluster_3" in back[0]
+    assert "lhead=cluster_1" in back[0]
     # Invisible ordering edges keep the stages in order whatever the authored flow says.
-    assert diagram.source.count('class="journey-order"') == 4
+    # (Here only Awareness -> Consideration: every other pair of first boxes has a step.)
+    assert diagram.source.count('class="journey-order"') == 1
     assert diagram.unresolved == ()
+
+
+def test_touchpoints_the_flow_passes_by_are_side_touchpoints() -> None:
+    flow = (FlowEdge("search", "pricing"), FlowEdge("Consideration", "Retention"))
+    diagram = build_dot(trial_map(flow=flow))
+    side = {node.text.split(": ", 1)[-1] for node in diagram.nodes if node.side}
+    # Awareness: the flow starts at the search, so the banner ad is off it. Retention: reached
+    # as a stage, so both its touchpoints are alternatives on the flow. Advocacy: never reached.
+    assert side == {"Banner ad (Display)", "Review site (G2)"}
+    banner = re.search(r"n1 \[(.*)\];", diagram.source)
+    assert banner is not None
+    assert "journey-touchpoint-side" in banner.group(1)
+    assert "Off the main flow" in diagram.tooltips["n1"]
+
+
+def test_marks_from_data_reach_nodes_stages_and_steps() -> None:
+    bottleneck = Mark("bottleneck", "bottleneck: most leads stop here")
+    star = Mark("moment-of-truth", "moment of truth")
+    marks = DiagramMarks(
+        nodes={"pricing": (bottleneck,), "Retention": (star,)},
+        steps={("Awareness", "Consideration"): (star,)},
+    )
+    diagram = build_dot(trial_map(), marks=marks)
+    pricing = next(node for node in diagram.nodes if node.id == "n2")
+    assert pricing.marks == (bottleneck,)
+    assert (
+        'class="journey-touchpoint journey-pain journey-marked journey-mark-bottleneck"'
+        in diagram.source
+    )
+    assert "★ bottleneck: most leads stop here" in diagram.tooltips["n2"]
+    assert "journey-mark-moment-of-truth" in re.search(
+        r"subgraph cluster_3 \{\n(.*)", diagram.source
+    ).group(1)
+    first_step = diagram.edges[0]
+    assert first_step.marks == (star,)
+    assert "★ moment of truth" in diagram.tooltips["e0"]
+    with pytest.raises(ValueError, match="lowercase"):
+        Mark('x" onload="alert(1)', "evil")
 
 
 def test_unknown_flow_endpoints_are_returned_not_raised() -> None:
@@ -190,28 +251,49 @@ def test_tooltips_keep_full_text_that_labels_cut() -> None:
     assert ELLIPSIS in diagram.source
 
 
-def test_edge_volumes_add_width_and_counts() -> None:
-    volumes = {("search", "ad"): 1200, ("ad", "pricing"): 300, ("pricing", "search"): 5}
+def test_observed_steps_add_up_on_the_stage_steps_they_belong_to() -> None:
+    volumes = {
+        ("search", "pricing"): 1200,  # Awareness -> Consideration
+        ("ad", "pricing"): 300,  # Awareness -> Consideration
+        ("search", "ad"): 50,  # between two alternatives of one stage: no step, no problem
+        ("pricing", "search"): 5,  # back to Awareness: no step draws it
+        ("welcome", "review"): 20,  # Retention -> Advocacy
+    }
     diagram = build_dot(trial_map(), edge_volumes=volumes)
-    observed = {(e.source, e.target): e.volume for e in diagram.edges if e.volume is not None}
-    assert observed == {("n0", "n1"): 1200, ("n1", "n2"): 300}
+    observed = [(e.source_stage, e.target_stage, e.volume, e.unobserved) for e in diagram.edges]
+    assert observed == [
+        (0, 1, 1500, False),
+        (1, 2, None, True),  # declared (stage after stage) but never seen in the data
+        (2, 3, None, True),
+        (3, 4, 20, False),
+    ]
     attrs = {(s, t): a for s, t, a in _edges(diagram.source)}
-    assert "penwidth=6.00" in attrs[("n0", "n1")]
-    assert "penwidth=3.50" in attrs[("n1", "n2")]
-    assert 'label="1,200"' in attrs[("n0", "n1")]
-    assert "journey-flow-observed" in attrs[("n0", "n1")]
+    assert "penwidth=6.00" in attrs[("n0", "n2")]
+    assert "penwidth=2.02" in attrs[("n4", "n6")]
+    assert 'label="1,500"' in attrs[("n0", "n2")]
+    assert "journey-flow-observed" in attrs[("n0", "n2")]
+    assert "journey-flow-unobserved" in attrs[("n2", "n3")]
     assert "penwidth" not in attrs[("n2", "n3")]
     assert diagram.unmatched_volumes == (("pricing", "search"),)
-    assert "observed 1,200 times" in diagram.tooltips["e0"]
+    assert "observed 1,500 times" in diagram.tooltips["e0"]
+    assert "not seen in the data" in diagram.tooltips["e1"]
+    # Without data, no step is "unobserved": there is nothing to observe it with.
+    assert not any(edge.unobserved for edge in build_dot(trial_map()).edges)
 
 
-def test_edge_volumes_by_stage_name_and_with_labels() -> None:
-    diagram = build_dot(
-        trial_map(flow=LOOP_FLOW), edge_volumes={("Retention", "Consideration"): 42}
-    )
-    back = next(edge for edge in diagram.edges if edge.loop_back)
-    assert back.volume == 42
-    assert 'label="upgrade\\n42"' in diagram.source
+def test_an_observed_step_counts_on_the_most_specific_step_drawn() -> None:
+    volumes = {
+        ("ad", "pricing"): 300,  # drawn exactly
+        ("search", "pricing"): 100,  # LOOP_FLOW has no Awareness -> Consideration step
+        ("Retention", "Consideration"): 42,  # stage names, as some exports have them
+        ("news", "pricing"): 8,  # Retention -> Consideration, from a touchpoint
+    }
+    diagram = build_dot(trial_map(flow=LOOP_FLOW), edge_volumes=volumes)
+    by_label = {(e.source, e.target, e.label): e.volume for e in diagram.edges}
+    assert by_label[("n1", "n2", "")] == 300
+    assert by_label[("n4", "n2", "upgrade")] == 50
+    assert diagram.unmatched_volumes == (("search", "pricing"),)
+    assert 'label="upgrade\\n50"' in diagram.source
 
 
 @pytest.mark.parametrize(
@@ -232,9 +314,15 @@ def test_description_reads_the_flow_in_order() -> None:
     diagram = build_dot(trial_map(flow=LOOP_FLOW))
     assert diagram.description.startswith(
         "Awareness: Google search (Organic Search) -> Awareness: Banner ad (Display) -> "
-        "Consideration: Pricing page (Web) -> Decision -> Retention: Welcome email (Email) -> "
-        "Retention: Newsletter (Email) -> Consideration: Pricing page (Web); "
-        "Retention: Newsletter (Email) -> Advocacy: Review site (G2)."
+        "Consideration: Pricing page (Web); Consideration -> Decision -> Retention; "
+        "Retention: Welcome email (Email) -> Retention: Newsletter (Email); "
+        "Retention -> Consideration; Retention -> Advocacy. "
+        "Touchpoints within the stages: Advocacy: Review site (G2)."
+    )
+    stage_by_stage = build_dot(trial_map()).description
+    assert stage_by_stage.startswith(
+        "Awareness -> Consideration -> Decision -> Retention -> Advocacy. Touchpoints within "
+        "the stages: Awareness: Google search (Organic Search), Banner ad (Display); "
     )
     assert "Pain points: Consideration: Prices are unclear; Consideration: Too many plans." in (
         diagram.description

@@ -250,17 +250,23 @@ def test_labels_fit_their_boxes_in_the_browser(renderer: Renderer) -> None:
     assert cramped == [], cramped
 
 
-# The rendered size (in CSS px) of each node's first text line, and whether the box scrolls.
+# The rendered size (in CSS px) of the smallest text of each drawing, whether its box scrolls,
+# and how its width compares with its own (1 = drawn at its size).
 SIZES_JS = """
-() => [...document.querySelectorAll('div.journey-diagram')].map(box => ({
-  scrolls: box.scrollWidth > box.clientWidth + 1,
-  text: Math.min(...[...box.querySelectorAll('g.journey-touchpoint > text')]
-    .map(t => t.getBoundingClientRect().height)),
-}))
+() => [...document.querySelectorAll('div.journey-diagram')].map(box => {
+  const svg = box.querySelector('svg');
+  const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+  return {
+    scrolls: box.scrollWidth > box.clientWidth + 1,
+    scale,
+    text: Math.min(...[...svg.querySelectorAll('text')].filter(t => t.textContent.trim())
+      .map(t => parseFloat(getComputedStyle(t).fontSize) * scale)),
+  };
+})
 """
 
 
-def _many_stage_map() -> JourneyMap:
+def _many_stage_map(direction: str = "auto") -> JourneyMap:
     stages = tuple(
         Stage(
             f"Stage {n} with a longer name",
@@ -271,22 +277,31 @@ def _many_stage_map() -> JourneyMap:
         )
         for n in range(9)
     )
-    return make_map(stages, map_id="many")
+    return make_map(stages, map_id=f"many-{direction}", diagram=DiagramOptions(direction=direction))
 
 
 @pytest.mark.browser
-def test_a_wide_diagram_scrolls_instead_of_shrinking_past_legibility(renderer: Renderer) -> None:
+def test_diagrams_never_shrink_below_12_px_text(renderer: Renderer) -> None:
+    two_stages = make_map(trial_map().stages[:2], map_id="short")
+    maps = [_many_stage_map("LR"), _many_stage_map(), two_stages]
     svgs = []
-    for index, journey_map in enumerate([_many_stage_map(), trial_map()]):
+    for index, journey_map in enumerate(maps):
         result = render_flow_diagram(journey_map, renderer=renderer, diagram_id=f"w{index}")
         assert result.svg is not None, result.error
         svgs.append(f'<div class="journey-diagram" style="overflow-x: auto">{result.svg}</div>')
-    # The width of mkdocs-material's content column on a laptop screen.
+    # Material's reading column on a laptop screen: narrower than a five-stage map.
     html = (
         f"<!doctype html><style>{MATERIAL_PAGE}{CSS}</style>"
         f"<body style='width: 688px'>{''.join(svgs)}</body>"
     )
-    wide, small = measure_in_chromium(html, SIZES_JS, viewport=(1200, 900))
-    assert wide["scrolls"]
-    assert wide["text"] >= 8  # 11pt text at 55% of its size, not a fifth of it
-    assert not small["scrolls"]  # a map that fits keeps fitting the column
+    forced, turned, short = measure_in_chromium(html, SIZES_JS, viewport=(1200, 900))
+    # Nine stages that must go left to right: drawn at their size, the box scrolls sideways.
+    assert forced["scrolls"]
+    assert forced["scale"] == pytest.approx(1, abs=0.01)
+    # The same map left to decide (auto) turns top to bottom and fits.
+    assert not turned["scrolls"]
+    # A short map fits the column, a little larger than its size at most.
+    assert not short["scrolls"]
+    assert 1 - 0.01 <= short["scale"] <= 1.25 + 0.01
+    for drawing in (forced, turned, short):
+        assert drawing["text"] >= 12 - 0.01, drawing
