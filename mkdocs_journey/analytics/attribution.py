@@ -369,12 +369,13 @@ def merge_rare_states(
     def name(state: str) -> str:
         return state if state in kept or state == _START else other
 
+    # In sorted order, as from_counts reads them: sums must not depend on the engine's row order.
     merged_steps: dict[tuple[str, str], float] = defaultdict(float)
-    for (here, there), n in steps.items():
+    for (here, there), n in sorted(steps.items()):
         if name(here) != name(there):
             merged_steps[name(here), name(there)] += n
     merged_endings: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0, 0.0])
-    for last, counts in endings.items():
+    for last, counts in sorted(endings.items()):
         for i, n in enumerate(counts):
             merged_endings[name(last)][i] += n
     return dict(merged_steps), {k: (c, v, n) for k, (c, v, n) in merged_endings.items()}
