@@ -9,7 +9,7 @@ from mkdocs.config import base
 from mkdocs.config import config_options as c
 
 from mkdocs_journey.model import DEFAULT_STAGES
-from mkdocs_journey.settings import Settings
+from mkdocs_journey.settings import Settings, build_date
 
 
 class _Date(c.BaseConfigOption[dt.date | None]):
@@ -24,6 +24,19 @@ class _Date(c.BaseConfigOption[dt.date | None]):
             raise base.ValidationError(f"expected a date as YYYY-MM-DD, got {value!r}") from error
 
 
+class _Today(_Date):
+    """The date of "today" for stale checks and ``generated``: the option, else
+    ``SOURCE_DATE_EPOCH`` (so two builds of one commit are byte-identical), else the build's day."""
+
+    def run_validation(self, value: object) -> dt.date | None:
+        if value is not None:
+            return super().run_validation(value)
+        try:
+            return build_date()
+        except ValueError as error:
+            raise base.ValidationError(str(error)) from error
+
+
 class JourneyConfig(base.Config):
     enabled = c.Type(bool, default=True)
     # The stages (columns) every map of the site may use, in order.
@@ -31,8 +44,9 @@ class JourneyConfig(base.Config):
     # Generated pages: index of maps, one page per persona, the pain-point register.
     pages_dir = c.Type(str, default="journeys")
     json_export = c.Type(str, default="journeys.json")
-    # Fixes "today" for the stale check, for reproducible builds and tests.
-    today = _Date()
+    # Fixes "today" for the stale check and `generated` (default: SOURCE_DATE_EPOCH, else the
+    # day of the build).
+    today = _Today()
 
     # Flow diagrams (Graphviz) and their cache.
     diagrams = c.Type(bool, default=True)
@@ -53,7 +67,7 @@ class JourneyConfig(base.Config):
             stages=tuple(self.stages),
             pages_dir=self.pages_dir,
             json_export=self.json_export,
-            today=self.today or dt.date.today(),
+            today=self.today or build_date(),
             diagrams=self.diagrams,
             diagram_renderer=self.diagram_renderer,
             diagram_timeout=float(self.diagram_timeout),

@@ -29,7 +29,7 @@ from markdown.preprocessors import Preprocessor
 
 from mkdocs_journey.model import DEFAULT_STAGES, Severity
 from mkdocs_journey.render.environment import make_environment
-from mkdocs_journey.settings import Settings
+from mkdocs_journey.settings import Settings, build_date
 from mkdocs_journey.site import JourneySite, SourcePage
 
 log = logging.getLogger("mkdocs_journey")
@@ -46,7 +46,7 @@ class JourneyExtension(Extension):
             "page": ["page.md", "The document's name in problem messages."],
             "project_dir": [".", "Folder that data source paths are relative to."],
             "stages": [list(DEFAULT_STAGES), "The stages of the site, in order."],
-            "today": ["", "ISO date for the stale-map check; empty: today."],
+            "today": ["", "ISO date for stale checks; empty: SOURCE_DATE_EPOCH, else today."],
             "diagrams": [True, "Draw flow diagrams (emotion curves are always drawn)."],
             "diagram_renderer": ["auto", "auto, pygraphviz or dot."],
             "data_sources": [{}, "Data sources, as under the plugin's data_sources option."],
@@ -59,7 +59,7 @@ class JourneyExtension(Extension):
         return Settings(
             project_dir=Path(self.getConfig("project_dir")).resolve(),
             stages=tuple(self.getConfig("stages")),
-            today=dt.date.fromisoformat(today) if today else dt.date.today(),
+            today=dt.date.fromisoformat(today) if today else build_date(),
             diagrams=bool(self.getConfig("diagrams")),
             diagram_renderer=str(self.getConfig("diagram_renderer")),
             data=dict(self.getConfig("data_sources")),
