@@ -37,8 +37,8 @@ def collect_site(config_file: Path) -> tuple[JourneySite, Report, Path]:
     plugin = config.plugins.get("journey")
     if plugin is None:
         raise LookupError(f"{config_file}: the journey plugin is not enabled in this site")
-    settings = plugin.config.to_settings(config_file.resolve().parent)
     docs = Path(config.docs_dir)
+    settings = plugin.config.to_settings(config_file.resolve().parent, docs)
     site = JourneySite(settings, make_environment(), analysis_cache=disk_analysis_cache(settings))
     return site, site.collect(read_docs(docs)), docs
 

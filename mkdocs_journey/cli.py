@@ -20,6 +20,7 @@ from typing import Any, TextIO
 import yaml
 
 from mkdocs_journey import __version__
+from mkdocs_journey.changes.cli import add_diff
 
 PLUGIN_NAME = "journey"
 EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
@@ -209,6 +210,7 @@ COMMANDS: tuple[Callable[[argparse._SubParsersAction[argparse.ArgumentParser]], 
     add_check,
     add_analyze,
     add_stylesheet,
+    add_diff,
 )
 
 

@@ -37,6 +37,13 @@ class _Today(_Date):
             raise base.ValidationError(str(error)) from error
 
 
+class _MikeOptions(base.Config):
+    """Where mike publishes the site's versions (as given to ``mike deploy``)."""
+
+    branch = c.Type(str, default="gh-pages")
+    deploy_prefix = c.Type(str, default="")
+
+
 class JourneyConfig(base.Config):
     enabled = c.Type(bool, default=True)
     # The stages (columns) every map of the site may use, in order.
@@ -54,13 +61,18 @@ class JourneyConfig(base.Config):
     diagram_timeout = c.Type((int, float), default=10)
     cache_dir = c.Type(str, default=".cache/journey")
 
+    # Living maps: a git ref (or "previous mike version") each map is compared with, and where
+    # mike keeps the published versions whose KPI values the maps follow.
+    compare_to = c.Optional(c.Type(str))
+    mike = c.SubConfig(_MikeOptions)
+
     # Attribution data: named sources, channel rules and the data-quality threshold.
     data_sources = c.Type(dict, default={})
     channel_rules = c.Type(list, default=[])
     source_categories = c.Type(dict, default={})
     max_rejected_share = c.Type((int, float), default=0.05)
 
-    def to_settings(self, project_dir: Path) -> Settings:
+    def to_settings(self, project_dir: Path, docs_dir: Path | None = None) -> Settings:
         """The options as the core sees them (plain values, no MkDocs types)."""
         return Settings(
             project_dir=project_dir,
@@ -76,4 +88,8 @@ class JourneyConfig(base.Config):
             channel_rules=list(self.channel_rules),
             source_categories=dict(self.source_categories),
             max_rejected_share=float(self.max_rejected_share),
+            docs_dir=docs_dir,
+            compare_to=self.compare_to,
+            mike_branch=self.mike.branch,
+            mike_deploy_prefix=self.mike.deploy_prefix,
         )

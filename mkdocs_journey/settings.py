@@ -13,8 +13,8 @@ from mkdocs_journey.model import DEFAULT_STAGES
 
 
 def build_date(environ: Mapping[str, str] | None = None) -> dt.date:
-    """"Today" for a build that configures none: ``SOURCE_DATE_EPOCH`` (reproducible builds,
-    https://reproducible-builds.org/specs/source-date-epoch/) as a UTC date, else the local date.
+    """The date of "today" for a build that configures none: ``SOURCE_DATE_EPOCH`` as a UTC date
+    (https://reproducible-builds.org/specs/source-date-epoch/), else the local date.
 
     Raises ``ValueError`` with a sentence for the author when the variable is not a whole number
     of seconds.
@@ -47,6 +47,15 @@ class Settings:
     channel_rules: list[Any] = field(default_factory=list)
     source_categories: dict[str, Any] = field(default_factory=dict)
     max_rejected_share: float = 0.05
+    docs_dir: Path | None = None  # default: <project_dir>/docs
+    #: A git ref, or "previous mike version": what the "Changed since" blocks compare with.
+    compare_to: str | None = None
+    mike_branch: str = "gh-pages"
+    mike_deploy_prefix: str = ""
+
+    @property
+    def docs_path(self) -> Path:
+        return self.docs_dir if self.docs_dir is not None else self.project_dir / "docs"
 
     @property
     def cache_path(self) -> Path:
