@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Callable, Sequence
 from importlib import resources
-from typing import Any
+from typing import Any, Protocol
 
 from mkdocs_journey.model import (
     DiagramOptions,
@@ -39,6 +40,23 @@ SCHEMA_RESOURCE = "schema/journeys.schema.json"
 JsonObject = dict[str, Any]
 
 
+class TrendPoint(Protocol):
+    """One published version's value of a KPI (see mkdocs_journey.changes.trends)."""
+
+    @property
+    def version(self) -> str: ...
+    @property
+    def generated(self) -> str | None: ...
+    @property
+    def target(self) -> float | None: ...
+    @property
+    def actual(self) -> float | None: ...
+
+
+#: A KPI's values across published versions, by stage name and KPI name; None: no series.
+KpiTrendLookup = Callable[[str, str], Sequence[TrendPoint] | None]
+
+
 def export_schema() -> JsonObject:
     """The JSON Schema of ``journeys.json`` (format version 1), as shipped in the package."""
     text = resources.files("mkdocs_journey").joinpath(SCHEMA_RESOURCE).read_text(encoding="utf-8")
@@ -52,14 +70,19 @@ def map_record(
     url: str,
     today: dt.date,
     analytics: JsonObject | None = None,
+    kpi_trend: KpiTrendLookup | None = None,
 ) -> JsonObject:
-    """One entry of ``maps``: the map as written, plus where it is and its review status."""
+    """One entry of ``maps``: the map as written, plus where it is and its review status.
+
+    ``kpi_trend`` gives the values of a KPI in earlier published versions (sites built with
+    mike); a KPI that has them carries them under ``trend``.
+    """
     due = journey_map.review_due()
     record: JsonObject = {
         "id": journey_map.id,
         "title": journey_map.title,
         "persona": persona_record(journey_map.persona) if journey_map.persona else None,
-        "stages": [stage_record(stage) for stage in journey_map.stages],
+        "stages": [stage_record(stage, kpi_trend) for stage in journey_map.stages],
         "objective": journey_map.objective,
         "owner": journey_map.owner,
         "reviewed": _date(journey_map.reviewed),
@@ -90,7 +113,7 @@ def persona_record(persona: Persona) -> JsonObject:
     }
 
 
-def stage_record(stage: Stage) -> JsonObject:
+def stage_record(stage: Stage, kpi_trend: KpiTrendLookup | None = None) -> JsonObject:
     return {
         "name": stage.name,
         "goal": stage.goal,
@@ -99,7 +122,10 @@ def stage_record(stage: Stage) -> JsonObject:
         "emotion": emotion_record(stage.emotion) if stage.emotion else None,
         "pain_points": [pain_point_record(pain) for pain in stage.pain_points],
         "opportunities": [opportunity_record(o) for o in stage.opportunities],
-        "kpis": [kpi_record(kpi) for kpi in stage.kpis],
+        "kpis": [
+            kpi_record(kpi, kpi_trend(stage.name, kpi.name) if kpi_trend else None)
+            for kpi in stage.kpis
+        ],
         "evidence": _evidence(stage.evidence),
     }
 
@@ -139,8 +165,8 @@ def opportunity_record(opportunity: Opportunity) -> JsonObject:
     }
 
 
-def kpi_record(kpi: Kpi) -> JsonObject:
-    return {
+def kpi_record(kpi: Kpi, trend: Sequence[TrendPoint] | None = None) -> JsonObject:
+    record: JsonObject = {
         "name": kpi.name,
         "target": kpi.target,
         "unit": kpi.unit,
@@ -148,6 +174,18 @@ def kpi_record(kpi: Kpi) -> JsonObject:
         "actual": kpi.actual,
         "metric": kpi.metric,
         "evidence": _evidence(kpi.evidence),
+    }
+    if trend:
+        record["trend"] = [trend_record(point) for point in trend]
+    return record
+
+
+def trend_record(point: TrendPoint) -> JsonObject:
+    return {
+        "version": point.version,
+        "generated": point.generated,
+        "target": point.target,
+        "actual": point.actual,
     }
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 from typing import TextIO
@@ -59,10 +60,16 @@ def run_diff(args: argparse.Namespace, out: TextIO) -> int:
         print(f"mkdocs-journey: error: {error}", file=sys.stderr)
         return EXIT_UNREADABLE
     if args.format == "json":
-        json.dump(as_json(comparison), out, indent=2, ensure_ascii=False)
-        out.write("\n")
+        text = json.dumps(as_json(comparison), indent=2, ensure_ascii=False) + "\n"
     else:
-        out.write(as_markdown(comparison) if args.format == "markdown" else as_text(comparison))
+        text = as_markdown(comparison) if args.format == "markdown" else as_text(comparison)
+    try:
+        out.write(text)
+        out.flush()
+    except BrokenPipeError:  # `| head`: the reader has what it wanted
+        if out is sys.stdout:  # and Python must not complain when it flushes at exit
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_SAME
     return EXIT_CHANGED if args.fail_on_change and comparison.changes else EXIT_SAME
 
 

@@ -115,6 +115,9 @@ class Comparison:
     new: MapSet
     maps: tuple[MapDiff, ...]  # the new version's order, then the removed maps
     notes: tuple[str, ...] = field(default=())
+    #: One side was read from pages, the other is a built journeys.json: the actual values of
+    #: KPIs computed from data (``metric:``) were left out of the comparison.
+    computed_kpis_skipped: bool = False
 
     @property
     def changes(self) -> list[Change]:
@@ -154,13 +157,8 @@ def compare(old: MapSet, new: MapSet) -> Comparison:
             change = Change("map-removed", map_id, old=title)
             diffs.append(MapDiff(map_id, title, "removed", (change,), record, None))
     notes += _id_change_hints(diffs)
-    if not compare_computed and _has_computed_kpis(new_maps, old_maps):
-        notes.append(
-            "the actual values of KPIs computed from data (with `metric:`) are left out: "
-            f"{'the new' if old.computed else 'the old'} side was read from pages, which do "
-            "not carry them; compare two built journeys.json files to see them move"
-        )
-    return Comparison(old, new, tuple(diffs), tuple(notes))
+    skipped = not compare_computed and _has_computed_kpis(new_maps, old_maps)
+    return Comparison(old, new, tuple(diffs), tuple(notes), computed_kpis_skipped=skipped)
 
 
 # --- maps ---------------------------------------------------------------------------------

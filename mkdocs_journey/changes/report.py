@@ -130,6 +130,18 @@ def _map_heading(map_diff: MapDiff) -> str:
     return f"{map_diff.title or map_diff.map_id} [{map_diff.map_id}]"
 
 
+def all_notes(comparison: Comparison) -> list[str]:
+    notes = list(comparison.notes)
+    if comparison.computed_kpis_skipped:
+        side = "new" if comparison.old.computed else "old"
+        notes.append(
+            "the actual values of KPIs computed from data (with `metric:`) are left out: the "
+            f"{side} side was read from pages, which do not carry them; compare two built "
+            "journeys.json files to see them move"
+        )
+    return notes
+
+
 def as_text(comparison: Comparison) -> str:
     lines = [
         f"Journey maps: {comparison.old.label} → {comparison.new.label}",
@@ -140,8 +152,8 @@ def as_text(comparison: Comparison) -> str:
     for map_diff in comparison.changed:
         lines += ["", _map_heading(map_diff)]
         lines += [f"  {symbol(c)} {sentence(c)}" for c in map_diff.changes]
-    if comparison.notes:
-        lines += ["", "Notes:"] + [f"  - {note}" for note in comparison.notes]
+    if notes := all_notes(comparison):
+        lines += ["", "Notes:"] + [f"  - {note}" for note in notes]
     return "\n".join(lines) + "\n"
 
 
@@ -156,8 +168,8 @@ def as_markdown(comparison: Comparison) -> str:
     for map_diff in comparison.changed:
         lines += ["", f"### {markdown_text(map_diff.title or map_diff.map_id)}", ""]
         lines += [f"- {markdown_text(sentence(c))}" for c in map_diff.changes]
-    if comparison.notes:
-        lines += [""] + [f"> {markdown_text(note)}" for note in comparison.notes]
+    if notes := all_notes(comparison):
+        lines += [""] + [f"> {markdown_text(note)}" for note in notes]
     return "\n".join(lines) + "\n"
 
 
@@ -196,5 +208,5 @@ def as_json(comparison: Comparison) -> dict[str, Any]:
             for m in comparison.maps
         ],
         "changes": [change_json(c) for c in comparison.changes],
-        "notes": list(comparison.notes),
+        "notes": all_notes(comparison),
     }
