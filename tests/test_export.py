@@ -67,12 +67,31 @@ def full_map() -> JourneyMap:
 def test_every_field_is_mapped_to_its_documented_key() -> None:
     record = map_record(full_map(), url="maps/full/", today=dt.date(2026, 3, 1))
     assert list(record) == [
-        "id", "title", "persona", "stages", "objective", "owner", "reviewed", "review_every",
-        "tags", "flow", "diagram", "data", "page", "url", "review_due", "stale",
+        "id",
+        "title",
+        "persona",
+        "stages",
+        "objective",
+        "owner",
+        "reviewed",
+        "review_every",
+        "tags",
+        "flow",
+        "diagram",
+        "data",
+        "page",
+        "url",
+        "review_due",
+        "stale",
     ]
     assert record["persona"] == {
-        "id": "p", "name": "Pat", "role": "Buyer", "goal": "Buy well", "challenges": ["Time"],
-        "information_sources": ["Blogs"], "quote": "Hm.",
+        "id": "p",
+        "name": "Pat",
+        "role": "Buyer",
+        "goal": "Buy well",
+        "challenges": ["Time"],
+        "information_sources": ["Blogs"],
+        "quote": "Hm.",
     }
     stage = record["stages"][0]
     evidence = [{"type": "survey", "source": "https://forms.example/q3", "note": "41 answers"}]
@@ -81,20 +100,39 @@ def test_every_field_is_mapped_to_its_documented_key() -> None:
         "goal": "Learn",
         "actions": ["Reads"],
         "touchpoints": [
-            {"id": "t1", "name": "Ad", "channel": "Paid Search", "actions": ["Clicks"],
-             "emotions": ["curious"], "evidence": evidence}
+            {
+                "id": "t1",
+                "name": "Ad",
+                "channel": "Paid Search",
+                "actions": ["Clicks"],
+                "emotions": ["curious"],
+                "evidence": evidence,
+            }
         ],
         "emotion": {"score": 1, "label": "hopeful", "thoughts": ["Maybe"]},
         "pain_points": [
-            {"id": "pp", "text": "Slow", "causes": ["Old site"], "severity": 4, "touchpoint": "t1",
-             "evidence": evidence}
+            {
+                "id": "pp",
+                "text": "Slow",
+                "causes": ["Old site"],
+                "severity": 4,
+                "touchpoint": "t1",
+                "evidence": evidence,
+            }
         ],
         "opportunities": [
             {"text": "Faster site", "addresses": "pp", "owner": "Web team", "status": "planned"}
         ],
         "kpis": [
-            {"name": "Visits", "target": 10, "unit": "%", "direction": "lower", "actual": 12.5,
-             "metric": "conversion_rate", "evidence": evidence}
+            {
+                "name": "Visits",
+                "target": 10,
+                "unit": "%",
+                "direction": "lower",
+                "actual": 12.5,
+                "metric": "conversion_rate",
+                "evidence": evidence,
+            }
         ],
         "evidence": evidence,
     }
@@ -142,7 +180,9 @@ def test_published_schema_is_valid_and_accepts_a_full_document() -> None:
     document = export_document(
         [map_record(full_map(), url="maps/full/", today=dt.date(2026, 3, 1))], dt.date(2026, 3, 1)
     )
-    errors = list(Draft202012Validator(schema, format_checker=FormatChecker()).iter_errors(document))
+    errors = list(
+        Draft202012Validator(schema, format_checker=FormatChecker()).iter_errors(document)
+    )
     assert errors == []
 
 

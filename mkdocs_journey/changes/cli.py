@@ -93,8 +93,9 @@ class _Sides:
             return maps_from_export(path, spec)
         if path.is_dir():
             return maps_from_site(path)
+        shape = self.shape()
         repository = Repository.around(self.config_file.resolve().parent)
-        return maps_at_ref(repository, spec, self.shape())
+        return maps_at_ref(repository, spec, shape)
 
 
 def site_shape(config_file: Path) -> SiteShape:
