@@ -70,6 +70,7 @@ class OverlayCurve:
     description: str
     old_label: str
     new_label: str
+    new_phrase: str  # "now", or "in version 2.0"
     grid: tuple[tuple[str, float], ...]  # ("+2", y) ...
     stages: tuple[tuple[str, str, float], ...]  # (name, what fits under the axis, x)
     old_points: tuple[CurvePoint, ...]
@@ -214,7 +215,10 @@ def what_changed(history: SiteHistory, urls: Mapping[str, str]) -> WhatChanged:
     return WhatChanged(history.baseline, "", headline(comparison), rows, unchanged, tuple(notes))
 
 
-def overlay_curve(comparison: Comparison, map_id: str, new_label: str) -> OverlayCurve | None:
+def overlay_curve(
+    comparison: Comparison, map_id: str, old_label: str, new_label: str = "now"
+) -> OverlayCurve | None:
+    """Both curves of one map; ``old_label`` and ``new_label`` name the versions in the legend."""
     map_diff = comparison.of_map(map_id)
     if map_diff is None or map_diff.old is None or map_diff.new is None:
         return None
@@ -238,10 +242,10 @@ def overlay_curve(comparison: Comparison, map_id: str, new_label: str) -> Overla
         )
 
     old_points, new_points = points(old_scores), points(new_scores)
-    baseline = comparison.old.label
+    now = new_label if new_label == "now" else f"in {new_label}"
     described = "; ".join(
-        f"{name}: {_score(old_scores.get(name))} in {baseline}, "
-        f"{_score(new_scores.get(name))} {new_label}"
+        f"{name}: {_score(old_scores.get(name))} in {old_label}, "
+        f"{_score(new_scores.get(name))} {now}"
         for name in names
     )
     return OverlayCurve(
@@ -250,10 +254,11 @@ def overlay_curve(comparison: Comparison, map_id: str, new_label: str) -> Overla
         height=CURVE_HEIGHT,
         left=CURVE_LEFT,
         right=CURVE_WIDTH - CURVE_RIGHT,
-        title=f"Emotion curve in {baseline} and {new_label}",
+        title=f"Emotion curve in {old_label} and {now}",
         description=described + ".",
-        old_label=baseline,
+        old_label=old_label,
         new_label=new_label,
+        new_phrase=now,
         grid=tuple((f"{s:+d}" if s else "0", _curve_y(s)) for s in (2, 1, 0, -1, -2)),
         stages=tuple((name, _short(name), xs[name]) for name in names),
         old_points=old_points,
@@ -381,7 +386,8 @@ class HistoryDrawings:
     def __init__(self, env: Environment, history: SiteHistory) -> None:
         self.env = env
         self.history = history
-        self.new_label = history.mike_version or "now"
+        self.old_label = history.baseline
+        self.new_label = f"version {history.mike_version}" if history.mike_version else "now"
         self._series: dict[str, KpiSeries] | None = None
 
     def fill(self, html: str) -> str:
@@ -392,7 +398,12 @@ class HistoryDrawings:
     def drawing(self, slot: str) -> str:
         comparison = self.history.comparison
         if slot.startswith("jh-curve-") and comparison is not None:
-            curve = overlay_curve(comparison, slot.removeprefix("jh-curve-"), self.new_label)
+            curve = overlay_curve(
+                comparison,
+                slot.removeprefix("jh-curve-"),
+                self.old_label or comparison.old.label,
+                self.new_label,
+            )
             if curve is not None:
                 return self.env.get_template(CURVE_TEMPLATE).render(curve=curve)
         if self._series is None:

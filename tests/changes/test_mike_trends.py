@@ -75,7 +75,7 @@ def test_the_map_page_shows_the_sparkline_with_its_values_as_text(published: Git
     row = trends.select_one("tbody tr")
     assert row.select_one("th").get_text(strip=True) == "Trial to paid"
     values = [li.get_text(" ", strip=True) for li in row.select(".journey-kpi-trends__values li")]
-    assert values == ["1.0 14%", "2.0 17%"]
+    assert values == ["1.0: 14%", "2.0: 17%"]
     svg = row.select_one("svg.journey-sparkline[role=img]")
     assert svg.select_one("desc").get_text() == "1.0: 14%; 2.0 (this version): 17%; target 20%."
     assert len(svg.select("circle.journey-sparkline__point")) == 2
