@@ -20,6 +20,7 @@ from typing import Any, TextIO
 import yaml
 
 from mkdocs_journey import __version__
+from mkdocs_journey.bridge.cli import add_export, add_import
 from mkdocs_journey.changes.cli import add_diff
 
 PLUGIN_NAME = "journey"
@@ -211,6 +212,8 @@ COMMANDS: tuple[Callable[[argparse._SubParsersAction[argparse.ArgumentParser]], 
     add_analyze,
     add_stylesheet,
     add_diff,
+    add_export,
+    add_import,
 )
 
 

@@ -24,6 +24,7 @@ from mkdocs_journey.changes.matching import (
     match_items,
     similarity,
 )
+from mkdocs_journey.parsing.build import generated_pain_id
 
 Record = Mapping[str, Any]
 
@@ -413,8 +414,9 @@ def _written_pain_id(pain: Record, stage: str) -> str | None:
     """The pain point's id, or None when it is the one generated for a pain point without id
     (``<stage>-pain-<n>``: it names a position, not the pain point)."""
     pain_id = _text(pain, "id")
-    slug = re.sub(r"[^a-z0-9]+", "-", stage.lower()).strip("-") or "stage"
-    if not pain_id or re.fullmatch(rf"{re.escape(slug)}-pain-[0-9]+", pain_id):
+    if not pain_id or re.fullmatch(
+        re.escape(generated_pain_id(stage, 0)).removesuffix("0") + "[0-9]+", pain_id
+    ):
         return None
     return pain_id
 

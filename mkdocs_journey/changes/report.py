@@ -7,16 +7,15 @@ kind, map, stage, item, old and new values, verdict and sentence.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from typing import Any
 
 from mkdocs_journey.changes.diff import Change, Comparison, MapDiff
+from mkdocs_journey.inert import markdown_text
 from mkdocs_journey.render.views import format_number
 
 REPORT_FORMAT = 1
 _LONGEST_QUOTE = 100
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>&#|~!])")
 
 
 def _quote(text: Any) -> str:
@@ -155,11 +154,6 @@ def as_text(comparison: Comparison) -> str:
     if notes := all_notes(comparison):
         lines += ["", "Notes:"] + [f"  - {note}" for note in notes]
     return "\n".join(lines) + "\n"
-
-
-def markdown_text(text: Any) -> str:
-    """Author text made inert in Markdown: markup characters escaped, one line."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
 
 
 def as_markdown(comparison: Comparison) -> str:
