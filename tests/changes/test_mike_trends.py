@@ -9,7 +9,6 @@ network), so 2.0's journeys.json and map page carry the series 14 -> 17, and wit
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
