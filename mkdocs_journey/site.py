@@ -117,7 +117,7 @@ class JourneySite:
         )
         # Earlier versions: read once every map and its data are known (KPI values included).
         self.history = SiteHistory()
-        self.history = load_history(self.settings, self.export_records(), os.environ)
+        self.history = load_history(self.settings, self.export_records, os.environ)
         self.generated = self._plan_generated_pages()
         notes = [*self.data.notes]
         if self.history.note:

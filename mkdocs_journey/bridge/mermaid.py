@@ -174,8 +174,8 @@ def map_of_mermaid(
             if section is None:
                 problems.append(LineProblem(number, "a task before any section"))
                 continue
-            name, _, data = line.split("#", 1)[0].partition(":")
-            score_text, _, people = data.partition(":")
+            name, _, task_data = line.split("#", 1)[0].partition(":")
+            score_text, _, people = task_data.partition(":")
             try:
                 score = int(score_text.strip())
             except ValueError:

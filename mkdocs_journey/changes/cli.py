@@ -115,7 +115,7 @@ def site_shape(config_file: Path) -> SiteShape:
     plugin = config.plugins.get("journey")
     if plugin is None:
         raise HistoryError(f"{config_file}: the journey plugin is not enabled in this site")
-    settings = plugin.config.to_settings(config_file.resolve().parent)  # type: ignore[attr-defined]
+    settings = plugin.config.to_settings(config_file.resolve().parent)
     data = settings.data if isinstance(settings.data, dict) else {}
     return SiteShape(
         docs_dir=Path(config.docs_dir),

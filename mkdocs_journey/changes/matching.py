@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -41,7 +41,7 @@ class Item:
     key: str | None  # the id the author wrote; None when there is none
     text: str  # what a reader calls it: a name or a sentence
     stage: str
-    record: dict[str, Any]
+    record: Mapping[str, Any]
 
 
 @dataclass(frozen=True)

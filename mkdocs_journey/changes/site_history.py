@@ -7,7 +7,7 @@ give a short note for the "What changed" page and the build log, never a failed 
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -39,11 +39,17 @@ class SiteHistory:
 
 def load_history(
     settings: Settings,
-    current: Sequence[Mapping[str, Any]],
+    current_records: Callable[[], Sequence[Mapping[str, Any]]],
     environ: Mapping[str, str],
 ) -> SiteHistory:
-    """The comparison and trends for a build whose maps export as ``current``."""
+    """The comparison and trends for a build whose maps export as ``current_records()``.
+
+    A build that neither compares nor runs under mike reads nothing (and runs no git).
+    """
     mike_version = environ.get(MIKE_VERSION_VARIABLE) or None
+    if settings.compare_to is None and mike_version is None:
+        return SiteHistory()
+    current = current_records()
     repository: Repository | None = None
     repository_error = ""
     try:

@@ -140,7 +140,8 @@ def _kpis(record: Mapping[str, Any]) -> Iterable[tuple[str, Mapping[str, Any]]]:
     for stage in stages if isinstance(stages, list) else []:
         if not isinstance(stage, Mapping):
             continue
-        name = stage.get("name") if isinstance(stage.get("name"), str) else ""
+        written = stage.get("name")
+        name = written if isinstance(written, str) else ""
         kpis = stage.get("kpis")
         for kpi in kpis if isinstance(kpis, list) else []:
             if isinstance(kpi, Mapping):
