@@ -18,6 +18,8 @@ install: $(BIN)/python
 
 install-test: $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[test]'
+	@$(BIN)/pip install --quiet -e '.[zensical]' || \
+	  echo "note: the zensical extra could not be installed here; tests/test_zensical.py will be skipped"
 
 # Page checks drive Debian's Chromium through Playwright (no browser download).
 browser:

@@ -1,24 +1,31 @@
 """The core as a Python-Markdown extension, for hosts without MkDocs plugins.
 
-MkDocs 2.0 drops plugins; Python-Markdown extensions are what other hosts (a MkDocs successor,
-Pelican, a script) still run. With this extension, each ```journey fence of a document becomes
-its stage table, flow diagram, emotion curve and, with ``data_sources``, its numbers, exactly as
-the plugin renders them:
+MkDocs 2.0 drops plugins; Python-Markdown extensions are what other hosts (Zensical, Pelican, a
+script) still run. With this extension, each ```journey fence of a document becomes its stage
+table, flow diagram, emotion curve and, with ``data_sources``, its numbers, exactly as the plugin
+renders them:
 
     import markdown
     html = markdown.markdown(text, extensions=["journey"])                 # by entry point
     html = markdown.markdown(text, extensions=[JourneyExtension(page="maps/trial.md")])
 
 One document at a time, so what needs the whole site is left to the plugin: the index of maps,
-persona and pain-point pages, ``journeys.json``, and persona references to another page. The
-stylesheet is the host's to include (``mkdocs-journey stylesheet > journey.css``). Problems render
-as error boxes in the page and are logged (logger ``mkdocs_journey``) as ``page:line:column``.
+persona and pain-point pages, ``journeys.json``, and persona references to another page.
+
+What the host tells us, we use: under Zensical, the page being rendered names the messages and
+the folder of mkdocs.yml is where data paths start (its rendering context, found by duck typing so
+nothing here imports Zensical). Problems render as error boxes in the page and are logged (logger
+``mkdocs_journey``) as ``page:line:column``; with ``strict`` they also fail the conversion, once
+the page's messages are out. The stylesheet goes into the page as a ``<style>`` element before the
+first map, as no host lets a Markdown extension add a file to the site.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -28,9 +35,10 @@ from markdown.postprocessors import Postprocessor
 from markdown.preprocessors import Preprocessor
 
 from mkdocs_journey.model import DEFAULT_STAGES, Severity
-from mkdocs_journey.render.environment import make_environment
+from mkdocs_journey.parsing.page import read_page
+from mkdocs_journey.render.environment import make_environment, stylesheet
 from mkdocs_journey.settings import Settings, build_date
-from mkdocs_journey.site import JourneySite, SourcePage
+from mkdocs_journey.site import SLOT, JourneySite, SourcePage
 
 log = logging.getLogger("mkdocs_journey")
 
@@ -43,27 +51,49 @@ POSTPROCESSOR_PRIORITY = 5
 class JourneyExtension(Extension):
     def __init__(self, **kwargs: Any) -> None:
         self.config = {
-            "page": ["page.md", "The document's name in problem messages."],
-            "project_dir": [".", "Folder that data source paths are relative to."],
+            "page": ["", "The document's name in problem messages; empty: the host's page."],
+            "project_dir": ["", "Folder data paths start from; empty: the host's, or here."],
             "stages": [list(DEFAULT_STAGES), "The stages of the site, in order."],
             "today": ["", "ISO date for stale checks; empty: SOURCE_DATE_EPOCH, else today."],
             "diagrams": [True, "Draw flow diagrams (emotion curves are always drawn)."],
             "diagram_renderer": ["auto", "auto, pygraphviz or dot."],
             "data_sources": [{}, "Data sources, as under the plugin's data_sources option."],
+            "channel_rules": [[], "Channel rules, as under the plugin's option."],
+            "source_categories": [{}, "Source categories, as under the plugin's option."],
+            "max_rejected_share": [0.05, "Share of unusable data rows that is a problem."],
+            "strict": [False, "Fail the conversion when a map has a problem."],
+            "stylesheet": [True, "Put the maps' stylesheet in the page, before the first map."],
         }
         super().__init__(**kwargs)
         self.site: JourneySite | None = None
+        self.host: HostContext = HostContext()
+        self.failures: list[str] = []
 
     def settings(self) -> Settings:
-        today = str(self.getConfig("today") or "")
+        """The options as the core sees them. Raises ValueError naming a bad option."""
+        project_dir = str(self.getConfig("project_dir") or "") or self.host.root_dir or "."
+        stages = self.getConfig("stages")
+        if not isinstance(stages, list | tuple) or not all(isinstance(s, str) for s in stages):
+            raise ValueError(f"journey extension: 'stages' must be a list of names, got {stages!r}")
         return Settings(
-            project_dir=Path(self.getConfig("project_dir")).resolve(),
-            stages=tuple(self.getConfig("stages")),
-            today=dt.date.fromisoformat(today) if today else build_date(),
+            project_dir=Path(project_dir).resolve(),
+            stages=tuple(stages),
+            today=_date_option(self.getConfig("today")),
             diagrams=bool(self.getConfig("diagrams")),
             diagram_renderer=str(self.getConfig("diagram_renderer")),
-            data=dict(self.getConfig("data_sources")),
+            data=_option_of_type(self, "data_sources", dict),
+            channel_rules=_option_of_type(self, "channel_rules", list),
+            source_categories=_option_of_type(self, "source_categories", dict),
+            max_rejected_share=float(_option_of_type(self, "max_rejected_share", int | float)),
         )
+
+    @property
+    def page(self) -> str:
+        return str(self.getConfig("page") or "") or self.host.page or DEFAULT_PAGE
+
+    @property
+    def strict(self) -> bool:
+        return bool(self.getConfig("strict")) or self.host.strict
 
     def extendMarkdown(self, md: Markdown) -> None:
         md.registerExtension(self)
@@ -72,6 +102,60 @@ class JourneyExtension(Extension):
 
     def reset(self) -> None:
         self.site = None
+        self.host = HostContext()
+
+
+DEFAULT_PAGE = "page.md"
+
+
+def _date_option(value: object) -> dt.date:
+    if isinstance(value, dt.date):
+        return value
+    if not value:
+        return build_date()  # SOURCE_DATE_EPOCH when set, for reproducible builds
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        raise ValueError(
+            f"journey extension: 'today' must be a date as YYYY-MM-DD, got {value!r}"
+        ) from None
+
+
+def _option_of_type(extension: JourneyExtension, name: str, kind: Any) -> Any:
+    value = extension.getConfig(name)
+    if not isinstance(value, kind) or isinstance(value, bool):
+        raise ValueError(f"journey extension: {name!r} has the wrong type: {value!r}")
+    return value
+
+
+class JourneyMapError(Exception):
+    """Raised after a page is converted, in strict mode, when its maps have problems."""
+
+
+@dataclass(frozen=True)
+class HostContext:
+    """What the host says about the page being converted, when it says anything."""
+
+    page: str = ""  # docs-relative source path
+    root_dir: str = ""  # the folder of the site's config
+    strict: bool = False
+
+    @classmethod
+    def of(cls, md: Markdown) -> HostContext:
+        # Zensical registers a preprocessor holding the page and the site config; the name and
+        # attributes are all we rely on, so this stays free of a Zensical import.
+        if "rendering_context" not in md.preprocessors:
+            return cls()
+        context = md.preprocessors["rendering_context"]
+        page = getattr(context, "page", None)
+        config = getattr(context, "config", None)
+        config = config if isinstance(config, dict) else {}
+        path = getattr(page, "path", "")
+        return cls(
+            page=path if isinstance(path, str) else "",
+            root_dir=str(config.get("root_dir") or ""),
+            strict=config.get("strict") is True,
+        )
 
 
 class _FindMaps(Preprocessor):
@@ -85,8 +169,17 @@ class _FindMaps(Preprocessor):
         text = "\n".join(lines)
         if "journey" not in text:
             return lines
-        page = str(self.extension.getConfig("page"))
-        site = JourneySite(self.extension.settings(), make_environment())
+        self.extension.host = HostContext.of(self.md)
+        page = self.extension.page
+        settings = self.extension.settings()
+        # One page at a time: analyse only the data sources this page's maps use.
+        used = {
+            reading.journey_map.data
+            for reading in read_page(page, text, settings.stages)
+            if reading.journey_map is not None and reading.journey_map.data
+        }
+        settings = replace(settings, data={k: v for k, v in settings.data.items() if k in used})
+        site = JourneySite(settings, make_environment())
         report = site.collect([SourcePage(page, "", text)])
         if not site.catalogue.readings_of(page):
             # Nothing of ours, e.g. a page the MkDocs plugin already turned into placeholders:
@@ -98,6 +191,7 @@ class _FindMaps(Preprocessor):
             if problem.severity is not Severity.ERROR:
                 log.info(str(problem))
         self.extension.site = site
+        self.extension.failures = list(report.failures)
         return site.page_markdown(page, text).split("\n")
 
 
@@ -110,13 +204,37 @@ class _RenderMaps(Postprocessor):
 
     def run(self, text: str) -> str:
         site = self.extension.site
-        if site is None:
+        # Postprocessors also run on fragments (the toc extension renders headings with them):
+        # only the document holding our placeholders is ours to fill.
+        if site is None or SLOT not in text:
             return text
-        page = str(self.extension.getConfig("page"))
+        page = self.extension.page
         html, problems = site.page_output(page, site.page_html(page, "", text))
         for problem in problems:
             log.warning(problem)
+        failures = [*self.extension.failures, *problems]
+        if self.extension.getConfig("stylesheet"):
+            html = _STYLE_ANCHOR.sub(lambda m: _inline_stylesheet() + m.group(0), html, count=1)
+        if failures and self.extension.strict:
+            raise JourneyMapError(strict_message(page, failures))
         return html
+
+
+# The first map of the page (or its error box), where the stylesheet goes.
+_STYLE_ANCHOR = re.compile(r'<div class="journey-map[ "]')
+
+
+def _inline_stylesheet() -> str:
+    return make_environment().get_template("journey/stylesheet.html").render(css=stylesheet())
+
+
+def strict_message(page: str, failures: list[str]) -> str:
+    count = len(failures)
+    listed = "\n".join(f"  {message}" for message in failures)
+    return (
+        f"{page}: {count} problem{'' if count == 1 else 's'} in journey maps, and the journey "
+        f"extension is strict:\n{listed}"
+    )
 
 
 def makeExtension(**kwargs: Any) -> JourneyExtension:

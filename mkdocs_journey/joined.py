@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from mkdocs_journey.analytics import analyze, load_channel_settings
+from mkdocs_journey.analytics.channels import ChannelSettings
 from mkdocs_journey.analytics.kpis import apply_kpi_actuals
 from mkdocs_journey.analytics.pipeline import CACHE
 from mkdocs_journey.analytics.result import DataAnalysis
@@ -23,7 +24,7 @@ from mkdocs_journey.data.cache import AnalysisCache
 from mkdocs_journey.data.engine import DataError
 from mkdocs_journey.data.quality import describe_rejections, quality_problems
 from mkdocs_journey.data.sources import DataSource, load_data_sources
-from mkdocs_journey.model import Problem
+from mkdocs_journey.model import JourneyMap, Problem
 from mkdocs_journey.parsing.page import MapReading
 from mkdocs_journey.settings import Settings
 
@@ -60,6 +61,25 @@ def configured_sources(settings: Settings) -> tuple[dict[str, DataSource], list[
     return sources, [f"mkdocs.yml: data_sources: {problem}" for problem in problems]
 
 
+def maps_reading(catalogue: Catalogue, source_name: str) -> list[JourneyMap]:
+    """The maps whose ``data`` names the source, in page order."""
+    return [m for m in catalogue.maps if m.data == source_name]
+
+
+def analyze_for_map(
+    source: DataSource,
+    journey_map: JourneyMap | None,
+    readers: list[JourneyMap],
+    channels: ChannelSettings,
+    cache: AnalysisCache[DataAnalysis] | None,
+) -> DataAnalysis:
+    """The analysis a map's page shows: the source read with the map's stages and touchpoints,
+    the touchpoints of the source's other ``readers`` known too. ``mkdocs-journey analyze
+    --config`` calls it as well, so that it prints exactly the page's numbers."""
+    others = [m for m in readers if m is not journey_map]
+    return analyze(source, journey_map, channels, other_maps=others, cache=cache)
+
+
 def join_data(
     catalogue: Catalogue,
     settings: Settings,
@@ -74,11 +94,10 @@ def join_data(
     joined = DataJoin(sources=sources)
     joined.warnings += config_problems + [f"mkdocs.yml: {p}" for p in channel_problems]
     for name, source in sources.items():
-        readers = [m for m in catalogue.maps if m.data == name]
+        readers = maps_reading(catalogue, name)
         for journey_map in readers or [None]:
-            others = [m for m in readers if m is not journey_map]
             try:
-                analysis = analyze(source, journey_map, channels, other_maps=others, cache=cache)
+                analysis = analyze_for_map(source, journey_map, readers, channels, cache)
             except DataError as error:
                 if journey_map is None:
                     joined.warnings.append(str(error))

@@ -5,10 +5,12 @@ Everything a future host needs is in the core; this module only translates MkDoc
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import Any
 
 from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
@@ -34,6 +36,8 @@ class JourneyPlugin(BasePlugin[JourneyConfig]):
         self.site: JourneySite | None = None
         self.diagram_cache: DiagramCache | None = None
         self.analysis_cache: AnalysisCache[DataAnalysis] | None = None
+        #: Every warning of this build, for strict mode when ``-q`` hides them (see on_post_build).
+        self.failures: list[str] = []
 
     # Defining on_startup keeps this instance across `mkdocs serve` rebuilds, and with it the
     # in-memory diagram and analysis caches.
@@ -42,6 +46,7 @@ class JourneyPlugin(BasePlugin[JourneyConfig]):
         self.analysis_cache = None
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
+        self.failures = []
         if not self.config.enabled:
             return None
         project_dir = Path(config.config_file_path or ".").resolve().parent
@@ -71,7 +76,7 @@ class JourneyPlugin(BasePlugin[JourneyConfig]):
         ]
         report = self.site.collect(pages)
         for message in report.failures:
-            log.warning(message)
+            self._warn(message)
         for problem in report.problems:
             if problem.severity is not Severity.ERROR:
                 log.info(str(problem))
@@ -114,8 +119,12 @@ class JourneyPlugin(BasePlugin[JourneyConfig]):
             return None
         output, problems = self.site.page_output(page.file.src_uri, output)
         for problem in problems:
-            log.warning(problem)
+            self._warn(problem)
         return output
+
+    def _warn(self, message: str) -> None:
+        self.failures.append(message)
+        log.warning(message)
 
     # Cache trouble costs time, not correctness: worth a line in the log, not a warning.
     def on_post_build(self, *, config: MkDocsConfig) -> None:
@@ -124,6 +133,11 @@ class JourneyPlugin(BasePlugin[JourneyConfig]):
                 for message in cache.errors:
                     log.info(message)
                 cache.errors.clear()
+        # `--strict -q` (a common CI spelling): MkDocs drops warnings below its log level before
+        # its strict-mode counter sees them, so a broken map would pass. Stop the build here,
+        # as an error, which -q still shows; without -q MkDocs' own counter does the job.
+        if config.strict and self.failures and not log.isEnabledFor(logging.WARNING):
+            raise PluginError(strict_failure_message(self.failures))
 
     # Data files live outside docs/: watch them so an edited export rebuilds the site.
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
@@ -131,3 +145,12 @@ class JourneyPlugin(BasePlugin[JourneyConfig]):
             for path in self.site.data.data_files:
                 server.watch(str(path))
         return server
+
+
+def strict_failure_message(failures: list[str]) -> str:
+    count = len(failures)
+    listed = "\n".join(f"  {message}" for message in failures)
+    return (
+        f"journey: {count} problem{'' if count == 1 else 's'} in journey maps or their data, "
+        f"and strict mode is on:\n{listed}"
+    )

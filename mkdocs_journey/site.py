@@ -7,7 +7,6 @@ swapped in for placeholders as that page renders. Nothing here imports MkDocs.
 
 from __future__ import annotations
 
-import html
 import json
 import os
 import re
@@ -27,6 +26,7 @@ from mkdocs_journey.diagrams import DiagramCache
 from mkdocs_journey.export import export_document, map_record
 from mkdocs_journey.joined import DataJoin, configured_sources, join_data
 from mkdocs_journey.model import JourneyMap, Problem, Severity
+from mkdocs_journey.page_text import generated_page, plain_title
 from mkdocs_journey.parsing.blocks import replace_fences
 from mkdocs_journey.parsing.page import MapReading, read_page
 from mkdocs_journey.render.analytics_view import analytics_view, quality_view
@@ -43,6 +43,8 @@ from mkdocs_journey.visuals import Visuals, curve_slot, diagram_slot
 
 # Placeholders survive Python-Markdown untouched: letters, digits and hyphens only.
 _SLOT = "journeyslot-a7c1"
+#: What every placeholder starts with: a host adapter tells its documents from fragments by it.
+SLOT = _SLOT
 _SLOT_PARAGRAPH = re.compile(rf"(?:<p>\s*)?{_SLOT}-(?P<name>[a-z0-9-]+)(?:\s*</p>)?")
 _FIRST_H1 = re.compile(r"\A(\s*#\s[^\n]*\n)")
 
@@ -101,17 +103,8 @@ class JourneySite:
     # -- phase 1: every page -------------------------------------------------------------
     def collect(self, pages: Iterable[SourcePage]) -> Report:
         """Read the maps of every page and join them to their data; report what is wrong."""
-        readings: list[MapReading] = []
-        urls: dict[str, str] = {}
-        for page in pages:
-            urls[page.path] = page.url
-            if "journey" in page.source:
-                readings.extend(read_page(page.path, page.source, self.settings.stages))
+        self.read_maps(pages)
         sources, config_problems = configured_sources(self.settings)
-        # Every declared name counts here: a declared but refused source is reported once, as
-        # a configuration problem, not again as "unknown" on each map that uses it.
-        declared = list(self.settings.data) if isinstance(self.settings.data, dict) else []
-        self.catalogue = build_catalogue(readings, data_sources=declared, page_urls=urls)
         self.data = join_data(
             self.catalogue, self.settings, sources, config_problems, self.analysis_cache
         )
@@ -123,6 +116,20 @@ class JourneySite:
         if self.history.note:
             notes.append(f"compare_to: {self.history.note}")
         return Report(self.catalogue.problems, self.data.warnings, notes)
+
+    def read_maps(self, pages: Iterable[SourcePage]) -> Catalogue:
+        """Read the maps of every page and resolve references across pages (no data yet)."""
+        readings: list[MapReading] = []
+        urls: dict[str, str] = {}
+        for page in pages:
+            urls[page.path] = page.url
+            if "journey" in page.source:
+                readings.extend(read_page(page.path, page.source, self.settings.stages))
+        # Every declared name counts here: a declared but refused source is reported once, as
+        # a configuration problem, not again as "unknown" on each map that uses it.
+        declared = list(self.settings.data) if isinstance(self.settings.data, dict) else []
+        self.catalogue = build_catalogue(readings, data_sources=declared, page_urls=urls)
+        return self.catalogue
 
     def _plan_generated_pages(self) -> dict[str, GeneratedPage]:
         base = self.settings.pages_dir.strip("/")
@@ -149,12 +156,10 @@ class JourneySite:
         return self.catalogue.page_urls.get(f"{base}/personas/{persona_id}.md", "")
 
     def generated_markdown(self, path: str) -> str:
+        """The page's Markdown: its title (author text, e.g. a persona's name, kept as text) and
+        the placeholder its listing fills."""
         page = self.generated[path]
-        # The title is author text (a persona's name) and themes print page titles through
-        # filters such as `striptags` that undo escaping, so markup characters are dropped here;
-        # the page body still shows the exact name, escaped by our templates.
-        title = re.sub(r"[<>&\"'`]", "", page.title).strip() or page.key
-        return f"# {html.escape(title)}\n\n{_SLOT}-site\n"
+        return generated_page(plain_title(page.title) or page.key, f"{_SLOT}-site")
 
     # -- phase 2: page by page -------------------------------------------------------------
     def page_markdown(self, path: str, markdown: str) -> str:

@@ -67,6 +67,7 @@ def test_analyze_table() -> None:
 
 
 def test_analyze_with_config(tmp_path: Path) -> None:
+    (tmp_path / "docs").mkdir()  # MkDocs loads the config, and a site has its docs folder
     (tmp_path / "data").mkdir()
     (tmp_path / "data" / "crm.csv").write_text(
         "Lead,At,Src,Med,Outcome,Deal\n"

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+
 import pytest
 
 from tests.conftest import run_build
@@ -66,3 +70,42 @@ def test_partially_valid_map_shows_box_and_the_valid_stages(error_builds) -> Non
     assert map_div.select_one(".journey-problems") is not None
     names = [th.get_text(strip=True) for th in map_div.select("thead th.journey-stage")]
     assert names == ["Awareness"]
+
+
+@pytest.mark.parametrize("tool", ["mkdocs", "properdocs"])
+def test_strict_quiet_build_fails_too(tmp_path, tool: str) -> None:
+    # `-q` drops warnings before MkDocs' strict counter sees them; the plugin stops the build
+    # itself, with the problems in its error (which -q still shows).
+    from tests.conftest import copy_fixture
+
+    project = copy_fixture("errors", tmp_path)
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true"}
+    command = [sys.executable, "-m", tool, "build", "--strict", "-q"]
+    done = subprocess.run(
+        command, cwd=project, capture_output=True, text=True, env=env, timeout=300
+    )
+    assert done.returncode == 1, done.stdout + done.stderr
+    output = done.stdout + done.stderr
+    assert "journey: 4 problems in journey maps or their data, and strict mode is on:" in output
+    for message in EXPECTED:
+        assert f"  {message}" in output
+    assert "Traceback" not in output
+    # Without --strict, -q still builds the site, with the error boxes.
+    plain = subprocess.run(
+        [sys.executable, "-m", tool, "build", "-q"], cwd=project, capture_output=True, text=True,
+        env=env, timeout=300,
+    )  # fmt: skip
+    assert plain.returncode == 0, plain.stdout + plain.stderr
+    assert (project / "site" / "score" / "index.html").is_file()
+
+
+def test_strict_quiet_build_of_a_valid_site_passes(tmp_path) -> None:
+    from tests.conftest import copy_fixture
+
+    project = copy_fixture("basic", tmp_path)
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    done = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-q"], cwd=project,
+        capture_output=True, text=True, env=env, timeout=300,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout + done.stderr

@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 
 import markdown
+import markdown.extensions
 import pytest
 from bs4 import BeautifulSoup
+from markdown.preprocessors import Preprocessor
 
-from mkdocs_journey.extension import JourneyExtension
+from mkdocs_journey.extension import JourneyExtension, JourneyMapError
 from tests.conftest import FIXTURES, copy_fixture, run_build
 
 PAGE = (FIXTURES / "extension" / "docs" / "index.md").read_text(encoding="utf-8")
@@ -89,3 +93,78 @@ def test_a_page_without_maps_is_left_alone_even_beside_the_plugin() -> None:
     text = "# Page\n\nA journey without maps.\n\njourneyslot-a7c1-map-0\n"
     html = markdown.markdown(text, extensions=[JourneyExtension()])
     assert "<p>journeyslot-a7c1-map-0</p>" in html
+
+
+def test_strict_raises_once_the_page_is_converted(caplog: pytest.LogCaptureFixture) -> None:
+    broken = PAGE.replace("  - name: Decision", "  - nmae: Decision")
+    with (
+        caplog.at_level(logging.WARNING, logger="mkdocs_journey"),
+        pytest.raises(JourneyMapError) as raised,
+    ):
+        convert(broken, strict=True)
+    assert str(raised.value).splitlines() == [
+        "trial.md: 2 problems in journey maps, and the journey extension is strict:",
+        "  trial.md:17:5: unknown key 'nmae' in stages[1] (did you mean 'name'?)",
+        "  trial.md:17:5: stages[1] is missing the required key 'name'",
+    ]
+    # The messages were logged before the error, as for a page that is not strict.
+    assert [r.getMessage() for r in caplog.records][:2] == [
+        line.strip() for line in str(raised.value).splitlines()[1:]
+    ]
+    assert convert(PAGE, strict=True).select_one("#journey-trial") is not None
+
+
+def test_the_stylesheet_comes_once_before_the_first_map() -> None:
+    twice = PAGE + "\n" + PAGE.replace("id: trial", "id: trial-again")
+    page = convert(twice)
+    styles = page.select("style.journey-stylesheet")
+    assert len(styles) == 1
+    assert styles[0].find_next("div", class_="journey-map")["id"] == "journey-trial"
+    assert ".journey-map" in styles[0].get_text()
+    assert convert(twice, stylesheet=False).select("style") == []
+    assert markdown.markdown("# No map", extensions=[JourneyExtension()]).count("<style") == 0
+
+
+class _HostContext(Preprocessor):
+    """What Zensical registers per page: its page (with a docs-relative path) and its config.
+
+    The real Zensical build is tests/test_zensical.py; this keeps the contract in the fast tier.
+    """
+
+    def __init__(self, md: markdown.Markdown, root: Path) -> None:
+        super().__init__(md)
+        self.page = SimpleNamespace(path="maps/trial.md", url="maps/trial/")
+        self.config = {"root_dir": str(root), "strict": True}
+
+    def run(self, lines: list[str]) -> list[str]:
+        return lines
+
+
+class _Host(markdown.extensions.Extension):
+    def __init__(self, root: Path) -> None:
+        super().__init__()
+        self.root = root
+
+    def extendMarkdown(self, md: markdown.Markdown) -> None:
+        md.preprocessors.register(_HostContext(md, self.root), "rendering_context", 0)
+
+
+def test_a_host_context_names_the_page_and_sets_strict(tmp_path: Path) -> None:
+    broken = PAGE.replace("  - name: Decision", "  - nmae: Decision")
+    extension = JourneyExtension(today="2026-11-01")
+    with pytest.raises(JourneyMapError, match=r"^maps/trial\.md: 2 problems"):
+        markdown.markdown(broken, extensions=[_Host(tmp_path), extension, "fenced_code"])
+    assert extension.settings().project_dir == tmp_path.resolve()
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        ({"today": "soon"}, "journey extension: 'today' must be a date as YYYY-MM-DD, got 'soon'"),
+        ({"stages": "Awareness"}, "journey extension: 'stages' must be a list of names"),
+        ({"data_sources": ["crm"]}, "journey extension: 'data_sources' has the wrong type"),
+    ],
+)
+def test_a_bad_option_is_named(options: dict[str, object], message: str) -> None:
+    with pytest.raises(ValueError, match="^" + re.escape(message)):
+        markdown.markdown(PAGE, extensions=[JourneyExtension(**options)])

@@ -101,11 +101,15 @@ def test_check_command_reports_positions_and_exit_status(fixture_site) -> None:
         capture_output=True,
         text=True,
         timeout=120,
+        cwd=FIXTURES / "errors",  # paths are printed relative to the current directory
     )
     assert done.returncode == 1
     lines = done.stdout.splitlines()
-    assert "docs/score.md:9:14: stages[0].emotion.score must be between -2 and 2, got 7" in lines
-    assert lines[-1] == "2 maps checked, 4 problems"
+    assert (
+        "docs/score.md:9:14: error: stages[0].emotion.score must be between -2 and 2, got 7"
+        in lines
+    )
+    assert lines[-1] == "2 maps checked: 4 errors, 0 warnings"
     # A copy: check keeps the analyses in the site's cache folder, for the build after it.
     data_site = fixture_site("data-site")
     ok = subprocess.run(
@@ -122,7 +126,7 @@ def test_check_command_reports_positions_and_exit_status(fixture_site) -> None:
         timeout=120,
     )
     assert ok.returncode == 0, ok.stdout
-    assert ok.stdout.splitlines()[-1] == "1 map checked, 0 problems"
+    assert ok.stdout.splitlines()[-1] == "1 map checked: 0 errors, 0 warnings"
     assert len(list((data_site / ".cache" / "journey" / "analyses").rglob("*.json"))) == 1
 
 

@@ -221,20 +221,23 @@ class MarkovChain:
     ) -> MarkovChain:
         """Build the chain from counted transitions (``START`` for the start state, repeats
         already collapsed) and, per last channel of a path: conversions, their value, nulls."""
+        # Read in sorted order, not in the order given: the engine's rows come in any order,
+        # and floating-point sums over them would differ in the last bits between two runs,
+        # enough to swap two channels with equal credit in journeys.json.
         counts: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
-        for (here, there), n in steps.items():
+        for (here, there), n in sorted(steps.items()):
             counts[here][there] += n
-        for last, (conversions, _, nulls) in endings.items():
+        for last, (conversions, _, nulls) in sorted(endings.items()):
             if conversions:
                 counts[last][_CONVERSION] += conversions
             if nulls:
                 counts[last][_NULL] += nulls
         probabilities = {
-            state: {target: n / sum(row.values()) for target, n in row.items()}
-            for state, row in counts.items()
+            state: {target: n / sum(row.values()) for target, n in sorted(row.items())}
+            for state, row in sorted(counts.items())
         }
         channels = tuple(sorted(state for state in counts if state != _START))
-        mean_value = {c: v / n for c, (n, v, _) in endings.items() if n}
+        mean_value = {c: v / n for c, (n, v, _) in sorted(endings.items()) if n}
         return cls(channels, probabilities, mean_value)
 
     def absorb(self, removed: str | None = None) -> tuple[float, float]:

@@ -238,8 +238,11 @@ def _credits_json(
     return {
         model: {
             channel: {"conversions": _r(credit.conversions), "value": _r(credit.value)}
+            # By the credit as written (rounded), then by name: credits equal on the page are
+            # listed by name, whatever noise the last bits of two computations carry.
             for channel, credit in sorted(
-                attribution.get(model, {}).items(), key=lambda item: (-item[1].conversions, item[0])
+                attribution.get(model, {}).items(),
+                key=lambda item: (-(_r(item[1].conversions) or 0.0), item[0]),
             )
         }
         for model in MODELS

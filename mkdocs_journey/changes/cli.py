@@ -100,8 +100,7 @@ class _Sides:
 
 def site_shape(config_file: Path) -> SiteShape:
     """What reading pages needs from the site's current mkdocs.yml (loaded as MkDocs does)."""
-    from mkdocs.config import load_config
-    from mkdocs.exceptions import ConfigurationError
+    from mkdocs_journey.site_config import SiteConfigError, load_site
 
     if not config_file.is_file():
         raise HistoryError(
@@ -109,16 +108,13 @@ def site_shape(config_file: Path) -> SiteShape:
             "needs the site's mkdocs.yml (give it with --config)"
         )
     try:
-        config = load_config(str(config_file))
-    except (ConfigurationError, OSError) as error:
+        loaded = load_site(config_file)
+    except SiteConfigError as error:
         raise HistoryError(f"{config_file}: {error}") from error
-    plugin = config.plugins.get("journey")
-    if plugin is None:
-        raise HistoryError(f"{config_file}: the journey plugin is not enabled in this site")
-    settings = plugin.config.to_settings(config_file.resolve().parent)
+    settings = loaded.settings
     data = settings.data if isinstance(settings.data, dict) else {}
     return SiteShape(
-        docs_dir=Path(config.docs_dir),
+        docs_dir=loaded.docs_dir,
         stages=settings.stages,
         today=settings.today,
         data_sources=tuple(data),

@@ -6,17 +6,27 @@ never serves a stale drawing. The in-memory dict lives on the cache object, whic
 keeps across ``mkdocs serve`` rebuilds; the disk copy (``.cache/journey/`` next to
 ``mkdocs.yml`` by default) lets CI carry renders between runs. Disk writes are atomic
 (:func:`mkdocs_journey.files.write_atomically`).
+
+A file on disk is never trusted: it starts with the SHA-256 of the SVG after it (a truncated or
+damaged file fails that check), and the SVG must be one the plugin could have written
+(:func:`mkdocs_journey.diagrams.svg.svg_fault`: drawing elements only, no script, handler or
+link). A file that fails either check is reported, deleted and drawn again.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+import re
 from collections.abc import Hashable
 from pathlib import Path
 
 from mkdocs_journey import __version__
+from mkdocs_journey.diagrams.svg import svg_fault
 from mkdocs_journey.files import write_atomically
+
+#: The first line of a cache file: the SHA-256 of the SVG that follows it.
+_HEADER = re.compile(r"<!-- sha256:(?P<digest>[0-9a-f]{64}) -->\n")
 
 
 def cache_key(dot_source: str, renderer_name: str, renderer_version: str, *extra: str) -> str:
@@ -65,12 +75,23 @@ class DiagramCache:
                 pass
             except (OSError, UnicodeDecodeError) as error:
                 self.errors.append(f"cannot read {path}: {error}")
+                self._drop(path)
             else:
-                self._memory[key] = text
-                self.hits += 1
-                return text
+                svg, fault = _verified(text)
+                if svg is not None:
+                    self._memory[key] = svg
+                    self.hits += 1
+                    return svg
+                self.errors.append(f"dropped the cached diagram {path}: {fault}; drawn again")
+                self._drop(path)
         self.misses += 1
         return None
+
+    def _drop(self, path: Path) -> None:
+        try:
+            path.unlink(missing_ok=True)
+        except OSError as error:
+            self.errors.append(f"cannot delete {path}: {error}")
 
     def put(self, key: str, svg: str) -> None:
         self._memory[key] = svg
@@ -78,7 +99,7 @@ class DiagramCache:
         if path is None:
             return
         try:
-            write_atomically(path, svg)
+            write_atomically(path, f"<!-- sha256:{_digest(svg)} -->\n{svg}")
         except OSError as error:
             self.errors.append(f"cannot write {path}: {error}")
 
@@ -97,3 +118,19 @@ class DiagramCache:
 
     def __len__(self) -> int:
         return len(self._memory)
+
+
+def _digest(svg: str) -> str:
+    return hashlib.sha256(svg.encode("utf-8")).hexdigest()
+
+
+def _verified(text: str) -> tuple[str | None, str]:
+    """The SVG of a cache file when its hash matches and it is a drawing of ours, else why not."""
+    header = _HEADER.match(text)
+    if header is None:
+        return None, "it does not start with its content hash"
+    svg = text[header.end() :]
+    if _digest(svg) != header.group("digest"):
+        return None, "its content does not match its hash (truncated or changed)"
+    fault = svg_fault(svg)
+    return (None, fault) if fault else (svg, "")

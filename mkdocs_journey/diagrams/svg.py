@@ -156,3 +156,112 @@ def finish_svg(
     root.set("aria-describedby", f"{prefix}-desc")
     root.set("class", css_class)
     return ET.tostring(root, encoding="unicode")
+
+
+# What a finished diagram may contain: Graphviz's drawing elements in the SVG namespace, their
+# presentation attributes, and references inside the drawing only. Anything else in an SVG read
+# back from the disk cache (a script, an event handler, a link, foreign content) means the file
+# is not one we wrote.
+_DRAWING_ELEMENTS = frozenset(
+    f"{_SVG}{name}"
+    for name in (
+        "svg",
+        "g",
+        "title",
+        "desc",
+        "path",
+        "polygon",
+        "polyline",
+        "ellipse",
+        "circle",
+        "rect",
+        "line",
+        "text",
+        "tspan",
+        "defs",
+        "linearGradient",
+        "radialGradient",
+        "stop",
+    )
+)
+_DRAWING_ATTRIBUTES = frozenset(
+    (
+        "id",
+        "class",
+        "role",
+        "d",
+        "points",
+        "x",
+        "y",
+        "x1",
+        "x2",
+        "y1",
+        "y2",
+        "cx",
+        "cy",
+        "r",
+        "rx",
+        "ry",
+        "dx",
+        "dy",
+        "width",
+        "height",
+        "viewBox",
+        "transform",
+        "preserveAspectRatio",
+        "opacity",
+        "offset",
+        "gradientUnits",
+        "gradientTransform",
+        "stop-color",
+        "stop-opacity",
+        "font-size",
+        "font-weight",
+        "font-style",
+        "text-anchor",
+        "fill-opacity",
+        "stroke-width",
+        "stroke-dasharray",
+        "stroke-opacity",
+        "stroke-linecap",
+        "stroke-linejoin",
+        "{http://www.w3.org/XML/1998/namespace}space",
+        *_URL_ATTRIBUTES,
+    )
+)
+_LOCAL_URL = re.compile(r"url\(\s*#[A-Za-z0-9_.-]+\s*\)")
+_STYLE_VALUE = re.compile(r"[A-Za-z0-9\s:;.,#%()_-]*")
+
+
+def svg_fault(svg: str) -> str | None:
+    """Why ``svg`` is not a drawing we could have made (None when it is one).
+
+    Used on SVG read back from the disk cache: it must be one well-formed ``<svg>`` element
+    holding drawing elements only, with no script, event handler, link or external reference.
+    """
+    if "<!DOCTYPE" in svg or "<!ENTITY" in svg:
+        return "it declares a document type or entities"
+    try:
+        root = ET.fromstring(svg)  # noqa: S314 - no DTD (checked above), so no entity expansion
+    except ET.ParseError as error:
+        return f"it is not well-formed XML ({error})"
+    if root.tag != f"{_SVG}svg":
+        return f"its root element is {root.tag!r}, not svg"
+    for element in root.iter():
+        if element.tag not in _DRAWING_ELEMENTS:
+            return f"it holds a {element.tag!r} element"
+        for name, value in element.attrib.items():
+            if name.startswith("aria-"):
+                continue
+            if name not in _DRAWING_ATTRIBUTES:
+                return f"a {element.tag.removeprefix(_SVG)!r} element has a {name!r} attribute"
+            rest = _LOCAL_URL.sub("", value)
+            if name in _URL_ATTRIBUTES and (
+                "url(" in rest or "expression" in rest.lower() or not _STYLE_VALUE.fullmatch(rest)
+            ):
+                return f"a {name!r} attribute holds {value!r}"
+    # Exactly what our serializer writes for that tree: no comment, CDATA section or processing
+    # instruction, which an HTML parser reads differently from XML (inside <title>, say).
+    if ET.tostring(root, encoding="unicode") != svg:
+        return "it is not written the way the plugin writes diagrams"
+    return None

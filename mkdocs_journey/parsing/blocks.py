@@ -9,6 +9,7 @@ shows a journey block) are skipped whole.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -28,7 +29,7 @@ class MapBlock:
     text: str
     line: int  # 1-based page line of the first line of ``text``
     column: int  # 1-based column the YAML lines start at (after any indentation)
-    kind: str  # "front-matter" or "fence"
+    kind: str  # "front-matter", "fence" or "misplaced" (a fence that cannot be read there)
     index: int  # 0-based order of the block on the page
     closed: bool = True
 
@@ -36,10 +37,18 @@ class MapBlock:
 @dataclass(frozen=True)
 class _Fence:
     start: int  # 0-based line index of the opening fence within the scanned text
-    end: int  # 0-based line index of the closing fence (or last line when unclosed)
-    indent: str
+    end: int  # 0-based line index of the closing fence (or of the last line when unclosed)
+    indent: str  # what precedes the fence: blockquote markers and indentation
     body: str
     closed: bool
+
+
+@dataclass(frozen=True)
+class _Misplaced:
+    """A journey fence opened where it cannot be read, e.g. on a list item's marker line."""
+
+    line: int  # 0-based line index within the scanned text
+    column: int  # 1-based column of the fence
 
 
 def front_matter(source: str) -> tuple[str, int] | None:
@@ -58,61 +67,126 @@ def body_offset(source: str, markdown: str) -> int:
     return source[: match.end()].count("\n") if match else 0
 
 
-def _scan_fences(markdown: str) -> list[_Fence]:
+# One blockquote marker ('>') with the space that may follow it.
+_QUOTE = re.compile(r"[ \t]*>[ ]?")
+_AFTER_LIST_MARKER = re.compile(r"^[ \t]*(?:[-*+]|\d{1,9}[.)])[ \t]+(?=`{3,}|~{3,})")
+
+
+def _unquote(line: str, depth: int) -> tuple[str, str] | None:
+    """(the ``depth`` blockquote markers a line starts with, the rest), or None if it has fewer."""
+    at = 0
+    for _ in range(depth):
+        marker = _QUOTE.match(line, at)
+        if marker is None:
+            return None
+        at = marker.end()
+    return line[:at], line[at:]
+
+
+def _quote_depth(line: str) -> int:
+    depth, at = 0, 0
+    while (marker := _QUOTE.match(line, at)) is not None:
+        depth, at = depth + 1, marker.end()
+    return depth
+
+
+def _scan_fences(markdown: str) -> tuple[list[_Fence], list[_Misplaced]]:
+    """Journey fences, at any indentation and inside blockquotes (``> ```journey``), and
+    journey fences opened where they cannot be read."""
     lines = markdown.split("\n")
     fences: list[_Fence] = []
+    misplaced: list[_Misplaced] = []
     number = 0
     while number < len(lines):
-        opening = _FENCE_OPEN.match(lines[number])
+        depth = _quote_depth(lines[number])
+        quotes, rest = _unquote(lines[number], depth) or ("", lines[number])
+        opening = _FENCE_OPEN.match(rest)
         if not opening:
+            listed = _AFTER_LIST_MARKER.match(rest)
+            if listed and _FENCE_OPEN.match(rest[listed.end() :]):
+                info = _FENCE_OPEN.match(rest[listed.end() :])
+                if info and _language(info.group("info")) == FENCE_LANGUAGE:
+                    width = len((quotes + rest[: listed.end()]).expandtabs(4))
+                    misplaced.append(_Misplaced(number, width + 1))
             number += 1
             continue
-        marker, indent = opening.group("fence"), opening.group("indent")
-        language = opening.group("info").lstrip("{.").split(" ")[0].split("}")[0]
+        marker, inner = opening.group("fence"), opening.group("indent")
         if marker[0] == "`" and "`" in opening.group("info"):
             number += 1  # an inline code span, not a fence
             continue
         closing = re.compile(rf"^[ \t]*{re.escape(marker[0])}{{{len(marker)},}}[ \t]*$")
-        end = number + 1
-        while end < len(lines) and not closing.match(lines[end]):
+        body: list[str] = []
+        end, closed = number + 1, False
+        while end < len(lines):
+            parts = _unquote(lines[end], depth)
+            if parts is None:  # the blockquote ended, and with it the fence
+                break
+            if closing.match(parts[1]):
+                closed = True
+                break
+            body.append(_dedent(parts[1], inner))
             end += 1
-        closed = end < len(lines)
-        if language == FENCE_LANGUAGE:
-            body = "\n".join(_dedent(line, indent) for line in lines[number + 1 : end])
-            fences.append(_Fence(number, min(end, len(lines) - 1), indent, body, closed))
-        number = end + 1
-    return fences
+        if _language(opening.group("info")) == FENCE_LANGUAGE:
+            last = end if closed else max(end - 1, number)
+            fences.append(_Fence(number, last, quotes + inner, "\n".join(body), closed))
+        number = end + 1 if closed else end
+    return fences, misplaced
+
+
+def _language(info: str) -> str:
+    return info.lstrip("{.").split(" ")[0].split("}")[0]
 
 
 def _dedent(line: str, indent: str) -> str:
     return line[len(indent) :] if line.startswith(indent) else line.lstrip(" \t")
 
 
+def looks_like_map_key(front_matter_text: str) -> bool:
+    """Whether a line of the front matter starts with ``journey:``: where YAML that cannot be
+    read is worth reporting, since its author most likely meant a map."""
+    return re.search(rf"^{FENCE_LANGUAGE}[ \t]*:", front_matter_text, re.MULTILINE) is not None
+
+
 def find_map_blocks(source: str, markdown: str | None = None) -> list[MapBlock]:
     """Every map written in a page: the front matter one first, then the fences in page order.
+
+    The front matter block is a candidate; see :func:`mkdocs_journey.parsing.page.read_page`.
 
     ``source`` is the whole page file; ``markdown`` is the body MkDocs passes to plugins (the
     source without front matter) when known.
     """
     blocks: list[MapBlock] = []
     matter = front_matter(source)
-    if matter is not None and re.search(rf"^{FENCE_LANGUAGE}[ \t]*:", matter[0], re.MULTILINE):
+    # Only a candidate: whether ``journey`` is a top-level key is decided from the composed YAML
+    # (:func:`mkdocs_journey.parsing.page.read_page`), since a quoted or block value can hold a
+    # line that starts with ``journey:`` too.
+    if matter is not None and FENCE_LANGUAGE in matter[0]:
         blocks.append(MapBlock(matter[0], matter[1], 1, "front-matter", 0))
     if markdown is None:
         match = _FRONT_MATTER.match(source)
         markdown = source[match.end() :] if match else source
     offset = body_offset(source, markdown)
-    for fence in _scan_fences(markdown):
-        blocks.append(
+    fences, misplaced = _scan_fences(markdown)
+    found: list[tuple[int, MapBlock]] = [
+        (
+            fence.start,
             MapBlock(
                 text=fence.body,
                 line=offset + fence.start + 2,
                 column=len(fence.indent.expandtabs(4)) + 1,
                 kind="fence",
-                index=len(blocks),
+                index=0,
                 closed=fence.closed,
-            )
+            ),
         )
+        for fence in fences
+    ]
+    found += [
+        (place.line, MapBlock("", offset + place.line + 1, place.column, "misplaced", 0))
+        for place in misplaced
+    ]
+    for _, block in sorted(found, key=lambda item: item[0]):
+        blocks.append(dataclasses.replace(block, index=len(blocks)))
     return blocks
 
 
@@ -123,6 +197,8 @@ def replace_fences(markdown: str, placeholder: Callable[[int], str]) -> str:
     a paragraph of its own, at the fence's indentation so it stays inside admonitions and tabs.
     """
     lines = markdown.split("\n")
-    for number, fence in reversed(list(enumerate(_scan_fences(markdown)))):
-        lines[fence.start : fence.end + 1] = ["", f"{fence.indent}{placeholder(number)}", ""]
+    for number, fence in reversed(list(enumerate(_scan_fences(markdown)[0]))):
+        # Blank lines (inside a blockquote: bare '>' lines) keep the placeholder a paragraph.
+        blank = fence.indent.rstrip()
+        lines[fence.start : fence.end + 1] = [blank, f"{fence.indent}{placeholder(number)}", blank]
     return "\n".join(lines)

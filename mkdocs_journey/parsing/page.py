@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 
 from mkdocs_journey.model import JourneyMap, Problem, SourcePosition
-from mkdocs_journey.parsing.blocks import MapBlock, find_map_blocks
+from mkdocs_journey.parsing.blocks import MapBlock, find_map_blocks, looks_like_map_key
 from mkdocs_journey.parsing.build import build_map
 from mkdocs_journey.parsing.schema import schema_problems
 from mkdocs_journey.parsing.yaml_source import (
@@ -43,20 +44,46 @@ class MapReading:
 def read_page(
     page: str, source: str, stages: tuple[str, ...], markdown: str | None = None
 ) -> list[MapReading]:
-    """Every map block of a page, in page order. Never raises for bad author input."""
-    return [read_block(page, block, stages) for block in find_map_blocks(source, markdown)]
+    """Every map block of a page, in page order. Never raises for bad author input.
+
+    The front matter holds a map only when its YAML has a top-level ``journey`` key; when its
+    YAML cannot be read, only when a line starts with ``journey:`` (then the error is reported).
+    """
+    readings: list[MapReading] = []
+    skipped = 0  # the front matter, when it turns out not to be a map
+    for block in find_map_blocks(source, markdown):
+        if skipped:
+            block = dataclasses.replace(block, index=block.index - skipped)
+        reading = read_block(page, block, stages)
+        if reading is None:
+            skipped += 1
+        else:
+            readings.append(reading)
+    return readings
 
 
-def read_block(page: str, block: MapBlock, stages: tuple[str, ...]) -> MapReading:
+def read_block(page: str, block: MapBlock, stages: tuple[str, ...]) -> MapReading | None:
+    """The map of one block; None for front matter without a top-level ``journey`` key."""
     label = (
         "front matter map" if block.kind == "front-matter" else f"journey block {block.index + 1}"
     )
     where = Located(page, block.line, block.column)
+    if block.kind == "misplaced":
+        problem = Problem(
+            "this journey block is not read: a fence on the line of a list item's marker stays a "
+            "code block; put the fence on a line of its own, indented under the item",
+            SourcePosition(page, block.line, block.column),
+        )
+        return MapReading(page, block, None, (problem,), label=label)
     try:
         data, index = load_yaml(block.text, where)
     except YamlSyntaxError as error:
+        if block.kind == "front-matter" and not looks_like_map_key(block.text):
+            return None  # the page's own front matter, MkDocs' to read
         return MapReading(page, block, None, (Problem(error.message, error.position),), label=label)
     if block.kind == "front-matter":
+        if not isinstance(data, dict) or "journey" not in data:
+            return None
         data, index = data["journey"], index.subtree(("journey",))
     problems: list[Problem] = []
     if not block.closed:

@@ -7,6 +7,7 @@ use it, and every structural check here comes from it rather than from hand-writ
 from __future__ import annotations
 
 import json
+import re
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -17,6 +18,8 @@ from jsonschema.exceptions import ValidationError
 from mkdocs_journey.model import Problem
 from mkdocs_journey.parsing.yaml_source import Path, PositionIndex
 from mkdocs_journey.suggest import did_you_mean
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 _TYPE_WORDS = {
     "object": "a mapping (key: value lines)",
@@ -95,11 +98,17 @@ def _explain(error: ValidationError, index: PositionIndex) -> list[Problem]:
             )
         ]
     if kind == "pattern":
+        value, hint = str(error.instance), None
         if path and path[-1] == "review_every":
             expected = "a period such as '6 months' (days, weeks, months or years)"
         else:
             expected = "an id of letters, digits, '-', '_' or '.', starting with a letter or digit"
-        return [Problem(f"{name}: expected {expected}, got '{error.instance}'", here)]
+            if value != value.strip():
+                hint = (
+                    "remove the white space around it; a '|' or '>' block ends with a line "
+                    "break, so write the id on the line of its key"
+                )
+        return [Problem(f"{name}: expected {expected}, got '{_visible(value)}'", here, hint=hint)]
     if kind == "format":
         return [Problem(f"{name}: expected a date as YYYY-MM-DD, got '{error.instance}'", here)]
     if kind == "minItems":
@@ -132,6 +141,12 @@ def _name(path: Path) -> str:
     for part in path:
         text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
     return text
+
+
+def _visible(text: str) -> str:
+    """``text`` with control characters (a line break, a tab) written as escapes: a message
+    stays on one line and shows what is really there."""
+    return _CONTROL.sub(lambda match: repr(match.group())[1:-1], text)
 
 
 def _describe(value: Any) -> str:

@@ -13,6 +13,7 @@ from typing import Any
 import yaml
 
 from mkdocs_journey.model import SourcePosition
+from mkdocs_journey.parsing.yaml_limits import YamlLimitError, compose
 
 Path = tuple[str | int, ...]
 
@@ -67,11 +68,17 @@ class PositionIndex:
 
 
 def load_yaml(text: str, where: Located) -> tuple[Any, PositionIndex]:
-    """Load ``text`` with PyYAML's safe loader, returning the data and a position index."""
-    loader = yaml.SafeLoader(text)
+    """Load ``text`` with PyYAML's safe loader, returning the data and a position index.
+
+    Nesting depth and alias expansion are limited (:mod:`.yaml_limits`); breaking a limit is a
+    :class:`YamlSyntaxError` like any other."""
+    loader = yaml.SafeLoader("")  # constructs Python values from the composed nodes
+    node: yaml.Node | None = None
     try:
-        node = loader.get_single_node()
+        node = compose(text)
         data = loader.construct_document(node) if node is not None else None
+    except YamlLimitError as error:
+        raise YamlSyntaxError(error.message, where.at(error.mark)) from error
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         position = where.at(mark) if mark else SourcePosition(where.page, where.line, where.column)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
+import pytest
 from diagram_helpers import RENDERERS, make_map, trial_map
 
 import mkdocs_journey
@@ -50,7 +52,10 @@ def test_disk_copy_is_written_atomically_and_read_by_a_new_process(
     path = files[0]
     assert path.parent.name == path.name[:2]
     assert path.suffix == ".svg"
-    assert path.read_text(encoding="utf-8").startswith("<svg")
+    # The SVG, after a first line with its hash: the file checks itself when it is read back.
+    header, svg = path.read_text(encoding="utf-8").split("\n", 1)
+    assert header == f"<!-- sha256:{hashlib.sha256(svg.encode()).hexdigest()} -->"
+    assert svg.startswith("<svg")
     fresh = DiagramCache(directory)  # as in the next CI run
     again = render_flow_diagram(trial_map(), renderer=renderer, cache=fresh, diagram_id="a")
     assert again.cached
@@ -65,7 +70,7 @@ def test_put_replaces_a_previous_file_in_one_step(tmp_path: Path) -> None:
     assert path is not None
     inode = path.stat().st_ino
     cache.put(key, "<svg>new</svg>")
-    assert path.read_text(encoding="utf-8") == "<svg>new</svg>"
+    assert path.read_text(encoding="utf-8").endswith("\n<svg>new</svg>")
     assert path.stat().st_ino != inode  # a new file renamed over the old one, not rewritten
     assert sorted(p.name for p in path.parent.iterdir()) == [path.name]
 
@@ -114,3 +119,98 @@ def test_cached_svg_gets_each_pages_prefix_and_nothing_else(tmp_path: Path) -> N
     assert again.cached
     assert again.svg == (plain.svg or "").replace('"p3-', '"p4-').replace("#p3-", "#p4-")
     assert "jrnycachedid" not in (again.svg or "")
+
+
+def _stored(cache: DiagramCache) -> Path:
+    assert cache.directory is not None
+    [path] = list(cache.directory.rglob("*.svg"))
+    return path
+
+
+def _with_hash(svg: str) -> str:
+    """A cache file whose hash matches its (changed) SVG: someone rewrote both."""
+    return f"<!-- sha256:{hashlib.sha256(svg.encode()).hexdigest()} -->\n{svg}"
+
+
+SCRIPT = "<script>alert(1)</script>"
+
+
+@pytest.mark.parametrize(
+    ("damage", "reason"),
+    [
+        (lambda text: text[: len(text) // 2], "does not match its hash"),
+        (lambda text: text.split("\n", 1)[1], "does not start with its content hash"),
+        (lambda text: text.replace("</title>", f"</title>{SCRIPT}", 1), "does not match"),
+        (
+            lambda text: _with_hash(
+                text.split("\n", 1)[1].replace("</title>", "</title>" + SCRIPT, 1)
+            ),
+            "holds a '{http://www.w3.org/2000/svg}script' element",
+        ),
+        (
+            lambda text: _with_hash(
+                text.split("\n", 1)[1].replace("<svg ", '<svg onload="alert(1)" ', 1)
+            ),
+            "has a 'onload' attribute",
+        ),
+        (
+            lambda text: _with_hash(
+                text.split("\n", 1)[1].replace(
+                    "</title>", f"<![CDATA[</title>{SCRIPT}]]></title>", 1
+                )
+            ),
+            "not written the way the plugin writes diagrams",
+        ),
+    ],
+    ids=["truncated", "no-hash", "edited", "script", "handler", "cdata"],
+)
+def test_a_bad_disk_entry_is_reported_dropped_and_drawn_again(
+    tmp_path: Path, damage, reason: str
+) -> None:
+    renderer = RENDERERS[0]
+    cache = DiagramCache(tmp_path / "journey")
+    first = render_flow_diagram(trial_map(), renderer=renderer, cache=cache, diagram_id="a")
+    path = _stored(cache)
+    good = path.read_text(encoding="utf-8")
+    path.write_text(damage(good), encoding="utf-8")
+
+    fresh = DiagramCache(tmp_path / "journey")  # the next build
+    again = render_flow_diagram(trial_map(), renderer=renderer, cache=fresh, diagram_id="a")
+    assert not again.cached
+    assert again.svg == first.svg
+    assert "script" not in (again.svg or "")
+    [message] = fresh.errors
+    assert message.startswith(f"dropped the cached diagram {path}: ")
+    assert reason in message
+    assert message.endswith("; drawn again")
+    assert path.read_text(encoding="utf-8") == good  # rewritten whole
+
+
+def test_a_build_never_serves_a_damaged_or_rewritten_cache_entry(tmp_path: Path) -> None:
+    from bs4 import BeautifulSoup
+
+    from tests.conftest import copy_fixture, run_build
+
+    project = copy_fixture("basic", tmp_path)
+    first = run_build(project, strict=True)
+    assert first.returncode == 0, first.output
+    clean = (project / "site" / "maps" / "front" / "index.html").read_text(encoding="utf-8")
+    entries = sorted((project / ".cache" / "journey").rglob("*.svg"))
+    assert entries
+    truncated, rewritten = entries[0], entries[-1]
+    text = truncated.read_text(encoding="utf-8")
+    truncated.write_text(text[: len(text) // 3], encoding="utf-8")
+    svg = rewritten.read_text(encoding="utf-8").split("\n", 1)[1]
+    rewritten.write_text(_with_hash(svg.replace("</title>", "</title>" + SCRIPT, 1)), "utf-8")
+
+    second = run_build(project, strict=True)
+    # Cache trouble costs time, not correctness: logged, not a warning that fails --strict.
+    assert second.returncode == 0, second.output
+    assert f"dropped the cached diagram {truncated}: its content does not match" in second.output
+    assert f"dropped the cached diagram {rewritten}: it holds a" in second.output
+    for page in sorted((project / "site").rglob("*.html")):
+        soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+        assert not [s for s in soup.find_all("script") if "alert(1)" in s.get_text()], page
+    # Every diagram is whole again, and so is everything after it on the page.
+    assert (project / "site" / "maps" / "front" / "index.html").read_text("utf-8") == clean
+    assert truncated.read_text(encoding="utf-8") == text

@@ -60,3 +60,63 @@ def test_replace_fences_keeps_indentation_and_other_fences() -> None:
     assert "\nSLOT2\n" in replaced
     assert "id: example-only" in replaced  # the example stays a code block
     assert "id: one" not in replaced
+
+
+QUOTED = """\
+# Quotes
+
+> Before.
+>
+> ```journey
+> id: quoted
+> title: Q
+> ```
+>
+> After.
+
+>```journey
+>id: tight
+>```
+
+> > ~~~journey
+> > id: nested
+> > ~~~
+
+!!! note
+    > ```journey
+    > id: in-note
+    > ```
+
+> ```journey
+> id: unclosed
+
+Outside.
+
+- ```journey
+  id: listed
+  ```
+"""
+
+
+def test_fences_inside_blockquotes_are_maps_with_their_columns() -> None:
+    blocks = find_map_blocks(QUOTED)
+    assert [(b.kind, b.line, b.column, b.text, b.closed) for b in blocks] == [
+        ("fence", 6, 3, "id: quoted\ntitle: Q", True),
+        ("fence", 13, 2, "id: tight", True),
+        ("fence", 17, 5, "id: nested", True),
+        ("fence", 22, 7, "id: in-note", True),
+        # The blockquote ends at the blank line, and the fence with it.
+        ("fence", 26, 3, "id: unclosed", False),
+        ("misplaced", 30, 3, "", True),
+    ]
+    assert [b.index for b in blocks] == [0, 1, 2, 3, 4, 5]
+
+
+def test_placeholders_stay_inside_their_blockquote() -> None:
+    replaced = replace_fences(QUOTED, lambda n: f"SLOT{n}")
+    assert "> Before.\n>\n>\n> SLOT0\n>\n>\n> After." in replaced
+    assert ">\n>SLOT1\n>" in replaced
+    assert "> >\n> > SLOT2\n> >" in replaced
+    assert "    >\n    > SLOT3\n    >" in replaced
+    assert ">\n> SLOT4\n>\n\nOutside." in replaced
+    assert "- ```journey\n  id: listed\n  ```" in replaced  # reported, left as written
