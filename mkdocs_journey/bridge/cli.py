@@ -13,6 +13,7 @@ Exit status: 0 done; 1 done, but some cells could not be read (they are left out
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import sys
 from dataclasses import dataclass
@@ -101,6 +102,7 @@ def add_import(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 class SiteMaps:
     readings: list[MapReading]
     stages: tuple[str, ...]
+    today: dt.date
 
     def find(self, map_id: str) -> MapReading:
         from mkdocs_journey.suggest import did_you_mean
@@ -133,12 +135,13 @@ def site_maps(config_file: Path) -> SiteMaps:
             page = path.relative_to(shape.docs_dir).as_posix()
             readings.extend(read_page(page, text, shape.stages))
     catalogue = build_catalogue(readings, data_sources=shape.data_sources)
-    return SiteMaps(catalogue.readings, shape.stages)
+    return SiteMaps(catalogue.readings, shape.stages, shape.today)
 
 
 def run_export(args: argparse.Namespace, out: TextIO) -> int:
     try:
-        reading = site_maps(args.config).find(args.map_id)
+        site = site_maps(args.config)
+        reading = site.find(args.map_id)
         journey_map = reading.journey_map
         assert journey_map is not None
         if args.format == "xlsx":
@@ -149,14 +152,15 @@ def run_export(args: argparse.Namespace, out: TextIO) -> int:
         if args.format == "csv" and args.output is not None:
             write_csv(grid_of_map(journey_map, reading.persona_ref), args.output)
             return EXIT_DONE
-        text = _export_text(args.format, reading)
+        text = _export_text(args.format, reading, site.today)
     except (BridgeError, SheetError, OSError) as error:
         print(f"mkdocs-journey: error: {error}", file=sys.stderr)
         return EXIT_NOTHING
     return _write(text, args.output, out, force=True)
 
 
-def _export_text(kind: str, reading: MapReading) -> str:
+def _export_text(kind: str, reading: MapReading, today: dt.date) -> str:
+    from mkdocs_journey.changes.versions import page_url
     from mkdocs_journey.export import map_record
 
     journey_map = reading.journey_map
@@ -167,9 +171,7 @@ def _export_text(kind: str, reading: MapReading) -> str:
         return map_page(authoring_data(journey_map, reading.persona_ref))
     if kind == "mermaid":
         return mermaid_of_map(journey_map)
-    import datetime as dt
-
-    record = map_record(journey_map, url="", today=dt.date.today())
+    record = map_record(journey_map, url=page_url(journey_map.page), today=today)
     return json.dumps(record, indent=2, ensure_ascii=False) + "\n"
 
 

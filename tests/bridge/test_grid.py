@@ -132,7 +132,7 @@ def test_the_imported_page_passes_check(tmp_path: Path) -> None:
         timeout=120,
     )
     assert check.returncode == 0, check.stdout
-    assert "4 maps checked, 0 problems" in check.stdout
+    assert "4 maps checked: 0 errors" in check.stdout
 
 
 BROKEN = [

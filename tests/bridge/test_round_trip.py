@@ -105,6 +105,6 @@ def test_cli_round_trip_and_check(tmp_path: Path) -> None:
     )
     check = journey("check")
     assert check.returncode == 0, check.stdout
-    assert "4 maps checked, 0 problems" in check.stdout
+    assert "4 maps checked: 0 errors" in check.stdout
     after = journey("export", "smb-accounting", "--format", "csv")
     assert after.stdout == before.stdout
