@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -28,12 +29,31 @@ class SheetError(Exception):
     """A file that cannot be read as a grid; the message says why."""
 
 
+# A cell that starts like a formula would run as one when a spreadsheet opens the file (CSV
+# injection): such cells are written with a leading apostrophe, which spreadsheets show as text,
+# and read back without it.
+_FORMULA_START = re.compile(r"^(?:[=+@\t\r]|-(?!\d+(?:\.\d+)?$)(?! ))")
+
+
+def _needs_guard(value: str) -> bool:
+    # A text that already starts with apostrophes before a formula start keeps them all.
+    return bool(_FORMULA_START.match(value.lstrip("'")))
+
+
+def guarded(value: str) -> str:
+    return "'" + value if _needs_guard(value) else value
+
+
+def unguarded(value: str) -> str:
+    return value[1:] if value.startswith("'") and _needs_guard(value[1:]) else value
+
+
 # --- CSV --------------------------------------------------------------------------------------
 
 
 def csv_text(grid: Grid) -> str:
     out = io.StringIO()
-    csv.writer(out, lineterminator="\r\n").writerows(grid)
+    csv.writer(out, lineterminator="\r\n").writerows([[guarded(v) for v in row] for row in grid])
     return out.getvalue()
 
 
@@ -62,7 +82,7 @@ def parse_csv(text: str, where: str = "CSV") -> Grid:
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
         for row in reader:
-            rows.append(_checked_row(row, len(rows), where))
+            rows.append(_checked_row([unguarded(v) for v in row], len(rows), where))
     except csv.Error as error:
         raise SheetError(f"{where}: row {reader.line_num}: {error}") from error
     return rows
@@ -86,15 +106,20 @@ def write_xlsx(grid: Grid, path: Path) -> None:
     workbook = openpyxl.Workbook()
     sheet = workbook.active
     sheet.title = SHEET_TITLE
-    stage_row = next(n for n, row in enumerate(grid) if row and row[0] == STAGE_ROW)
-    score_row = stage_row + 1 + [label for label, _ in LANES].index("Emotion score")
+    stage_row = next((n for n, row in enumerate(grid) if row and row[0] == STAGE_ROW), 0)
+    score_label = next(label for label, key in LANES if key == "emotion score")
     wrap = Alignment(wrap_text=True, vertical="top")
     bold = Font(bold=True)
     for r, row in enumerate(grid):
         for c, value in enumerate(row):
             cell = sheet.cell(row=r + 1, column=c + 1)
-            # Scores are numbers in the sheet, so that teams can chart them; the rest is text.
-            cell.value = int(value) if r == score_row and value.lstrip("-").isdigit() else value
+            # Scores are numbers in the sheet, so that teams can chart them; the rest is text,
+            # never a formula (openpyxl would make one of a text that starts with "=").
+            if row[0] == score_label and c > 0 and value.lstrip("-").isdigit():
+                cell.value = int(value)
+            else:
+                cell.value = value
+                cell.data_type = "s"
             cell.alignment = wrap
             if c == 0 or r == stage_row:
                 cell.font = bold
@@ -128,7 +153,9 @@ def read_xlsx(path: Path) -> Grid:
         )
         rows: Grid = []
         for values in sheet.iter_rows(values_only=True, max_row=MAX_ROWS + 1):
-            rows.append(_checked_row([_cell_text(v) for v in values], len(rows), str(path)))
+            # Cells are typed: a text cell is text (no apostrophe to take off, as in CSV).
+            cells = [_cell_text(v) for v in values]
+            rows.append(_checked_row(cells, len(rows), str(path)))
     except SheetError:
         raise
     except Exception as error:

@@ -213,3 +213,31 @@ def test_a_file_that_is_not_a_grid(tmp_path: Path) -> None:
     assert done.returncode == 2
     assert done.stderr.startswith("mkdocs-journey: error: bad.xlsx: not an XLSX workbook")
     assert "Traceback" not in done.stderr
+
+
+def test_formulas_stay_text_in_csv_and_xlsx(tmp_path: Path) -> None:
+    """A cell that starts like a formula must not run when a spreadsheet opens the export."""
+    from openpyxl import load_workbook
+
+    from mkdocs_journey.bridge.sheets import parse_csv, read_xlsx, write_xlsx
+
+    grid = [
+        ["Title", '=HYPERLINK("http://evil.example","x")'],
+        ["Stage", "Awareness"],
+        ["Actions", "+1 upsell\n@mention"],
+        ["Thoughts", "-Why so slow?"],
+        ["Emotion score", "-2"],
+        ["Goal", "'=already quoted"],
+    ]
+    text = csv_text(grid)
+    assert "'=HYPERLINK" in text
+    assert "\"'+1 upsell" in text
+    assert "'-Why so slow?" in text
+    assert "\r\nEmotion score,-2\r\n" in text  # a number stays a number
+    assert parse_csv(text) == grid
+    workbook = tmp_path / "grid.xlsx"
+    write_xlsx(grid, workbook)
+    cell = load_workbook(workbook).active["B1"]
+    assert cell.data_type == "s"
+    assert cell.value == '=HYPERLINK("http://evil.example","x")'
+    assert read_xlsx(workbook) == grid
