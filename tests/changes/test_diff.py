@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from mkdocs_journey.changes.diff import CHANGE_KINDS, MapSet, compare, kpi_status
-from mkdocs_journey.changes.report import sentence
+from mkdocs_journey.changes.report import as_json, as_markdown, as_text, sentence
 
 
 def kpi(name: str, target: float | None = None, actual: float | None = None, **extra: Any):
@@ -474,3 +477,55 @@ def test_odd_records_never_raise() -> None:
         "old: a map record without an id was left out",
         "old: map id 'm' appears twice; the first is compared",
     )
+
+
+json_values = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(-5, 5)
+    | st.floats(allow_nan=True)
+    | st.text(max_size=8),
+    lambda children: (
+        st.lists(children, max_size=4)
+        | st.dictionaries(
+            st.sampled_from(
+                [
+                    "id",
+                    "title",
+                    "page",
+                    "stages",
+                    "name",
+                    "emotion",
+                    "score",
+                    "label",
+                    "touchpoints",
+                    "pain_points",
+                    "kpis",
+                    "opportunities",
+                    "text",
+                    "severity",
+                    "target",
+                    "actual",
+                    "direction",
+                    "metric",
+                    "status",
+                    "owner",
+                    "channel",
+                    "reviewed",
+                ]
+            ),
+            children,
+            max_size=6,
+        )
+    ),
+    max_leaves=30,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(old=st.lists(json_values, max_size=4), new=st.lists(json_values, max_size=4))
+def test_any_json_compares_and_reports(old: list[Any], new: list[Any]) -> None:
+    comparison = compare(MapSet("old", tuple(old)), MapSet("new", tuple(new)))
+    as_text(comparison)
+    as_markdown(comparison)
+    json.dumps(as_json(comparison), allow_nan=True)
