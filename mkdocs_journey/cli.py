@@ -24,6 +24,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from mkdocs_journey import __version__
+from mkdocs_journey.bridge.cli import add_export, add_import
+from mkdocs_journey.changes.cli import add_diff
 from mkdocs_journey.init_ci import add_init_ci
 from mkdocs_journey.new_map import add_new
 
@@ -326,6 +328,9 @@ COMMANDS: tuple[Callable[[argparse._SubParsersAction[argparse.ArgumentParser]], 
     add_schema,
     add_new,
     add_init_ci,
+    add_diff,
+    add_export,
+    add_import,
 )
 
 

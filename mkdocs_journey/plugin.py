@@ -51,7 +51,7 @@ class JourneyPlugin(BasePlugin[JourneyConfig]):
         if not self.config.enabled:
             return None
         project_dir = Path(config.config_file_path or ".").resolve().parent
-        settings = self.config.to_settings(project_dir)
+        settings = self.config.to_settings(project_dir, Path(config.docs_dir))
         if self.diagram_cache is None or self.diagram_cache.directory != settings.cache_path:
             self.diagram_cache = DiagramCache(settings.cache_path)
             self.analysis_cache = disk_analysis_cache(settings)

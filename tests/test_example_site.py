@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from pathlib import Path
@@ -9,7 +10,9 @@ from xml.etree import ElementTree
 
 import pytest
 from bs4 import BeautifulSoup
+from jsonschema import Draft202012Validator, FormatChecker
 
+from mkdocs_journey.export import export_schema
 from tests.conftest import Build, run_build
 
 EXAMPLE = Path(__file__).parent.parent / "example-site"
@@ -145,3 +148,12 @@ def test_data_quality_page_lists_every_source(example_build: Build) -> None:
         "negative revenue",
     ):
         assert reason in text
+
+
+def test_journeys_json_validates_against_the_published_schema(example_build: Build) -> None:
+    document = json.loads((example_build.site / "journeys.json").read_text(encoding="utf-8"))
+    validator = Draft202012Validator(export_schema(), format_checker=FormatChecker())
+    errors = [f"{e.json_path}: {e.message}" for e in validator.iter_errors(document)]
+    assert errors == []
+    assert len(document["maps"]) == 4
+    assert all("analytics" in m for m in document["maps"])
