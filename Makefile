@@ -7,7 +7,7 @@ BIN     = $(VENV)/bin
 # Material prints a notice about MkDocs 2.0 on every run; this project already runs on ProperDocs too.
 export NO_MKDOCS_2_WARNING = 1
 
-.PHONY: serve build test install install-test browser lint docs bench clean screenshots
+.PHONY: serve build test install install-test browser test-support lint docs bench clean screenshots
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,14 @@ browser:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; fi; }
 
+# Mermaid's own parser (npm packages, pinned by package-lock.json) for the tests that check
+# exported journey diagrams; node and npm come from the system.
+MERMAID = tests/support/mermaid
+$(MERMAID)/node_modules/.package-lock.json: $(MERMAID)/package.json $(MERMAID)/package-lock.json
+	cd $(MERMAID) && npm ci --no-audit --no-fund --loglevel=error
+
+test-support: $(MERMAID)/node_modules/.package-lock.json
+
 serve: install
 	cd example-site && ../$(BIN)/mkdocs serve --strict
 
@@ -36,7 +44,7 @@ build: install
 docs: install
 	$(BIN)/mkdocs build --strict
 
-test: install-test browser
+test: install-test browser test-support
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -q
 
@@ -50,4 +58,4 @@ bench: install-test
 	$(BIN)/python bench/data.py
 
 clean:
-	rm -rf $(VENV) site example-site/site .cache example-site/.cache
+	rm -rf $(VENV) site example-site/site .cache example-site/.cache $(MERMAID)/node_modules

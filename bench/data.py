@@ -1,16 +1,32 @@
-"""Benchmark of the data analytics (issue 4).
+"""Benchmark of the data analytics (issues 4 and 9).
 
-Generates 1M and 10M touch events (CSV and Parquet) into ``bench/out/`` (gitignored) and prints,
-for each file: our full analytics time (read, clean, channels, paths, all seven models, funnel,
-channel mix) and its peak RSS; the fastest bare path-building query (each lead's channels in time
-order, grouped) and a bare ``GROUP BY source, medium``; and the ratios. For CSV also the full
-analytics of the same file with a ragged last row (one field too many), against the clean file.
-Every measurement runs in a fresh subprocess, so peak RSS (``ru_maxrss``) and caches are its own.
+Generates touch events (CSV and Parquet) into ``bench/out/`` (gitignored). Every measurement
+runs in a fresh subprocess, so its peak RSS and caches are its own (peak RSS is the process's
+``VmHWM``: Linux's ``ru_maxrss`` survives ``exec`` and would report the parent's peak when that is
+larger). Three cases:
 
-    .venv/bin/python bench/data.py                  # 1M and 10M rows
-    .venv/bin/python bench/data.py --rows 1000000   # a quick run
-
+``scale`` (1M and 10M rows): our full analytics time (read, clean, channels, paths, all seven
+models, funnel, channel mix) and its peak RSS; the fastest bare path-building query (each lead's
+channels in time order, grouped) and a bare ``GROUP BY source, medium``; and the ratios. For CSV
+also the full analytics of the same file with a last row that is not UTF-8 (read again by the
+single-threaded scan).
 Targets at 10M rows: full <= 1.5x bare path query, <= 4x bare group-by, peak RSS <= 2 GB.
+
+``heavy-lead``: 100,000 touches of one lead against the same rows spread over 12,500 leads.
+Target: at most 3x (the work per lead is linear, n log n for the sort).
+
+``half-bad``: a 1M-row file with every other row bad (ten kinds in turn: unparsable and
+far-off timestamps, too many and too few fields, missing lead, non-numeric and negative revenue,
+unrecognised converted value, touchpoint not on the map, exact duplicate) against the clean
+file. Target: at most 3x.
+
+The machine is shared and busy, so absolute times drift: the two files of a comparison are run
+in turn (a, b, a, b, ...), and each ratio is b / a of one round; the median and the range of the
+rounds' ratios are printed.
+
+    .venv/bin/python bench/data.py                            # every case
+    .venv/bin/python bench/data.py --case scale --rows 1000000
+    .venv/bin/python bench/data.py --case heavy-lead --case half-bad --repeats 5
 """
 
 from __future__ import annotations
@@ -19,9 +35,11 @@ import argparse
 import json
 import resource
 import shutil
+import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -127,15 +145,26 @@ def generate(rows: int, out: Path) -> tuple[Path, Path]:
     return csv_path, parquet_path
 
 
-def ragged_copy(csv_path: Path) -> Path:
-    """The same events with one row of too many fields (a stray delimiter, the usual fault of
-    an export) as the last line: the worst case for the retry, since the fast scan reads the
-    whole file before it refuses it, and the read that sets such rows aside then reads it."""
-    out = csv_path.with_name(csv_path.stem + "-ragged.csv")
+def not_utf8_copy(csv_path: Path) -> Path:
+    """The same events with one more row holding a byte that is not UTF-8, as the last line: the
+    worst case for the retry, since the fast scan reads the whole file before it refuses it, and
+    the single-threaded scan that sets such rows aside then reads it again. (A row with the
+    wrong number of fields, the usual fault of an export, needs no retry.)"""
+    out = csv_path.with_name(csv_path.stem + "-not-utf8.csv")
     shutil.copyfile(csv_path, out)
     with out.open("ab") as target:
-        target.write(b"L0,2024-01-01T00:00:00Z,google,organic,c,ad,0,,stray field\n")
+        target.write(b"L0,2024-01-01T00:00:00Z,google,organic,caf\xe9,ad,0,\n")
     return out
+
+
+def peak_mb() -> float:
+    """This process's peak resident memory, in MB."""
+    status = Path("/proc/self/status")
+    if status.is_file():
+        for line in status.read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def _measure(kind: str, path: Path) -> dict[str, float]:
@@ -146,6 +175,8 @@ def _measure(kind: str, path: Path) -> dict[str, float]:
         from mkdocs_journey.analytics import analyze
         from mkdocs_journey.data.sources import DataSource
         from mkdocs_journey.model import JourneyMap, Stage, Touchpoint
+
+        start = time.perf_counter()  # the analysis, not the imports
 
         stages: dict[str, list[Touchpoint]] = {}
         for tp, stage in TOUCHPOINTS:
@@ -184,8 +215,7 @@ def _measure(kind: str, path: Path) -> dict[str, float]:
             )
         detail = con.execute(sql).fetchone()[0]  # type: ignore[index]
     seconds = time.perf_counter() - start
-    peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return {"seconds": seconds, "peak_mb": peak_kb / 1024, "detail": float(detail)}
+    return {"seconds": seconds, "peak_mb": peak_mb(), "detail": float(detail)}
 
 
 def _measure_polars(kind: str, path: Path) -> dict[str, float]:
@@ -201,8 +231,7 @@ def _measure_polars(kind: str, path: Path) -> dict[str, float]:
         frame = scan.group_by("source", "medium").len()
     detail = frame.collect().height
     seconds = time.perf_counter() - start
-    peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return {"seconds": seconds, "peak_mb": peak_kb / 1024, "detail": float(detail)}
+    return {"seconds": seconds, "peak_mb": peak_mb(), "detail": float(detail)}
 
 
 def run_child(kind: str, path: Path, engine: str = "duckdb") -> dict[str, Any]:
@@ -246,21 +275,116 @@ def bench(rows: int) -> None:
             f"peak {full['peak_mb'] / 1024:.2f} GB (target <= 2)"
         )
         if path.suffix == ".csv":
-            ragged_path = ragged_copy(path)
-            ragged = run_child("full", ragged_path)
-            ragged_path.unlink()
+            retry_path = not_utf8_copy(path)
+            retry = run_child("full", retry_path)
+            retry_path.unlink()
             print(
-                f"  full, ragged last row {ragged['seconds']:7.2f} s   "
-                f"peak RSS {ragged['peak_mb']:7.0f} MB   "
-                f"{ragged['seconds'] / full['seconds']:.2f}x the clean file"
+                f"  full, last row not UTF-8 {retry['seconds']:7.2f} s   "
+                f"peak RSS {retry['peak_mb']:7.0f} MB   "
+                f"{retry['seconds'] / full['seconds']:.2f}x the clean file"
             )
+
+
+def heavy_lead_copy(csv_path: Path) -> Path:
+    """The same rows, every one of them a touch of one lead."""
+    out = csv_path.with_name(csv_path.stem + "-one-lead.csv")
+    lines = csv_path.read_bytes().splitlines()
+    body = [b"L0" + line[line.index(b",") :] for line in lines[1:]]
+    out.write_bytes(b"\n".join([lines[0], *body]) + b"\n")
+    return out
+
+
+def _bad(kind: int, row: bytes, previous: bytes) -> bytes:
+    """Row ``row`` made bad in one of ten ways (columns: lead_id, timestamp, source, medium,
+    campaign, touchpoint, converted, revenue)."""
+    fields = row.split(b",")
+    if kind == 0:
+        fields[1] = fields[1].replace(b"T", b" at ")  # unparsable timestamp
+    elif kind == 1:
+        fields[1] = b"15" + fields[1]  # year 152024: timestamp out of range
+    elif kind == 2:
+        fields.append(b"stray")  # a field too many
+    elif kind == 3:
+        fields = fields[:3]  # fields missing
+    elif kind == 4:
+        fields[0] = b""  # missing lead id
+    elif kind == 5:
+        fields[7] = b"12 EUR"  # non-numeric revenue
+    elif kind == 6:
+        fields[7] = b"-5"  # negative revenue
+    elif kind == 7:
+        fields[6] = b"maybe"  # unrecognised converted value
+    elif kind == 8:
+        fields[5] = b"/pricing?ref=" + fields[0]  # touchpoint not on the map
+    else:
+        return previous  # exact duplicate of the row before
+    return b",".join(fields)
+
+
+def half_bad_copy(csv_path: Path) -> Path:
+    """The same file with every other row bad, the ten kinds in turn."""
+    out = csv_path.with_name(csv_path.stem + "-half-bad.csv")
+    lines = csv_path.read_bytes().splitlines()
+    body = lines[1:]
+    bad = [_bad((i // 2) % 10, line, body[i - 1]) if i % 2 else line for i, line in enumerate(body)]
+    out.write_bytes(b"\n".join([lines[0], *bad]) + b"\n")
+    return out
+
+
+def compare(label: str, baseline: Path, case: Path, repeats: int, target: float) -> None:
+    """Full analytics of ``baseline`` and ``case`` in turn, ``repeats`` rounds; prints medians,
+    the per-round ratio case / baseline (median, min-max) and peak RSS."""
+    base_runs, case_runs = [], []
+    for _ in range(repeats):
+        base_runs.append(run_child("full", baseline))
+        case_runs.append(run_child("full", case))
+    ratios = [c["seconds"] / b["seconds"] for b, c in zip(base_runs, case_runs, strict=True)]
+
+    def line(name: str, runs: list[dict[str, Any]]) -> str:
+        seconds = [r["seconds"] for r in runs]
+        return (
+            f"  {name:<28} median {statistics.median(seconds):6.2f} s  "
+            f"(min {min(seconds):.2f}, max {max(seconds):.2f})  "
+            f"peak RSS {max(r['peak_mb'] for r in runs):5.0f} MB"
+        )
+
+    print(f"\n== {label}: {repeats} interleaved rounds")
+    print(line(baseline.name, base_runs))
+    print(line(case.name, case_runs))
+    print(
+        f"  ratio {statistics.median(ratios):.2f}x median "
+        f"(min {min(ratios):.2f}, max {max(ratios):.2f}; target <= {target:g}x)"
+    )
+
+
+def bench_heavy_lead(repeats: int) -> None:
+    spread, _ = generate(100_000, OUT)
+    heavy = heavy_lead_copy(spread)
+    compare("100,000 touches: one lead vs 12,500 leads", spread, heavy, repeats, target=3)
+    heavy.unlink()
+
+
+def bench_half_bad(repeats: int) -> None:
+    clean, _ = generate(1_000_000, OUT)
+    half_bad = half_bad_copy(clean)
+    compare("1M rows: every other row bad vs clean", clean, half_bad, repeats, target=3)
+    half_bad.unlink()
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawTextHelpFormatter
     )
-    parser.add_argument("--rows", type=int, action="append", help="event count (repeatable)")
+    parser.add_argument(
+        "--case",
+        action="append",
+        choices=("scale", "heavy-lead", "half-bad"),
+        help="what to measure (repeatable; default: all)",
+    )
+    parser.add_argument("--rows", type=int, action="append", help="scale: event count")
+    parser.add_argument(
+        "--repeats", type=int, default=5, help="heavy-lead, half-bad: rounds (default 5)"
+    )
     parser.add_argument(
         "--child", choices=("full", "paths", "packed-paths", "group"), help=argparse.SUPPRESS
     )
@@ -271,8 +395,13 @@ def main() -> None:
         measure = _measure_polars if args.engine == "polars" else _measure
         print(json.dumps(measure(args.child, args.file)))
         return
-    for rows in args.rows or [1_000_000, 10_000_000]:
-        bench(rows)
+    cases: dict[str, Callable[[], None]] = {
+        "heavy-lead": lambda: bench_heavy_lead(args.repeats),
+        "half-bad": lambda: bench_half_bad(args.repeats),
+        "scale": lambda: [bench(rows) for rows in args.rows or [1_000_000, 10_000_000]],
+    }
+    for case in args.case or list(cases):
+        cases[case]()
 
 
 if __name__ == "__main__":

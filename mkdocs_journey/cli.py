@@ -24,6 +24,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from mkdocs_journey import __version__
+from mkdocs_journey.bridge.cli import add_export, add_import
+from mkdocs_journey.changes.cli import add_diff
 from mkdocs_journey.init_ci import add_init_ci
 from mkdocs_journey.new_map import add_new
 
@@ -204,8 +206,13 @@ def run_analyze(args: argparse.Namespace, out: TextIO) -> int:
     except DataError as error:
         raise CliError(str(error)) from error
     if args.format == "json":
-        json.dump(analysis.to_json(), out, indent=2, ensure_ascii=False)
-        out.write("\n")
+        from mkdocs_journey.finite_json import NonFiniteNumber, dumps
+
+        try:
+            text = dumps(analysis.to_json(), str(args.events), indent=2, ensure_ascii=False)
+        except NonFiniteNumber as error:
+            raise CliError(str(error)) from error
+        out.write(text + "\n")
     else:
         from mkdocs_journey.render.analytics_view import text_report
 
@@ -321,6 +328,9 @@ COMMANDS: tuple[Callable[[argparse._SubParsersAction[argparse.ArgumentParser]], 
     add_schema,
     add_new,
     add_init_ci,
+    add_diff,
+    add_export,
+    add_import,
 )
 
 

@@ -10,7 +10,7 @@ from mkdocs.config import config_options as c
 
 from mkdocs_journey.data.sources import currency_code
 from mkdocs_journey.model import DEFAULT_STAGES, LAYOUTS
-from mkdocs_journey.settings import Settings
+from mkdocs_journey.settings import Settings, build_date
 
 
 class _Date(c.BaseConfigOption[dt.date | None]):
@@ -35,6 +35,26 @@ class _Currency(c.BaseConfigOption[str]):
             raise base.ValidationError(str(error)) from error
 
 
+class _Today(_Date):
+    """The date of "today" for stale checks and ``generated``: the option, else
+    ``SOURCE_DATE_EPOCH`` (so two builds of one commit are byte-identical), else the build's day."""
+
+    def run_validation(self, value: object) -> dt.date | None:
+        if value is not None:
+            return super().run_validation(value)
+        try:
+            return build_date()
+        except ValueError as error:
+            raise base.ValidationError(str(error)) from error
+
+
+class _MikeOptions(base.Config):
+    """Where mike publishes the site's versions (as given to ``mike deploy``)."""
+
+    branch = c.Type(str, default="gh-pages")
+    deploy_prefix = c.Type(str, default="")
+
+
 class JourneyConfig(base.Config):
     enabled = c.Type(bool, default=True)
     # The stages (columns) every map of the site may use, in order.
@@ -45,8 +65,9 @@ class JourneyConfig(base.Config):
     # A page holding a map takes the whole window ("wide") or the theme's column ("normal");
     # a map's own `layout` key wins.
     layout = c.Choice(LAYOUTS, default="wide")
-    # Fixes "today" for the stale check, for reproducible builds and tests.
-    today = _Date()
+    # Fixes "today" for the stale check and `generated` (default: SOURCE_DATE_EPOCH, else the
+    # day of the build).
+    today = _Today()
 
     # Flow diagrams (Graphviz) and their cache.
     diagrams = c.Type(bool, default=True)
@@ -55,6 +76,11 @@ class JourneyConfig(base.Config):
     # The widest (px) a left-to-right diagram may be before it turns top to bottom.
     diagram_max_width = c.Type(int, default=1100)
     cache_dir = c.Type(str, default=".cache/journey")
+
+    # Living maps: a git ref (or "previous mike version") each map is compared with, and where
+    # mike keeps the published versions whose KPI values the maps follow.
+    compare_to = c.Optional(c.Type(str))
+    mike = c.SubConfig(_MikeOptions)
 
     # Attribution data: named sources, channel rules and the data-quality threshold.
     data_sources = c.Type(dict, default={})
@@ -65,14 +91,14 @@ class JourneyConfig(base.Config):
     # not name its own.
     currency = _Currency()
 
-    def to_settings(self, project_dir: Path) -> Settings:
+    def to_settings(self, project_dir: Path, docs_dir: Path | None = None) -> Settings:
         """The options as the core sees them (plain values, no MkDocs types)."""
         return Settings(
             project_dir=project_dir,
             stages=tuple(self.stages),
             pages_dir=self.pages_dir,
             json_export=self.json_export,
-            today=self.today or dt.date.today(),
+            today=self.today or build_date(),
             diagrams=self.diagrams,
             diagram_renderer=self.diagram_renderer,
             diagram_timeout=float(self.diagram_timeout),
@@ -84,4 +110,8 @@ class JourneyConfig(base.Config):
             max_rejected_share=float(self.max_rejected_share),
             layout=self.layout,
             currency=self.currency or "",
+            docs_dir=docs_dir,
+            compare_to=self.compare_to,
+            mike_branch=self.mike.branch,
+            mike_deploy_prefix=self.mike.deploy_prefix,
         )

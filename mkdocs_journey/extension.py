@@ -38,7 +38,7 @@ from mkdocs_journey.data.sources import currency_code
 from mkdocs_journey.model import DEFAULT_STAGES, LAYOUTS, Severity
 from mkdocs_journey.parsing.page import read_page
 from mkdocs_journey.render.environment import make_environment, stylesheet
-from mkdocs_journey.settings import Settings
+from mkdocs_journey.settings import Settings, build_date
 from mkdocs_journey.site import SLOT, JourneySite, SourcePage
 
 log = logging.getLogger("mkdocs_journey")
@@ -55,7 +55,7 @@ class JourneyExtension(Extension):
             "page": ["", "The document's name in problem messages; empty: the host's page."],
             "project_dir": ["", "Folder data paths start from; empty: the host's, or here."],
             "stages": [list(DEFAULT_STAGES), "The stages of the site, in order."],
-            "today": ["", "ISO date for the stale-map check; empty: today."],
+            "today": ["", "ISO date for stale checks; empty: SOURCE_DATE_EPOCH, else today."],
             "diagrams": [True, "Draw flow diagrams (emotion curves are always drawn)."],
             "diagram_renderer": ["auto", "auto, pygraphviz or dot."],
             "diagram_max_width": [1100, "Widest left-to-right diagram (px) before it turns."],
@@ -119,7 +119,7 @@ def _date_option(value: object) -> dt.date:
     if isinstance(value, dt.date):
         return value
     if not value:
-        return dt.date.today()
+        return build_date()  # SOURCE_DATE_EPOCH when set, for reproducible builds
     try:
         return dt.date.fromisoformat(str(value))
     except ValueError:

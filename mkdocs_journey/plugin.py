@@ -17,6 +17,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import AnchorLink, TableOfContents
 
+from mkdocs_journey import finite_json
 from mkdocs_journey.analytics.result import DataAnalysis
 from mkdocs_journey.config import JourneyConfig
 from mkdocs_journey.data.cache import AnalysisCache
@@ -53,7 +54,7 @@ class JourneyPlugin(BasePlugin[JourneyConfig]):
         if not self.config.enabled:
             return None
         project_dir = Path(config.config_file_path or ".").resolve().parent
-        settings = self.config.to_settings(project_dir)
+        settings = self.config.to_settings(project_dir, Path(config.docs_dir))
         if self.diagram_cache is None or self.diagram_cache.directory != settings.cache_path:
             self.diagram_cache = DiagramCache(settings.cache_path)
             self.analysis_cache = disk_analysis_cache(settings)
@@ -90,10 +91,11 @@ class JourneyPlugin(BasePlugin[JourneyConfig]):
                 files.append(
                     File.generated(config, path, content=self.site.generated_markdown(path))
                 )
-        for path, content in (
-            (CSS_PATH, stylesheet()),
-            (self.config.json_export, self.site.export_json()),
-        ):
+        try:
+            export = self.site.export_json()
+        except finite_json.NonFiniteNumber as error:
+            raise PluginError(str(error)) from error
+        for path, content in ((CSS_PATH, stylesheet()), (self.config.json_export, export)):
             files.append(File.generated(config, path, content=content))
         self.site.add_page_urls({f.src_uri: f.url for f in files.documentation_pages()})
         return files

@@ -7,18 +7,21 @@ swapped in for placeholders as that page renders. Nothing here imports MkDocs.
 
 from __future__ import annotations
 
-import json
+import os
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from jinja2 import Environment
 from markupsafe import Markup
 
+from mkdocs_journey import finite_json
 from mkdocs_journey.analytics.pipeline import CACHE
 from mkdocs_journey.analytics.result import DataAnalysis
 from mkdocs_journey.catalogue import Catalogue, build_catalogue
+from mkdocs_journey.changes.site_history import SiteHistory, load_history
+from mkdocs_journey.changes.trends import TrendPoint
 from mkdocs_journey.data.cache import AnalysisCache
 from mkdocs_journey.diagrams import DiagramCache
 from mkdocs_journey.export import export_document, map_record
@@ -29,6 +32,12 @@ from mkdocs_journey.page_text import generated_page, plain_title
 from mkdocs_journey.parsing.blocks import replace_fences
 from mkdocs_journey.parsing.page import MapReading, read_page
 from mkdocs_journey.render.analytics_view import analytics_view, quality_view
+from mkdocs_journey.render.history_view import (
+    HistoryDrawings,
+    kpi_trend_table,
+    map_changes,
+    what_changed,
+)
 from mkdocs_journey.render.views import SEVERITY_WORDS, MapRow, MapView, PainRow, map_view
 from mkdocs_journey.settings import Settings
 from mkdocs_journey.suggest import did_you_mean
@@ -70,7 +79,7 @@ class Report:
 class GeneratedPage:
     path: str
     title: str
-    kind: str  # "index", "persona", "pain-points", "data-quality"
+    kind: str  # "index", "persona", "pain-points", "data-quality", "changes"
     key: str = ""  # the persona id for persona pages
 
 
@@ -95,6 +104,7 @@ class JourneySite:
         )
         self.catalogue = Catalogue()
         self.data = DataJoin()
+        self.history = SiteHistory()
         self.generated: dict[str, GeneratedPage] = {}
         #: Problems found while rendering pages (a placeholder naming no map...), for the host
         #: to report; it empties the list.
@@ -108,8 +118,14 @@ class JourneySite:
         self.data = join_data(
             self.catalogue, self.settings, sources, config_problems, self.analysis_cache
         )
+        # Earlier versions: read once every map and its data are known (KPI values included).
+        self.history = SiteHistory()
+        self.history = load_history(self.settings, self.export_records, os.environ)
         self.generated = self._plan_generated_pages()
-        return Report(self.catalogue.problems, self.data.warnings, self.data.notes)
+        notes = [*self.data.notes]
+        if self.history.note:
+            notes.append(f"compare_to: {self.history.note}")
+        return Report(self.catalogue.problems, self.data.warnings, notes)
 
     def read_maps(self, pages: Iterable[SourcePage]) -> Catalogue:
         """Read the maps of every page and resolve references across pages (no data yet)."""
@@ -133,6 +149,8 @@ class JourneySite:
         ]
         if self.data.sources:
             pages.append(GeneratedPage(f"{base}/data-quality.md", "Data quality", "data-quality"))
+        if self.history.compares:
+            pages.append(GeneratedPage(f"{base}/changes.md", "What changed", "changes"))
         pages += [
             GeneratedPage(f"{base}/personas/{persona_id}.md", persona.name, "persona", persona_id)
             for persona_id, persona in sorted(self.catalogue.personas.items())
@@ -278,8 +296,13 @@ class JourneySite:
                 label=reading.label, problems=reading.problems
             )
         view = self.view_of(reading.journey_map, url, reading.problems, visuals=True)
+        map_id = reading.journey_map.id
         return self.env.get_template("journey/map.html").render(
-            view=view, summaries=summaries or [], with_data=with_data
+            view=view,
+            summaries=summaries or [],
+            with_data=with_data,
+            changes=map_changes(self.history, map_id),
+            kpi_trends=kpi_trend_table(self.history, map_id),
         )
 
     def render_data(self, path: str, reading: MapReading, url: str) -> str:
@@ -303,6 +326,7 @@ class JourneySite:
 
     def page_output(self, path: str, html: str) -> tuple[str, list[str]]:
         """Draw the flow diagrams and emotion curves of the page's maps into the final HTML."""
+        html = HistoryDrawings(self.env, self.history).fill(html)
         maps = [r.journey_map for r in self.catalogue.readings_of(path) if r.journey_map]
         if not maps:
             return html, []
@@ -366,6 +390,11 @@ class JourneySite:
                     list(self.data.by_source.values()), self.settings.max_rejected_share
                 )
             )
+        if page.kind == "changes":
+            urls = {m.id: relative_url(self._map_url(m), url) for m in self.catalogue.maps}
+            return self.env.get_template("journey/what-changed.html").render(
+                page=what_changed(self.history, urls)
+            )
         return self.env.get_template("journey/pain-points.html").render(
             rows=self._pain_rows(url), severity_words=SEVERITY_WORDS
         )
@@ -408,18 +437,36 @@ class JourneySite:
     def _map_url(self, journey_map: JourneyMap) -> str:
         return self.catalogue.url_of(journey_map)
 
-    def export_json(self) -> str:
-        records = [
+    def export_records(self, *, analytics: bool = False) -> list[dict[str, Any]]:
+        """Every readable map as its ``journeys.json`` record."""
+        return [
             map_record(
                 m,
                 url=self._map_url(m),
                 today=self.settings.today,
-                analytics=self.data.by_map[m.id].to_json() if m.id in self.data.by_map else None,
+                analytics=(
+                    self.data.by_map[m.id].to_json()
+                    if analytics and m.id in self.data.by_map
+                    else None
+                ),
+                kpi_trend=self._trend_of(m.id),
             )
             for m in self.catalogue.maps
         ]
-        return json.dumps(
-            export_document(records, self.settings.today), indent=2, ensure_ascii=False
+
+    def _trend_of(self, map_id: str) -> Callable[[str, str], Sequence[TrendPoint] | None]:
+        def points(stage: str, kpi: str) -> Sequence[TrendPoint] | None:
+            series = self.history.trends.of(map_id, stage, kpi)
+            return series.points if series else None
+
+        return points
+
+    def export_json(self) -> str:
+        return finite_json.dumps(
+            export_document(self.export_records(analytics=True), self.settings.today),
+            self.settings.json_export,
+            indent=2,
+            ensure_ascii=False,
         )
 
 

@@ -33,16 +33,26 @@ class Build:
 
 
 def run_build(
-    project: Path, *, strict: bool = False, tool: str = "mkdocs", path: str | None = None
+    project: Path,
+    *,
+    strict: bool = False,
+    tool: str = "mkdocs",
+    path: str | None = None,
+    env: dict[str, str] | None = None,
 ) -> Build:
     command = [sys.executable, "-m", tool, "build", "--clean"]
     if strict:
         command.append("--strict")
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true"}
+    environment = {
+        **os.environ,
+        "NO_MKDOCS_2_WARNING": "1",
+        "DISABLE_MKDOCS_2_WARNING": "true",
+        **(env or {}),
+    }
     if path is not None:
-        env["PATH"] = path
+        environment["PATH"] = path
     done = subprocess.run(
-        command, cwd=project, capture_output=True, text=True, env=env, timeout=300
+        command, cwd=project, capture_output=True, text=True, env=environment, timeout=300
     )
     return Build(done.returncode, done.stdout + done.stderr, project)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from pathlib import Path
@@ -9,7 +10,9 @@ from xml.etree import ElementTree
 
 import pytest
 from bs4 import BeautifulSoup
+from jsonschema import Draft202012Validator, FormatChecker
 
+from mkdocs_journey.export import export_schema
 from tests.conftest import Build, run_build
 
 EXAMPLE = Path(__file__).parent.parent / "example-site"
@@ -184,3 +187,12 @@ def test_the_author_places_map_data_and_summary(example_build: Build) -> None:
         < toc.index("Data")
         < toc.index("Changes since the last review")
     )
+
+
+def test_journeys_json_validates_against_the_published_schema(example_build: Build) -> None:
+    document = json.loads((example_build.site / "journeys.json").read_text(encoding="utf-8"))
+    validator = Draft202012Validator(export_schema(), format_checker=FormatChecker())
+    errors = [f"{e.json_path}: {e.message}" for e in validator.iter_errors(document)]
+    assert errors == []
+    assert len(document["maps"]) == 4
+    assert all("analytics" in m for m in document["maps"])

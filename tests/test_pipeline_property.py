@@ -129,9 +129,10 @@ def map_texts(draw: st.DrawFn) -> tuple[str, str]:
 
 FIELDS = {
     "lead_id": ["L1", "L2", "L3", ""],
-    # Not yet "150000-01-01T00:00:00Z": the engine aborts on it (#9 item 5, in progress).
     "timestamp": [
         "2024-01-01T10:00:00Z",
+        "150000-01-01T00:00:00Z",
+        "-150000-06-01 00:00:00",
         "2024-01-02 09:30:00",
         "2024-02-30T10:00:00Z",
         "05/01/2024 13:45",

@@ -210,16 +210,16 @@ def collapse(path: Sequence[str]) -> tuple[str, ...]:
 
 
 def _solve(matrix: list[list[float]], rhs: list[list[float]]) -> list[list[float]]:
-    """Solve ``matrix @ x = rhs`` for several right-hand sides (Gaussian elimination)."""
+    """Solve ``matrix @ x = rhs`` for several right-hand sides (Gauss-Jordan elimination)."""
     n = len(matrix)
     a = [row[:] + [b[i] for b in rhs] for i, row in enumerate(matrix)]
-    width = n + len(rhs)
     for col in range(n):
         pivot = max(range(col, n), key=lambda r: abs(a[r][col]))
         if abs(a[pivot][col]) < 1e-15:
             raise ZeroDivisionError("singular transition system")
         a[col], a[pivot] = a[pivot], a[col]
         pivot_row = a[col]
+        tail = pivot_row[col:]
         inverse = 1.0 / pivot_row[col]
         for r in range(n):
             if r == col:
@@ -227,8 +227,7 @@ def _solve(matrix: list[list[float]], rhs: list[list[float]]) -> list[list[float
             factor = a[r][col] * inverse
             if factor:
                 row = a[r]
-                for k in range(col, width):
-                    row[k] -= factor * pivot_row[k]
+                row[col:] = [x - factor * p for x, p in zip(row[col:], tail, strict=True)]
     return [[a[i][n + j] / a[i][i] for i in range(n)] for j in range(len(rhs))]
 
 
@@ -284,11 +283,11 @@ class MarkovChain:
         mean_value = {c: v / n for c, (n, v, _) in sorted(endings.items()) if n}
         return cls(channels, probabilities, mean_value)
 
-    def absorb(self, removed: str | None = None) -> tuple[float, float]:
-        """(P(conversion), expected conversion value) from start, optionally without a channel."""
-        states = [c for c in self.channels if c != removed]
-        if not states:
-            return 0.0, 0.0
+    def _system(
+        self, states: Sequence[str]
+    ) -> tuple[dict[str, int], list[list[float]], list[float], list[float]]:
+        """I - Q over ``states`` (transitions to other states are lost, to null), and per state
+        its one-step chance of conversion and expected conversion value."""
         index = {state: i for i, state in enumerate(states)}
         n = len(states)
         matrix = [[0.0] * n for _ in range(n)]
@@ -302,24 +301,84 @@ class MarkovChain:
                     worth[i] += p * self.conversion_value.get(state, 0.0)
                 elif target in index:
                     matrix[i][index[target]] -= p
-                # transitions into the removed channel (and into null) are absorbed in null
-        probability, value = _solve(matrix, [reach, worth])
+        return index, matrix, reach, worth
+
+    def _from_start(self, index: Mapping[str, int], per_state: Sequence[float]) -> float:
         start = self.probabilities.get(_START, {})
-        p_total = sum(p * probability[index[t]] for t, p in start.items() if t in index)
-        v_total = sum(p * value[index[t]] for t, p in start.items() if t in index)
-        return p_total, v_total
+        return sum(p * per_state[index[t]] for t, p in start.items() if t in index)
+
+    def absorb(self, removed: str | None = None) -> tuple[float, float]:
+        """(P(conversion), expected conversion value) from start, optionally without a channel
+        (every step into it then ends in null)."""
+        states = [c for c in self.channels if c != removed]
+        if not states:
+            return 0.0, 0.0
+        index, matrix, reach, worth = self._system(states)
+        probability, value = _solve(matrix, [reach, worth])
+        return self._from_start(index, probability), self._from_start(index, value)
 
     def removal_effects(self) -> dict[str, tuple[float, float]]:
-        """RE(c) = 1 - P_without_c / P, for conversions and for value."""
-        base_p, base_v = self.absorb()
+        """RE(c) = 1 - P_without_c / P, for conversions and for value.
+
+        Without c, a journey converts exactly when it converts without ever visiting c, so
+        P_without_c = P - h(c) * P(conversion | at c), with h(c) the chance that a journey
+        visits c at all (the same holds for value). With N = (I - Q)^-1, the expected visits,
+        h(c) = (start . N)[c] / N[c][c]: one solve gives every removal effect, where solving
+        again without each channel (:meth:`absorb`, the definition) costs n times as much, too
+        slow for hundreds of touchpoints."""
+        states = list(self.channels)
+        if not states:
+            return {}
+        index, matrix, reach, worth = self._system(states)
+        n = len(states)
+        units = [[1.0 if i == j else 0.0 for i in range(n)] for j in range(n)]
+        probability, value, *visits = _solve(matrix, [reach, worth, *units])
+        base_p, base_v = self._from_start(index, probability), self._from_start(index, value)
         effects: dict[str, tuple[float, float]] = {}
-        for channel in self.channels:
-            p, v = self.absorb(channel)
+        for j, channel in enumerate(states):
+            reached = self._from_start(index, visits[j]) / visits[j][j]
             effects[channel] = (
-                max(0.0, 1.0 - p / base_p) if base_p > 0 else 0.0,
-                max(0.0, 1.0 - v / base_v) if base_v > 0 else 0.0,
+                max(0.0, reached * probability[j] / base_p) if base_p > 0 else 0.0,
+                max(0.0, reached * value[j] / base_v) if base_v > 0 else 0.0,
             )
         return effects
+
+
+#: The most states (channels or touchpoints) the Markov chain tells apart: removal effects cost
+#: O(n^3) (about a second at 200 states). Beyond that, the least visited share one state.
+MARKOV_STATES = 200
+
+
+def merge_rare_states(
+    steps: Mapping[tuple[str, str], float],
+    endings: Mapping[str, tuple[float, float, float]],
+    other: str,
+    limit: int = MARKOV_STATES,
+) -> tuple[dict[tuple[str, str], float], dict[str, tuple[float, float, float]]]:
+    """The chain's counts with all but the ``limit - 1`` most visited states merged into one
+    state named ``other`` (unchanged when there are at most ``limit``). Steps between two merged
+    states vanish, as repeats of one state do in a path."""
+    visits: dict[str, float] = defaultdict(float)
+    for (_, there), n in steps.items():
+        visits[there] += n
+    if len(visits) <= limit:
+        return dict(steps), dict(endings)
+    ranked = sorted(visits, key=lambda state: (-visits[state], state))
+    kept = set(ranked[: limit - 1])
+
+    def name(state: str) -> str:
+        return state if state in kept or state == _START else other
+
+    # In sorted order, as from_counts reads them: sums must not depend on the engine's row order.
+    merged_steps: dict[tuple[str, str], float] = defaultdict(float)
+    for (here, there), n in sorted(steps.items()):
+        if name(here) != name(there):
+            merged_steps[name(here), name(there)] += n
+    merged_endings: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0, 0.0])
+    for last, counts in sorted(endings.items()):
+        for i, n in enumerate(counts):
+            merged_endings[name(last)][i] += n
+    return dict(merged_steps), {k: (c, v, n) for k, (c, v, n) in merged_endings.items()}
 
 
 def markov(paths: Iterable[PathRow]) -> Credits:

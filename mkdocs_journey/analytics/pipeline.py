@@ -16,6 +16,7 @@ from mkdocs_journey.analytics.attribution import (
     Credits,
     MarkovChain,
     markov_credits,
+    merge_rare_states,
 )
 from mkdocs_journey.analytics.channel_mix import build_channel_mix, build_channel_totals
 from mkdocs_journey.analytics.channels import ChannelSettings
@@ -24,13 +25,22 @@ from mkdocs_journey.analytics.insights import build_coverage, build_insights
 from mkdocs_journey.analytics.result import DataAnalysis, RejectedExample, Rejection, Totals
 from mkdocs_journey.data import engine
 from mkdocs_journey.data.cache import AnalysisCache
-from mkdocs_journey.data.engine import DataError, MapShape, PathAggregates
+from mkdocs_journey.data.engine import (
+    OTHER_TOUCHPOINTS,
+    DataError,
+    MapShape,
+    PathAggregates,
+)
 from mkdocs_journey.data.sources import DataSource, default_source
+from mkdocs_journey.finite_json import NonFiniteNumber, check_finite
 from mkdocs_journey.model import JourneyMap
 
 #: The process-wide cache: an unchanged file is not read again on a ``mkdocs serve`` rebuild.
 CACHE: AnalysisCache[DataAnalysis] = AnalysisCache()
 TOP_PATHS = 20
+#: The state of the data-driven model that stands for the least visited channels, when there
+#: are more than it tells apart (see merge_rare_states); touchpoints: OTHER_TOUCHPOINTS.
+OTHER_CHANNELS = "(other channels)"
 
 
 def map_shape(
@@ -66,8 +76,10 @@ def _transitions(paths: PathAggregates) -> tuple[tuple[str, str, int], ...]:
     return tuple(sorted(steps, key=lambda step: (-step[2], step[0], step[1])))
 
 
-def _attribution(paths: PathAggregates, conversions: int, revenue: float) -> dict[str, Credits]:
-    chain = MarkovChain.from_counts(paths.steps, paths.endings)
+def _attribution(
+    paths: PathAggregates, conversions: int, revenue: float, other: str
+) -> dict[str, Credits]:
+    chain = MarkovChain.from_counts(*merge_rare_states(paths.steps, paths.endings, other))
     return {
         model: (
             markov_credits(chain, conversions, revenue)
@@ -87,7 +99,7 @@ def _compute(
     out = engine.run(source, map_shape(journey_map, other_maps), settings)
     funnel = build_funnel(out.funnel)
     channel_totals = build_channel_totals(out.channel_totals)
-    return DataAnalysis(
+    analysis = DataAnalysis(
         source=source.name,
         file_label=source.file_label,
         totals=Totals(
@@ -104,11 +116,11 @@ def _compute(
             )
             for r in out.rejected
         ),
-        attribution=_attribution(out.channel_paths, out.conversions, out.revenue),
+        attribution=_attribution(out.channel_paths, out.conversions, out.revenue, OTHER_CHANNELS),
         touchpoint_attribution=(
             None
             if out.touchpoint_paths is None
-            else _attribution(out.touchpoint_paths, out.conversions, out.revenue)
+            else _attribution(out.touchpoint_paths, out.conversions, out.revenue, OTHER_TOUCHPOINTS)
         ),
         funnel=funnel,
         channel_mix=build_channel_mix(out.stage_channels, [step.stage for step in funnel]),
@@ -133,6 +145,13 @@ def _compute(
             () if out.touchpoint_paths is None else _transitions(out.touchpoint_paths)
         ),
     )
+    # Rows with absurd values are rejected, so every figure is finite; should one ever not be,
+    # the source gets no numbers and a message, never "inf" on a page or in journeys.json.
+    try:
+        check_finite(analysis.to_json(), source.file_label)
+    except NonFiniteNumber as error:
+        raise DataError(str(error)) from error
+    return analysis
 
 
 def analyze(

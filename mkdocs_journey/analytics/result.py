@@ -118,7 +118,7 @@ class Coverage:
     """Declared (on the map) vs observed (in the data)."""
 
     touchpoints_without_events: tuple[str, ...]
-    unknown_touchpoints: tuple[tuple[str, int], ...]  # id, rows
+    unknown_touchpoints: tuple[tuple[str, int], ...]  # id, rows; the 50 most frequent
     undeclared_channels: tuple[tuple[str, int], ...]  # channel, touches
     declared_channels_without_traffic: tuple[str, ...]
 

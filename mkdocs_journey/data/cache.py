@@ -24,7 +24,7 @@ from typing import Generic, TypeVar
 
 import cattrs
 
-from mkdocs_journey import __version__
+from mkdocs_journey import __version__, finite_json
 from mkdocs_journey.files import write_atomically
 
 T = TypeVar("T")
@@ -116,8 +116,8 @@ class AnalysisCache(Generic[T]):
         if path is None:
             return
         try:
-            write_atomically(path, json.dumps(_converter.unstructure(value)))
-        except OSError as error:
+            write_atomically(path, finite_json.dumps(_converter.unstructure(value), str(path)))
+        except (OSError, finite_json.NonFiniteNumber) as error:
             self.errors.append(f"cannot write {path}: {error}")
 
     def clear(self) -> None:

@@ -40,18 +40,23 @@ def lines_at(path: Path, positions: Iterable[int]) -> dict[int, int]:
     found: dict[int, int] = {}
     if not wanted:
         return found
-    newlines = 0
+    newlines = 0  # before the start of the chunk, then before ``counted`` in it
     offset = 0
     pending = iter(wanted)
     target = next(pending)
     with path.open("rb") as handle:
         for chunk in iter(lambda: handle.read(CHUNK), b""):
+            # Count on from the previous offset, not from the chunk's start: a file with many
+            # set-aside rows has many offsets per chunk.
+            counted = 0
             while target is not None and target < offset + len(chunk):
-                found[target] = newlines + chunk.count(b"\n", 0, target - offset) + 1
+                newlines += chunk.count(b"\n", counted, target - offset)
+                counted = target - offset
+                found[target] = newlines + 1
                 target = next(pending, None)
             if target is None:
                 break
-            newlines += chunk.count(b"\n")
+            newlines += chunk.count(b"\n", counted)
             offset += len(chunk)
     if target is not None:
         for rest in (target, *pending):

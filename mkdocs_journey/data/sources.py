@@ -16,7 +16,7 @@ A site names each events file once and maps point at it with ``data: <name>``::
               timezone: Europe/Berlin        # for timestamps without an offset; default UTC
               encoding: latin-1              # utf-8 (default) or latin-1
               currency: EUR                  # of the revenue column; default: the site's
-              conversion:                    # default: the `converted` column is 1/true/yes
+              conversion:                    # default: the `converted` column is 1/true/yes/y
                 event: purchase              # the `event` column equals this value, or
                 # column: Deal Stage         # any column (file name or event field) ...
                 # value: Closed Won          # ... equals this value
@@ -93,8 +93,11 @@ def currency_code(value: object) -> str:
 #: the data-quality line numbers rely on).
 ENCODINGS: tuple[str, ...] = ("utf-8", "latin-1")
 CONVERSION_KEYS: tuple[str, ...] = ("event", "column", "value")
-#: Values of the ``converted`` column (trimmed, any case) that mean "this touch converted".
-TRUE_VALUES: tuple[str, ...] = ("1", "true", "yes", "y")
+#: Values of the ``converted`` column (trimmed, any case) that mean "this touch converted", and
+#: those that mean it did not; any number equal to 1 or 0 counts too (``1.00``). Other values are
+#: rejected rows (see :mod:`mkdocs_journey.data.quality`), not silently "no".
+TRUE_VALUES: tuple[str, ...] = ("1", "1.0", "true", "t", "yes", "y")
+FALSE_VALUES: tuple[str, ...] = ("0", "0.0", "false", "f", "no", "n", "")
 
 
 @dataclass(frozen=True)
@@ -103,7 +106,7 @@ class ConversionRule:
 
     ``event``: the ``event`` field equals this value (trimmed, any case). ``column`` + ``value``:
     that column equals the value (trimmed, any case). Neither: the ``converted`` field is one of
-    :data:`TRUE_VALUES`.
+    :data:`TRUE_VALUES` (or a number equal to 1).
     """
 
     event: str | None = None

@@ -164,7 +164,7 @@ def _stage(
     pain_points = []
     for number, item in enumerate(raw.get("pain_points", ())):
         here = (*path, "pain_points", number)
-        pain_id = item.get("id") or f"{_slug(raw['name'])}-pain-{number + 1}"
+        pain_id = item.get("id") or generated_pain_id(raw["name"], number + 1)
         if pain_id in pain_ids:
             builder.error(f"pain point id '{pain_id}' is used twice in this map", (*here, "id"))
         pain_ids.add(pain_id)
@@ -325,6 +325,11 @@ def _synonym_hint(name: str, stages: tuple[str, ...]) -> str | None:
         if stage in stages
         else None
     )
+
+
+def generated_pain_id(stage: str, number: int) -> str:
+    """The id of the ``number``-th (1-based) pain point of a stage written without one."""
+    return f"{_slug(stage)}-pain-{number}"
 
 
 def _slug(text: str) -> str:

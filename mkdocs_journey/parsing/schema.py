@@ -7,6 +7,7 @@ use it, and every structural check here comes from it rather than from hand-writ
 from __future__ import annotations
 
 import json
+import math
 import re
 from functools import cache
 from importlib import resources
@@ -57,7 +58,27 @@ def schema_problems(data: Any, index: PositionIndex) -> list[Problem]:
     problems: list[Problem] = []
     for error in errors:
         problems.extend(_explain(error, index))
-    return problems
+    return problems + [
+        Problem(f"{_name(path)}: expected a finite number, got {_yaml_word(value)}", where)
+        for path, value in _non_finite(data, ())
+        for where in [index.of_value(path)]
+    ]
+
+
+def _yaml_word(value: float) -> str:
+    return ".nan" if math.isnan(value) else (".inf" if value > 0 else "-.inf")
+
+
+def _non_finite(value: Any, path: Path) -> list[tuple[Path, float]]:
+    """Where YAML's ``.inf`` or ``.nan`` stands: JSON has no such numbers (and JSON Schema's
+    ``number`` lets them through), and no figure on a page or in journeys.json may be one."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return [(path, value)]
+    if isinstance(value, dict):
+        return [found for key, item in value.items() for found in _non_finite(item, (*path, key))]
+    if isinstance(value, list):
+        return [found for i, item in enumerate(value) for found in _non_finite(item, (*path, i))]
+    return []
 
 
 def _explain(error: ValidationError, index: PositionIndex) -> list[Problem]:

@@ -10,7 +10,7 @@ import pytest
 from mkdocs_journey.analytics import analyze_file
 from mkdocs_journey.data import quality
 from mkdocs_journey.data.engine.common import connection
-from mkdocs_journey.data.engine.events import load_events
+from mkdocs_journey.data.engine.reading import load_events
 from mkdocs_journey.data.sources import DataSource
 
 HEADER = b"lead_id,timestamp,source,medium,revenue\n"
@@ -26,13 +26,15 @@ def read_used(path: Path) -> str:
     ("body", "read"),
     [
         (GOOD * 3, "fast"),
-        # Too many fields, too few: the parallel scan can set these aside.
-        (GOOD + b"L2,2024-01-01T00:00:00Z,google,organic,,extra\n" + GOOD, "parallel"),
-        (GOOD + b"L2,2024-01-01T00:00:00Z\n" + b"L3,x,y,z,1,2,3\n" + GOOD, "parallel"),
-        # A quoted line break next to short rows: only the single-threaded scan copes.
+        # Too many fields (up to EXTRA_FIELDS more), too few: read, then rejected by the engine.
+        (GOOD + b"L2,2024-01-01T00:00:00Z,google,organic,,extra\n" + GOOD, "fast"),
+        (GOOD + b"L2,2024-01-01T00:00:00Z\n" + b"L3,x,y,z,1,2,3\n" + GOOD, "fast"),
+        # Still more fields, and a quoted line break next to short rows: only the
+        # single-threaded scan copes.
+        (GOOD + b"L2,2024-01-01T00:00:00Z,google,organic" + b",x" * 10 + b"\n" + GOOD, "serial"),
         (b'L2,2024-01-01T00:00:00Z,"two\nlines",organic\nL3,a,b,c,1,2\n' + GOOD, "serial"),
     ],
-    ids=["clean", "too-many-fields", "short-and-long", "quoted-line-break"],
+    ids=["clean", "too-many-fields", "short-and-long", "far-too-many", "quoted-line-break"],
 )
 def test_each_file_gets_the_fastest_read_that_copes(tmp_path: Path, body: bytes, read: str) -> None:
     events = tmp_path / "events.csv"
@@ -63,7 +65,7 @@ def test_a_large_file_with_bad_rows_keeps_every_row_at_its_line(tmp_path: Path) 
             )
             line += 1
     assert events.stat().st_size > 32 * 2**20
-    assert read_used(events) == "parallel"
+    assert read_used(events) == "fast"
 
     analysis = analyze_file(events)
     found = {r.reason: (r.count, [(e.row, e.value) for e in r.examples]) for r in analysis.rejected}

@@ -4,7 +4,7 @@
 Every query of the analytics lives here, in three steps, so that the same steps can later run on a
 distributed engine:
 
-1. **events** (:mod:`.events`): read the file (CSV or Parquet) column-wise, map its columns to
+1. **events** (:mod:`.reading`): read the file (CSV or Parquet) column-wise, map its columns to
    event fields, parse timestamps and revenue, and hash each raw row (for exact duplicates);
 2. **clean events** (:mod:`.events`): give every row its first rejection reason (see
    :mod:`mkdocs_journey.data.quality`), group channels, and keep the used rows;
@@ -54,6 +54,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import duckdb
+
 from mkdocs_journey.analytics.channels import (
     UNASSIGNED,
     ChannelSettings,
@@ -64,6 +66,7 @@ from mkdocs_journey.data import quality
 from mkdocs_journey.data.engine.aggregates import key_totals, path_insights, stage_funnel
 from mkdocs_journey.data.engine.common import (
     CONVERSION,
+    LISTED,
     LOCK,
     DataError,
     EngineOutput,
@@ -74,13 +77,12 @@ from mkdocs_journey.data.engine.common import (
     connection,
     key_part,
     sql_text,
+    sql_trim,
 )
 from mkdocs_journey.data.engine.events import (
+    OTHER_TOUCHPOINTS,
     classify,
-    load_events,
     rejections,
-    resolve_columns,
-    set_aside,
 )
 from mkdocs_journey.data.engine.journeys import (
     aggregate_paths,
@@ -88,11 +90,13 @@ from mkdocs_journey.data.engine.journeys import (
     order_touches,
     split_paths,
 )
+from mkdocs_journey.data.engine.reading import load_events, resolve_columns, set_aside
 from mkdocs_journey.data.sources import DataSource
 
 #: What the rest of the package uses: one entry point per job, and the shapes of its results.
 __all__ = [
     "CONVERSION",
+    "OTHER_TOUCHPOINTS",
     "DataError",
     "EngineOutput",
     "FunnelCounts",
@@ -106,7 +110,17 @@ __all__ = [
 
 
 def run(source: DataSource, shape: MapShape | None, settings: ChannelSettings) -> EngineOutput:
-    """Read ``source`` and compute every aggregate the analytics need."""
+    """Read ``source`` and compute every aggregate the analytics need. Raises
+    :class:`DataError`, also for a failure of the engine itself (a memory limit, say): a build
+    reports it for the source and goes on, it never ends in a traceback."""
+    try:
+        return _run(source, shape, settings)
+    except duckdb.Error as error:
+        message = f"{source.file_label}: the analysis failed in the engine: {error}"
+        raise DataError(message) from error
+
+
+def _run(source: DataSource, shape: MapShape | None, settings: ChannelSettings) -> EngineOutput:
     with LOCK, connection() as con:
         columns, header, read = load_events(con, source)
         unreadable = set_aside(con, len(header)) if read != "fast" else []
@@ -125,7 +139,7 @@ def run(source: DataSource, shape: MapShape | None, settings: ChannelSettings) -
         rejected = rejections(source, records, rejected_rows, unreadable)
         unknown = con.execute(
             f"""SELECT tp, count(*) FROM bad WHERE reason = {sql_text(quality.UNKNOWN_TOUCHPOINT)}
-                GROUP BY tp ORDER BY count(*) DESC, tp"""
+                GROUP BY tp ORDER BY count(*) DESC, tp LIMIT {LISTED}"""
         ).fetchall()
         con.execute("DROP TABLE bad")
         with_tps = "touchpoint" in columns
@@ -162,7 +176,8 @@ def run(source: DataSource, shape: MapShape | None, settings: ChannelSettings) -
         unassigned = con.execute(
             f"""SELECT k.source, k.medium, count(*) FROM clean c JOIN combo_ids k USING (kid)
                 WHERE k.channel = {sql_text(UNASSIGNED)}
-                GROUP BY k.source, k.medium ORDER BY count(*) DESC, k.source, k.medium LIMIT 50"""
+                GROUP BY k.source, k.medium ORDER BY count(*) DESC, k.source, k.medium
+                LIMIT {LISTED}"""
         ).fetchall()
         insights = path_insights(
             con, touchpoints if with_tps else channels, touchpoint_ids if with_tps else channel_ids
@@ -210,9 +225,9 @@ def group_channels(
         result = con.execute(
             f"""
             WITH n AS (
-              SELECT i, coalesce(nullif(lower(trim(source)), ''), '(not set)') AS s,
-                     coalesce(nullif(lower(trim(medium)), ''), '(not set)') AS m,
-                     coalesce(lower(trim(campaign)), '') AS c
+              SELECT i, coalesce(nullif(lower({sql_trim("source")}), ''), '(not set)') AS s,
+                     coalesce(nullif(lower({sql_trim("medium")}), ''), '(not set)') AS m,
+                     coalesce(lower({sql_trim("campaign")}), '') AS c
               FROM input)
             SELECT {channel_case_sql(settings, "n.s", "n.m", "n.c", "cats.category")}
             FROM n LEFT JOIN cats ON cats.source = n.s ORDER BY i

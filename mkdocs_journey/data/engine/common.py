@@ -22,6 +22,9 @@ CONVERSION = "conversion"
 MEMORY_LIMIT = "1536MB"
 #: Up to this many touchpoints (or channels), one pass finds every first visit (see key_totals).
 PIVOT_KEYS = 64
+#: How many touchpoint values not on the map, and source/medium pairs in channel Unassigned, an
+#: analysis lists: the most frequent (a file with page paths as touchpoints has thousands).
+LISTED = 50
 
 
 class DataError(Exception):
@@ -73,9 +76,9 @@ class EngineOutput:
     stage_channels: tuple[tuple[str, str, int], ...]  # stage, entry channel, leads
     channel_totals: tuple[tuple[str, int, int], ...]  # channel, touches, leads
     touchpoint_totals: tuple[tuple[str, int, int], ...]  # touchpoint, touches, leads
-    unknown_touchpoints: tuple[tuple[str, int], ...]  # touchpoint not on the map, rows
+    unknown_touchpoints: tuple[tuple[str, int], ...]  # not on the map, rows (LISTED most)
     insights: tuple[tuple[str, str, int, int], ...]  # before, target, target leads, leads before
-    unassigned: tuple[tuple[str, str, int], ...]  # source, medium, rows
+    unassigned: tuple[tuple[str, str, int], ...]  # source, medium, rows (LISTED most)
     insight_subject: str = "touchpoint"  # or "channel"
 
 
@@ -90,6 +93,21 @@ def sql_text(value: str) -> str:
 def sql_name(name: str) -> str:
     """A SQL identifier."""
     return '"' + name.replace('"', '""') + '"'
+
+
+#: What Python's ``str.strip()`` removes: tabs, line breaks, no-break and other Unicode spaces.
+WHITESPACE = "".join(chr(c) for c in range(0x3001) if chr(c).isspace())
+
+
+def sql_trim(text: str) -> str:
+    """SQL: ``text`` without surrounding whitespace, as ``str.strip()`` (DuckDB's ``trim()``
+    removes spaces only, so ``referral<TAB>`` would stay a different medium). Trimming with a
+    set of characters is slow, so it runs only on values that start or end with something other
+    than a visible ASCII character."""
+    return (
+        f"CASE WHEN ord({text}) NOT BETWEEN 33 AND 126 OR ord({text}[-1]) NOT BETWEEN 33 AND 126 "
+        f"THEN trim({text}, {sql_text(WHITESPACE)}) ELSE {text} END"
+    )
 
 
 @contextmanager

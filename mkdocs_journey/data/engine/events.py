@@ -1,12 +1,10 @@
 # ruff: noqa: S608  -- SQL is built here on purpose; values go through sql_text() or sql_name().
-"""Steps 1 and 2: the ``ev`` table of every row (read, parsed, hashed), the rows the reader set
-aside, each row's rejection reason, channels, and the ``bad`` and ``clean`` tables; and the
-report of rejected rows at their file lines."""
+"""Step 2: each row's rejection reason, channels, touchpoint and stage ids, the ``bad`` and
+``clean`` tables; and the report of rejected rows at their file lines."""
 
 from __future__ import annotations
 
-import csv
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import duckdb
@@ -23,238 +21,10 @@ from mkdocs_journey.data.engine.common import (
     DataError,
     MapShape,
     Rejected,
-    sql_name,
     sql_text,
+    sql_trim,
 )
-from mkdocs_journey.data.sources import (
-    DEFAULT_ALIASES,
-    EVENT_FIELDS,
-    REQUIRED_FIELDS,
-    TRUE_VALUES,
-    DataSource,
-)
-from mkdocs_journey.suggest import suggestion
-
-#: Where a robust read (see :func:`load_events`) leaves the records it could not parse.
-READER_ERRORS = "reader_errors"
-
-
-#: How a CSV is read, tried in this order: the fast parallel scan; the parallel scan that sets
-#: malformed records aside (enough for rows with too many or too few fields); the same,
-#: single-threaded, which also copes with bytes that are not UTF-8 and with line breaks inside
-#: quoted fields next to short rows, both of which the parallel scanner refuses.
-READS = ("fast", "parallel", "serial")
-
-
-def _reader(source: DataSource, names: Sequence[str] = (), *, read: str = "fast") -> str:
-    path = sql_text(str(source.path))
-    if source.format == "parquet":
-        return f"read_parquet({path})"
-    struct = "{" + ", ".join(f"{sql_text(name)}: 'VARCHAR'" for name in names) + "}"
-    extra = "" if source.encoding == "utf-8" else f", encoding = {sql_text(source.encoding)}"
-    if read != "fast":
-        extra += (
-            f", parallel = {read == 'parallel'}, store_rejects = true, "
-            f"rejects_scan = 'reader_scans', rejects_table = {sql_text(READER_ERRORS)}"
-        )
-    return (
-        f"read_csv({path}, header = true, auto_detect = false, columns = {struct}, "
-        f"delim = {sql_text(source.delimiter)}, quote = '\"', escape = '\"', null_padding = true"
-        f"{extra})"
-    )
-
-
-def _csv_header(source: DataSource) -> list[str]:
-    """The header's column names, read as CSV by Python: the engine's own sniffing gives up on
-    a whole file for one malformed row, and the names are all it is needed for."""
-    try:
-        encoding = "utf-8-sig" if source.encoding == "utf-8" else source.encoding
-        with source.path.open(encoding=encoding, errors="replace", newline="") as handle:
-            header = next(csv.reader(handle, delimiter=source.delimiter), [])
-    except csv.Error as error:
-        raise DataError(f"{source.path}:1: cannot read the header line: {error}") from error
-    if not any(name.strip() for name in header):
-        raise DataError(f"{source.path}:1: no header line (expected column names, e.g. lead_id)")
-    seen: set[str] = set()
-    for name in header:
-        if name in seen:
-            raise DataError(f"{source.path}:1: column {name!r} appears twice in the header")
-        seen.add(name)
-    return header
-
-
-def _describe(con: duckdb.DuckDBPyConnection, source: DataSource) -> tuple[str, dict[str, str]]:
-    """The FROM clause for the file and its columns with their types."""
-    if not source.path.is_file():
-        raise DataError(f"{source.path}: data file not found (source {source.name!r})")
-    try:
-        if source.format == "parquet":
-            from_clause = _reader(source)
-            rows = con.sql(f"DESCRIBE SELECT * FROM {from_clause}").fetchall()
-            return from_clause, {row[0]: str(row[1]) for row in rows}
-        names = _csv_header(source)
-    except duckdb.Error as error:
-        raise DataError(f"{source.path}: cannot read the file: {error}") from error
-    return _reader(source, names), dict.fromkeys(names, "VARCHAR")
-
-
-def resolve_columns(source: DataSource, header: Sequence[str]) -> dict[str, str]:
-    """Event field -> file column. Raises :class:`DataError` naming the file and the column."""
-    by_lower = {name.strip().lower(): name for name in header}
-    resolved: dict[str, str] = {}
-    for event_field, column in source.columns.items():
-        if column not in header:
-            hint = suggestion(column, header)
-            raise DataError(
-                f"{source.path}:1: no column {column!r} for {event_field!r} "
-                f"(columns.{event_field} of source {source.name!r}){hint}; "
-                f"the header has: {', '.join(header)}"
-            )
-        resolved[event_field] = column
-    for event_field in EVENT_FIELDS:
-        if event_field in resolved:
-            continue
-        for alias in DEFAULT_ALIASES.get(event_field, (event_field,)):
-            if alias in by_lower:
-                resolved[event_field] = by_lower[alias]
-                break
-    missing = [f for f in REQUIRED_FIELDS if f not in resolved]
-    if missing:
-        raise DataError(
-            f"{source.path}:1: missing column(s) for {', '.join(missing)} (source "
-            f"{source.name!r}); map them under 'columns', e.g. columns: {{{missing[0]}: ...}}; "
-            f"the header has: {', '.join(header)}"
-        )
-    return resolved
-
-
-def _conversion_sql(source: DataSource, columns: Mapping[str, str], header: Sequence[str]) -> str:
-    rule = source.conversion
-    if rule.event is not None:
-        if "event" not in columns:
-            raise DataError(
-                f"{source.path}:1: the conversion rule needs an 'event' column "
-                f"(map it with columns.event); the header has: {', '.join(header)}"
-            )
-        event = sql_text(rule.event.strip().lower())
-        return f"lower(trim(CAST({sql_name(columns['event'])} AS VARCHAR))) = {event}"
-    if rule.column is not None:
-        column = columns.get(rule.column, rule.column)
-        if column not in header:
-            raise DataError(
-                f"{source.path}:1: conversion column {rule.column!r} is not in the file; "
-                f"the header has: {', '.join(header)}"
-            )
-        value = (rule.value or "").strip().lower()
-        return f"lower(trim(CAST({sql_name(column)} AS VARCHAR))) = {sql_text(value)}"
-    if "converted" not in columns:
-        return "false"
-    truthy = ", ".join(sql_text(v) for v in TRUE_VALUES)
-    return f"lower(trim(CAST({sql_name(columns['converted'])} AS VARCHAR))) IN ({truthy})"
-
-
-def _timestamp_sql(source: DataSource, column: str, kind: str) -> str:
-    col = sql_name(column)
-    if kind.startswith("TIMESTAMP") or kind == "DATE":
-        return f"epoch_us(CAST({col} AS TIMESTAMPTZ))"
-    text = f"trim(CAST({col} AS VARCHAR))"
-    if source.timestamp_format:
-        parsed = f"try_strptime({text}, {sql_text(source.timestamp_format)})"
-        return f"epoch_us(CAST({parsed} AS TIMESTAMPTZ))"
-    return f"epoch_us(TRY_CAST({text} AS TIMESTAMPTZ))"
-
-
-def _text(columns: Mapping[str, str], name: str) -> str:
-    if name not in columns:
-        return "CAST(NULL AS VARCHAR)"
-    return f"nullif(trim(CAST({sql_name(columns[name])} AS VARCHAR)), '')"
-
-
-def load_events(
-    con: duckdb.DuckDBPyConnection, source: DataSource
-) -> tuple[dict[str, str], list[str], str]:
-    """Step 1: the ``ev`` table, one row per file row in file order (rowid + 2 = file row).
-
-    Returns the column mapping, the header, and which of :data:`READS` read it: a CSV the fast
-    parallel scan refuses (a row with too many fields, bytes that are not UTF-8, line breaks
-    inside quoted fields next to short rows) is read again (see :data:`READS`), the records the
-    reader cannot parse set aside in :data:`READER_ERRORS` to be reported, not to fail the file.
-    """
-    from_clause, types = _describe(con, source)
-    header = list(types)
-    columns = resolve_columns(source, header)
-    ts_col = columns["timestamp"]
-    ts = _timestamp_sql(source, ts_col, types[ts_col])
-    if "revenue" in columns:
-        rev_col = sql_name(columns["revenue"])
-        if types[columns["revenue"]] in ("DOUBLE", "FLOAT", "BIGINT", "INTEGER") or types[
-            columns["revenue"]
-        ].startswith("DECIMAL"):
-            rev = f"CAST({rev_col} AS DOUBLE)"
-            rev_text = "CAST(NULL AS VARCHAR)"
-        else:
-            rev_text = f"nullif(trim(CAST({rev_col} AS VARCHAR)), '')"
-            rev = f"TRY_CAST({rev_text} AS DOUBLE)"
-    else:
-        rev, rev_text = "CAST(NULL AS DOUBLE)", "CAST(NULL AS VARCHAR)"
-    conv = _conversion_sql(source, columns, header)
-    all_columns = ", ".join(sql_name(name) for name in header)
-    con.execute(f"SET TimeZone = {sql_text(source.timezone)}")
-    sql = f"""
-    CREATE TEMP TABLE ev AS
-    SELECT CASE WHEN lead IS NOT NULL THEN hash(lead) END AS lead,
-           ts, CASE WHEN ts IS NULL THEN ts_text END AS ts_raw,
-           source, medium, campaign, hash(source, medium, campaign) AS sk, tp, stage, conv,
-           CASE WHEN isfinite(rev) THEN rev END AS rev,
-           CASE WHEN rev_text IS NOT NULL AND (rev IS NULL OR NOT isfinite(rev))
-                THEN rev_text END AS rev_raw,
-           h
-    FROM (
-      SELECT {_text(columns, "lead_id")} AS lead,
-             {ts} AS ts,
-             CAST({sql_name(ts_col)} AS VARCHAR) AS ts_text,
-             coalesce(CAST({sql_name(columns["source"])} AS VARCHAR), '') AS source,
-             coalesce(CAST({sql_name(columns["medium"])} AS VARCHAR), '') AS medium,
-             coalesce({_text(columns, "campaign")}, '') AS campaign,
-             {_text(columns, "touchpoint")} AS tp,
-             {_text(columns, "stage")} AS stage,
-             coalesce({conv}, false) AS conv,
-             {rev} AS rev,
-             {rev_text} AS rev_text,
-             hash({all_columns}) AS h
-      FROM {from_clause}
-    )
-    """
-    failure: duckdb.Error | None = None
-    for read in READS if source.format == "csv" else READS[:1]:
-        # A robust read that failed may have left its tables of set-aside records behind.
-        con.execute(f"DROP TABLE IF EXISTS {READER_ERRORS}; DROP TABLE IF EXISTS reader_scans")
-        try:
-            con.execute(sql.replace(from_clause, _reader(source, header, read=read)))
-        except duckdb.Error as error:
-            failure = error
-        else:
-            return columns, header, read
-    raise DataError(f"{source.path}: cannot read the file: {failure}") from failure
-
-
-def set_aside(con: duckdb.DuckDBPyConnection, fields: int) -> list[tuple[int, str]]:
-    """(byte offset of the line, what is wrong) of every record the robust read set aside."""
-    rows = con.execute(
-        f"""SELECT line_byte_position, any_value(error_type), max(column_idx)
-            FROM {READER_ERRORS} GROUP BY line_byte_position ORDER BY line_byte_position"""
-    ).fetchall()
-    found = []
-    for position, error_type, last_column in rows:
-        kind = str(error_type).upper()
-        if kind == "TOO MANY COLUMNS":
-            detail = f"{last_column} fields, expected {fields}"
-        elif "ENCODING" in kind or "UNICODE" in kind:
-            detail = "not UTF-8 text (see the source's encoding option)"
-        else:
-            detail = kind.lower()
-        found.append((int(position), detail))
-    return found
+from mkdocs_journey.data.sources import DataSource
 
 
 def classify(
@@ -280,9 +50,9 @@ def classify(
           FROM ev GROUP BY sk),
         n AS (
           SELECT sk, source, medium, campaign,
-                 coalesce(nullif(lower(trim(source)), ''), '(not set)') AS s,
-                 coalesce(nullif(lower(trim(medium)), ''), '(not set)') AS m,
-                 lower(trim(campaign)) AS c
+                 coalesce(nullif(lower({sql_trim("source")}), ''), '(not set)') AS s,
+                 coalesce(nullif(lower({sql_trim("medium")}), ''), '(not set)') AS m,
+                 lower({sql_trim("campaign")}) AS c
           FROM d)
         SELECT n.sk, n.source, n.medium, n.campaign,
                {channel_case_sql(settings, "n.s", "n.m", "n.c", "cats.category")} AS channel
@@ -304,23 +74,31 @@ def classify(
         FROM combos c JOIN channel_ids i USING (channel)
         """
     )
+    # Touchpoint and stage values are trimmed and looked up once per distinct value in the file,
+    # not once per row: tp_lookup and stage_lookup map each raw value to its name and its id.
     con.execute(
-        """
-        CREATE TEMP TABLE tp_ids AS
-        SELECT tp, CAST(row_number() OVER (ORDER BY tp) AS INTEGER) AS tid
-        FROM (SELECT DISTINCT tp FROM ev WHERE tp IS NOT NULL)
-        """
+        f"""CREATE TEMP TABLE tp_raw AS
+            SELECT raw, nullif({sql_trim("raw")}, '') AS tp
+            FROM (SELECT DISTINCT tp AS raw FROM ev WHERE tp IS NOT NULL)"""
     )
-    stage_check = tp_check = ""
+    con.execute(
+        f"""CREATE TEMP TABLE stage_raw AS
+            SELECT raw, nullif({sql_trim("raw")}, '') AS name
+            FROM (SELECT DISTINCT stage AS raw FROM ev WHERE stage IS NOT NULL)"""
+    )
     con.execute("CREATE TEMP TABLE stage_ids (sid INTEGER, name VARCHAR)")
+    checks = ""
     if shape is not None:
         if shape.stages:
             con.executemany(
                 "INSERT INTO stage_ids VALUES (?, ?)",
                 [(i, name) for i, name in enumerate(shape.stages, start=1)],
             )
+        # A stage column matches a stage of the map without regard to case.
         con.execute(
-            "CREATE TEMP TABLE map_stage AS SELECT lower(trim(name)) AS key, sid FROM stage_ids"
+            f"""CREATE TEMP TABLE stage_lookup AS
+                SELECT r.raw, r.name, s.sid FROM stage_raw r
+                LEFT JOIN stage_ids s ON lower({sql_trim("s.name")}) = lower(r.name)"""
         )
         con.execute("CREATE TEMP TABLE map_tp (tp VARCHAR, stage VARCHAR)")
         known = list(shape.touchpoint_stages.items()) + [
@@ -328,57 +106,73 @@ def classify(
         ]
         if known:
             con.executemany("INSERT INTO map_tp VALUES (?, ?)", known)
-        # The touchpoint -> stage lookup runs on the distinct touchpoints, not on every row.
+        # Ids only for the touchpoints of the maps using the source: a value on none of them is
+        # a rejected row and needs no id (page paths in the column cost nothing).
         con.execute(
-            """CREATE TEMP TABLE tp_ids_map AS
-               SELECT t.tp, t.tid, m.tp IS NOT NULL AS known, s.sid
-               FROM tp_ids t LEFT JOIN map_tp m USING (tp)
-               LEFT JOIN stage_ids s ON s.name = m.stage"""
+            """
+            CREATE TEMP TABLE tp_ids AS
+            SELECT tp, CAST(row_number() OVER (ORDER BY tp) AS INTEGER) AS tid
+            FROM (SELECT DISTINCT tp FROM tp_raw WHERE tp IS NOT NULL) SEMI JOIN map_tp USING (tp)
+            """
         )
-        stage_check = (
-            f"WHEN e.stage IS NOT NULL AND ms.sid IS NULL THEN {sql_text(quality.UNKNOWN_STAGE)}"
+        con.execute(
+            """CREATE TEMP TABLE tp_lookup AS
+               SELECT r.raw, r.tp, t.tid, s.sid
+               FROM tp_raw r LEFT JOIN tp_ids t USING (tp)
+               LEFT JOIN map_tp m USING (tp) LEFT JOIN stage_ids s ON s.name = m.stage"""
         )
-        tp_check = (
-            f"WHEN e.tp IS NOT NULL AND NOT t.known THEN {sql_text(quality.UNKNOWN_TOUCHPOINT)}"
-        )
-        stage_expr = "coalesce(ms.sid, t.sid, 0)"
-        joins = (
-            "LEFT JOIN tp_ids_map t ON t.tp = e.tp "
-            "LEFT JOIN map_stage ms ON ms.key = lower(e.stage)"
-        )
+        checks = f"""
+            WHEN s.name IS NOT NULL AND s.sid IS NULL THEN {sql_text(quality.UNKNOWN_STAGE)}
+            WHEN t.tp IS NOT NULL AND t.tid IS NULL THEN {sql_text(quality.UNKNOWN_TOUCHPOINT)}"""
     else:
         con.execute(
             """INSERT INTO stage_ids
-               SELECT CAST(row_number() OVER (ORDER BY stage) AS INTEGER), stage
-               FROM (SELECT DISTINCT stage FROM ev WHERE stage IS NOT NULL)"""
+               SELECT CAST(row_number() OVER (ORDER BY name) AS INTEGER), name
+               FROM (SELECT DISTINCT name FROM stage_raw WHERE name IS NOT NULL)"""
         )
-        stage_expr = "coalesce(si.sid, 0)"
-        joins = "LEFT JOIN tp_ids t ON t.tp = e.tp LEFT JOIN stage_ids si ON si.name = e.stage"
+        con.execute(
+            """CREATE TEMP TABLE stage_lookup AS
+               SELECT r.raw, r.name, s.sid FROM stage_raw r LEFT JOIN stage_ids s USING (name)"""
+        )
+        _touchpoint_ids(con)
     _check_code_widths(con, source)
+    q = quality
     con.execute(
         f"""
         CREATE TEMP VIEW cls AS
-        SELECT e.rowid + 2 AS line, e.lead, e.ts, e.tp, coalesce(t.tid, 0) AS tid,
-               {stage_expr} AS sid, e.conv, e.rev, c.cid, c.kid,
-               CASE
-                 WHEN e.lead IS NULL THEN {sql_text(quality.MISSING_LEAD)}
-                 WHEN e.ts IS NULL THEN {sql_text(quality.BAD_TIMESTAMP)}
-                 WHEN e.rev_raw IS NOT NULL THEN {sql_text(quality.NON_NUMERIC_REVENUE)}
-                 WHEN e.rev < 0 THEN {sql_text(quality.NEGATIVE_REVENUE)}
-                 {stage_check}
-                 {tp_check}
-               END AS reason,
-               CASE
-                 WHEN e.lead IS NULL THEN NULL
-                 WHEN e.ts IS NULL THEN coalesce(e.ts_raw, '')
-                 WHEN e.rev_raw IS NOT NULL THEN e.rev_raw
-                 WHEN e.rev < 0 THEN CAST(e.rev AS VARCHAR)
-                 ELSE coalesce(e.stage, e.tp)
+        SELECT line, lead, ts, tp, tid, sid, conv, rev, cid, kid, reason,
+               CASE reason
+                 WHEN {sql_text(q.UNREADABLE)} THEN fields
+                 WHEN {sql_text(q.BAD_TIMESTAMP)} THEN coalesce(ts_raw, '')
+                 WHEN {sql_text(q.FAR_TIMESTAMP)} THEN ts_raw
+                 WHEN {sql_text(q.NON_NUMERIC_REVENUE)} THEN rev_raw
+                 WHEN {sql_text(q.NEGATIVE_REVENUE)} THEN CAST(rev AS VARCHAR)
+                 WHEN {sql_text(q.REVENUE_TOO_LARGE)} THEN rev_raw
+                 WHEN {sql_text(q.UNKNOWN_CONVERTED)} THEN conv_raw
+                 WHEN {sql_text(q.UNKNOWN_STAGE)} THEN stage
+                 WHEN {sql_text(q.UNKNOWN_TOUCHPOINT)} THEN tp
                END AS detail,
-               e.h
-        FROM ev e
-        JOIN combo_ids c ON c.sk = e.sk
-        {joins}
+               h
+        FROM (
+          SELECT e.rowid + 2 AS line, e.lead, e.ts, t.tp, coalesce(t.tid, 0) AS tid,
+                 coalesce(s.sid, t.sid, 0) AS sid, e.conv, e.rev, c.cid, c.kid,
+                 e.fields, e.ts_raw, e.rev_raw, e.conv_raw, s.name AS stage, e.h,
+                 CASE
+                   WHEN e.fields IS NOT NULL THEN {sql_text(q.UNREADABLE)}
+                   WHEN e.lead IS NULL THEN {sql_text(q.MISSING_LEAD)}
+                   WHEN e.ts IS NULL AND e.ts_far THEN {sql_text(q.FAR_TIMESTAMP)}
+                   WHEN e.ts IS NULL THEN {sql_text(q.BAD_TIMESTAMP)}
+                   WHEN e.rev IS NULL AND e.rev_raw IS NOT NULL
+                     THEN {sql_text(q.NON_NUMERIC_REVENUE)}
+                   WHEN e.rev < 0 THEN {sql_text(q.NEGATIVE_REVENUE)}
+                   WHEN e.rev_raw IS NOT NULL THEN {sql_text(q.REVENUE_TOO_LARGE)}
+                   WHEN e.conv_raw IS NOT NULL THEN {sql_text(q.UNKNOWN_CONVERTED)}
+                   {checks}
+                 END AS reason
+          FROM ev e
+          JOIN combo_ids c ON c.sk = e.sk
+          LEFT JOIN tp_lookup t ON t.raw = e.tp
+          LEFT JOIN stage_lookup s ON s.raw = e.stage)
         """
     )
     con.execute(
@@ -393,6 +187,43 @@ def classify(
                CASE WHEN conv THEN coalesce(rev, 0) ELSE 0 END AS value, h
         FROM cls WHERE reason IS NULL
         """
+    )
+
+
+#: Without a map, at most this many distinct touchpoints get ids of their own (the most
+#: frequent); the rest share one, named :data:`OTHER_TOUCHPOINTS`, so that a file with page paths
+#: in its touchpoint column is analysed, not refused. Ids fill 16 bits of a touch's sort key.
+TOUCHPOINT_IDS = CODE - 2
+OTHER_TOUCHPOINTS = "(other touchpoints)"
+
+
+def _touchpoint_ids(con: duckdb.DuckDBPyConnection) -> None:
+    """Tables ``tp_ids`` and ``tp_lookup`` of a file analysed without a map."""
+    con.execute(
+        """
+        CREATE TEMP TABLE tp_ids AS
+        SELECT tp, CAST(row_number() OVER (ORDER BY tp) AS INTEGER) AS tid
+        FROM (SELECT DISTINCT tp FROM tp_raw WHERE tp IS NOT NULL)
+        """
+    )
+    other = "NULL"
+    distinct = con.execute("SELECT count(*) FROM tp_ids").fetchone()[0]  # type: ignore[index]
+    if distinct > TOUCHPOINT_IDS:
+        con.execute(
+            f"""
+            CREATE OR REPLACE TEMP TABLE tp_ids AS
+            SELECT tp, CAST(row_number() OVER (ORDER BY tp) AS INTEGER) AS tid
+            FROM (SELECT r.tp FROM ev e JOIN tp_raw r ON r.raw = e.tp WHERE r.tp IS NOT NULL
+                  GROUP BY r.tp ORDER BY count(*) DESC, r.tp LIMIT {TOUCHPOINT_IDS})
+            UNION ALL SELECT {sql_text(OTHER_TOUCHPOINTS)}, {CODE - 1}
+            """
+        )
+        other = str(CODE - 1)
+    con.execute(
+        f"""CREATE TEMP TABLE tp_lookup AS
+            SELECT r.raw, r.tp, CASE WHEN r.tp IS NOT NULL THEN coalesce(t.tid, {other}) END
+                   AS tid, CAST(NULL AS INTEGER) AS sid
+            FROM tp_raw r LEFT JOIN tp_ids t USING (tp)"""
     )
 
 
@@ -441,31 +272,31 @@ def rejections(
         if source.format == "csv"
         else int
     )
-    order = {reason: i for i, reason in enumerate(quality.REASONS)}
-    found = []
-    if unreadable:
-        examples = tuple(
-            (set_aside[position], detail) for position, detail in unreadable[: quality.EXAMPLES]
-        )
-        found.append(Rejected(quality.UNREADABLE, len(unreadable), examples))
-    return tuple(found) + tuple(
-        sorted(
-            (
-                Rejected(
-                    reason,
-                    int(count),
-                    tuple(
-                        (
-                            line(int(e["line"])),
-                            f"same as row {line(int(e['same_as']))}"
-                            if e["same_as"] is not None
-                            else e["detail"],
-                        )
-                        for e in examples
-                    ),
+    found = {
+        reason: Rejected(
+            reason,
+            int(count),
+            tuple(
+                (
+                    line(int(e["line"])),
+                    f"same as row {line(int(e['same_as']))}"
+                    if e["same_as"] is not None
+                    else e["detail"],
                 )
-                for reason, count, examples in rows
+                for e in examples
             ),
-            key=lambda r: order.get(r.reason, len(order)),
         )
-    )
+        for reason, count, examples in rows
+    }
+    if unreadable:
+        # Rows with the wrong number of fields were read and rejected by the engine; the records
+        # the reader set aside are not in its table: one reason, both kinds, in file order.
+        mine = found.get(quality.UNREADABLE)
+        examples = sorted(
+            [(set_aside[position], detail) for position, detail in unreadable[: quality.EXAMPLES]]
+            + list(mine.examples if mine else ())
+        )[: quality.EXAMPLES]
+        count = len(unreadable) + (mine.count if mine else 0)
+        found[quality.UNREADABLE] = Rejected(quality.UNREADABLE, count, tuple(examples))
+    order = {reason: i for i, reason in enumerate(quality.REASONS)}
+    return tuple(sorted(found.values(), key=lambda r: order.get(r.reason, len(order))))

@@ -51,25 +51,31 @@ def deduplicate(con: duckdb.DuckDBPyConnection) -> None:
     ``lt``; the first copy stays."""
     ts = key_part("k[i]", "ts")
     before = key_part("k[i - 1]", "ts")
+    # Each touch sharing its time with a neighbour, with its lead and its position in ``k``.
     con.execute(
         f"""
         CREATE TEMP TABLE same_time AS
-        SELECT DISTINCT unnest([{key_part("k[i - 1]", "line")}, {key_part("k[i]", "line")}])
+        SELECT DISTINCT lead, n, unnest([i - 1, i]) AS pos,
+                        unnest([{key_part("k[i - 1]", "line")}, {key_part("k[i]", "line")}])
                         AS line
-        FROM (SELECT k, unnest(list_filter(range(2, len(k) + 1), lambda i: {ts} = {before}))
-                        AS i
+        FROM (SELECT lead, k, len(k) AS n,
+                     unnest(list_filter(range(2, len(k) + 1), lambda i: {ts} = {before})) AS i
               FROM lt WHERE len(k) > 1)
         """
     )
+    # A row with the wrong number of fields is unreadable first (its hash covers the header's
+    # columns only), never a duplicate.
     con.execute(
-        """
+        f"""
         CREATE TEMP TABLE dup AS
-        SELECT line, first_line, used FROM (
+        SELECT line, first_line, used, lead, n, pos FROM (
           SELECT line, min(line) OVER (PARTITION BY h) AS first_line,
-                 count(*) OVER (PARTITION BY h) AS copies, used
-          FROM (SELECT c.line, c.h, true AS used FROM clean c SEMI JOIN same_time USING (line)
+                 count(*) OVER (PARTITION BY h) AS copies, used, lead, n, pos
+          FROM (SELECT c.line, c.h, true AS used, s.lead, s.n, s.pos
+                FROM clean c JOIN same_time s USING (line)
                 UNION ALL
-                SELECT line, h, false FROM bad))
+                SELECT line, h, false, NULL, NULL, NULL FROM bad
+                WHERE reason <> {sql_text(quality.UNREADABLE)}))
         WHERE copies > 1 AND line > first_line
         """
     )
@@ -85,13 +91,15 @@ def deduplicate(con: duckdb.DuckDBPyConnection) -> None:
             SELECT line, {sql_text(quality.DUPLICATE)}, NULL, first_line, NULL, NULL
             FROM dup WHERE used"""
     )
-    line = key_part("x", "line")
+    # Keep the touches between the duplicates' positions: list_select over the kept positions
+    # is linear in the lead's touches, where testing each touch against the list of duplicates
+    # (or slicing the list, which copies it whole) is quadratic for a lead with many touches.
     con.execute(
-        f"""
-        UPDATE lt SET k = list_filter(lt.k, lambda x: NOT list_contains(d.lines, {line}))
-        FROM (SELECT c.lead, list(c.line) AS lines
-              FROM clean c SEMI JOIN (SELECT line FROM dup WHERE used) USING (line)
-              GROUP BY c.lead) d
+        """
+        UPDATE lt SET k = list_select(lt.k, flatten(list_transform(
+                range(1, len(d.b)), lambda j: range(d.b[j] + 1, d.b[j + 1]))))
+        FROM (SELECT lead, list_concat([0], list_sort(list(pos)), [any_value(n) + 1]) AS b
+              FROM dup WHERE used GROUP BY lead) d
         WHERE lt.lead = d.lead
         """
     )
@@ -101,13 +109,15 @@ def deduplicate(con: duckdb.DuckDBPyConnection) -> None:
 def split_paths(con: duckdb.DuckDBPyConnection) -> None:
     """Step 3b: paths, slices of each lead's ordered touches cut after each conversion. Time
     decay: weight 2^(-age / 7 days) with the age measured to the path's conversion, normalised
-    later."""
+    later (``decay_total``: the sum of a path's weights, kept as a column so that it is not
+    summed again for every touch when the paths are unnested)."""
     last = "seg[-1]"
     # A path's value is its conversion's revenue, joined by row: far cheaper than carrying
     # revenue through the list aggregate.
     con.execute(
         f"""
         CREATE TEMP TABLE paths AS
+        SELECT *, list_sum(list_transform(decay, lambda y: y.w)) AS decay_total FROM (
         SELECT p.lead, p.converted, coalesce(v.value, 0) AS value,
                list_transform(seg, lambda x: {key_part("x", "code")}) AS codes,
                CASE WHEN p.converted THEN list_transform(seg, lambda x: struct_pack(
@@ -118,7 +128,7 @@ def split_paths(con: duckdb.DuckDBPyConnection) -> None:
           SELECT lead, seg, {key_part(last, "conv")} AS converted,
                  {key_part(last, "line")} AS last_line, {key_part(last, "ts")} AS last_ts
           FROM (
-            SELECT lead, k[b.s:b.e] AS seg
+            SELECT lead, list_select(k, range(b.s, b.e + 1)) AS seg
             FROM (
               -- path bounds: from after the previous conversion to the next one (or the end)
               SELECT lead, k, unnest(list_transform(e, lambda x, i: struct_pack(
@@ -131,7 +141,7 @@ def split_paths(con: duckdb.DuckDBPyConnection) -> None:
                                                   lambda i: {key_part("k[i]", "conv")}) AS c
                       FROM lt))))) p
         LEFT JOIN (SELECT lead, line, value FROM clean WHERE conv) v
-          ON p.converted AND v.lead = p.lead AND v.line = p.last_line
+          ON p.converted AND v.lead = p.lead AND v.line = p.last_line)
         """
     )
 
@@ -147,20 +157,28 @@ def aggregate_paths(
     exploded path table; the tests check that both give the same credits.
     """
     key = f"x // {CODE}" if part == "c" else f"x % {CODE}"
+    direct = next((i for i, name in names.items() if name == DIRECT), -1) if part == "c" else -1
+    # A path's length and last non-direct position are columns of the path table, computed once
+    # per distinct path: written in the query that unnests the paths, DuckDB would compute them
+    # again for every touch, quadratic in the length of a path.
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE pt AS
-        SELECT chs,
-               count(*) FILTER (WHERE converted) AS conversions,
-               coalesce(sum(value) FILTER (WHERE converted), 0) AS value,
-               count(*) FILTER (WHERE NOT converted) AS nulls
-        FROM (SELECT list_transform(codes, lambda x: {key}) AS chs, converted, value FROM paths)
-        GROUP BY chs
+        SELECT chs, len(chs) AS n,
+               coalesce(list_max(list_filter(range(1, len(chs) + 1),
+                                             lambda i: chs[i] <> {direct})), len(chs)) AS lnd,
+               conversions, value, nulls
+        FROM (
+          SELECT chs,
+                 count(*) FILTER (WHERE converted) AS conversions,
+                 coalesce(sum(value) FILTER (WHERE converted), 0) AS value,
+                 count(*) FILTER (WHERE NOT converted) AS nulls
+          FROM (SELECT list_transform(codes, lambda x: {key}) AS chs, converted, value FROM paths)
+          GROUP BY chs)
         """
     )
-    direct = next((i for i, name in names.items() if name == DIRECT), -1) if part == "c" else -1
     rows = con.execute(
-        f"""
+        """
         SELECT ch,
           sum(conversions) FILTER (WHERE pos = 1), sum(value) FILTER (WHERE pos = 1),
           sum(conversions) FILTER (WHERE pos = n), sum(value) FILTER (WHERE pos = n),
@@ -171,9 +189,7 @@ def aggregate_paths(
           SELECT *, CASE WHEN n = 1 THEN 1.0 WHEN n = 2 THEN 0.5
                          WHEN pos = 1 OR pos = n THEN 0.4 ELSE 0.2 / (n - 2) END AS pb
           FROM (
-            SELECT unnest(chs) AS ch, unnest(range(1, len(chs) + 1)) AS pos, len(chs) AS n,
-                   coalesce(list_max(list_filter(range(1, len(chs) + 1),
-                                                 lambda i: chs[i] <> {direct})), len(chs)) AS lnd,
+            SELECT unnest(chs) AS ch, unnest(range(1, n + 1)) AS pos, n, lnd,
                    CAST(conversions AS DOUBLE) AS conversions, value
             FROM pt WHERE conversions > 0))
         GROUP BY ch
@@ -190,9 +206,7 @@ def aggregate_paths(
     decay = con.execute(
         f"""
         SELECT d.{part}, sum(d.w / total), sum(d.w / total * value) FROM (
-          SELECT unnest(decay) AS d, list_sum(list_transform(decay, lambda y: y.w)) AS total,
-                 value
-          FROM paths WHERE converted)
+          SELECT unnest(decay) AS d, decay_total AS total, value FROM paths WHERE converted)
         GROUP BY d.{part}
         """
     ).fetchall()
