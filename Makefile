@@ -48,7 +48,7 @@ test: install-test browser test-support
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -q
 
-# The screenshots of a map page in docs/images/ (desktop light, desktop dark, phone), taken in
+# The screenshots of a map page in docs/images/ (desktop light, flow diagram, desktop dark, phone), taken in
 # Chromium from the example site; run after a change to the map page's look.
 screenshots: install-test browser
 	$(BIN)/python -m tests.browser.screenshots
