@@ -133,10 +133,11 @@ class Chromium:
     def __init__(self) -> None:
         self._driver: Playwright | None = None
         self._browser: Browser | None = None
+        self._with_scrollbars: Browser | None = None
 
     @property
-    def browser(self) -> Browser:
-        if self._browser is None:
+    def driver(self) -> Playwright:
+        if self._driver is None:
             if not CHROMIUM.exists():
                 pytest.fail(
                     f"Chromium is missing at {CHROMIUM}. Run `make test`, which installs Debian's "
@@ -144,14 +145,32 @@ class Chromium:
                     pytrace=False,
                 )
             self._driver = sync_playwright().start()
-            self._browser = self._driver.chromium.launch(
+        return self._driver
+
+    @property
+    def browser(self) -> Browser:
+        if self._browser is None:
+            self._browser = self.driver.chromium.launch(
                 executable_path=str(CHROMIUM), args=CHROMIUM_ARGS
             )
         return self._browser
 
+    @property
+    def browser_with_scrollbars(self) -> Browser:
+        """Chromium drawing classic scrollbars that take room, as on Windows (Playwright hides
+        them by default)."""
+        if self._with_scrollbars is None:
+            self._with_scrollbars = self.driver.chromium.launch(
+                executable_path=str(CHROMIUM),
+                args=CHROMIUM_ARGS,
+                ignore_default_args=["--hide-scrollbars"],
+            )
+        return self._with_scrollbars
+
     def close(self) -> None:
-        if self._browser is not None:
-            self._browser.close()
+        for browser in (self._browser, self._with_scrollbars):
+            if browser is not None:
+                browser.close()
         if self._driver is not None:
             self._driver.stop()
 

@@ -18,6 +18,7 @@ from mkdocs_journey.analytics.attribution import MODEL_TEXTS
 from tests.browser.conftest import (
     SET_SCHEME_JS,
     Browse,
+    Chromium,
     axe_violations,
     contrast_sweep,
     show_every_map,
@@ -105,6 +106,32 @@ def test_map_fits_and_the_curve_and_the_diagram_sit_in_its_columns(
             ]
             assert max(map(abs, offsets)) <= ALIGNMENT, (where, offsets)
             print(f"\n{where} {scheme}: cluster offsets {offsets} px")  # figures for the report
+
+
+def test_the_diagram_stays_over_the_columns_where_scrollbars_take_room(
+    chromium: Chromium, example_url: str
+) -> None:
+    # The grid scrolls down inside its box: with classic scrollbars (Windows) its scrollbar takes
+    # room from its columns, and the diagram's box keeps the same gutter.
+    context = chromium.browser_with_scrollbars.new_context(viewport={"width": 1440, "height": 900})
+    try:
+        page = context.new_page()
+        page.goto(example_url + SAAS, wait_until="networkidle")
+        gutter = page.evaluate(
+            "() => { const w = document.querySelector('.journey-grid-wrap');"
+            " return w.offsetWidth - w.clientWidth - 2; }"
+        )
+        assert gutter > 0  # a scrollbar that takes room
+        (geometry,) = page.evaluate(GEOMETRY_JS)
+        offsets = [
+            cluster - head["centre"]
+            for cluster, head in zip(
+                geometry["diagram"]["clusters"], geometry["heads"], strict=True
+            )
+        ]
+        assert max(map(abs, offsets)) <= ALIGNMENT, offsets
+    finally:
+        context.close()
 
 
 def test_five_stage_map_uses_the_width_of_the_window(browse_example: Browse) -> None:
