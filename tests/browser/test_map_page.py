@@ -203,6 +203,7 @@ def test_phone_shows_one_stage_column_beside_the_lane_names(browse_example: Brow
     sizes = wrap.evaluate(
         """el => ({
           client: el.clientWidth,
+          inner: el.offsetWidth - 2,
           snap: getComputedStyle(el).scrollSnapType,
           lane: el.querySelector('tbody th.journey-lane').getBoundingClientRect().width,
           columns: [...el.querySelectorAll('thead th.journey-stage')].map(th => th.getBoundingClientRect().width),
@@ -213,8 +214,10 @@ def test_phone_shows_one_stage_column_beside_the_lane_names(browse_example: Brow
     for column in sizes["columns"]:
         # Each stage column fits the scroll viewport beside the sticky lane names...
         assert column + sizes["lane"] <= sizes["client"] + 1, sizes
-        # ...and uses it: one stage at a time.
+        # ...and uses it: one stage at a time, the next one not peeking in (a phone's scrollbar
+        # takes no room, and neither does a kept gutter).
         assert column >= sizes["client"] - sizes["lane"] - 2, sizes
+        assert column >= sizes["inner"] - sizes["lane"] - 2, sizes
     # Scrolled to the fourth stage, that stage's name is what the reader sees beside the lanes.
     wrap.scroll_into_view_if_needed()
     wrap.evaluate(
