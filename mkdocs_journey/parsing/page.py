@@ -42,7 +42,12 @@ class MapReading:
 
 
 def read_page(
-    page: str, source: str, stages: tuple[str, ...], markdown: str | None = None
+    page: str,
+    source: str,
+    stages: tuple[str, ...],
+    markdown: str | None = None,
+    *,
+    libyaml: bool = True,
 ) -> list[MapReading]:
     """Every map block of a page, in page order. Never raises for bad author input.
 
@@ -54,7 +59,7 @@ def read_page(
     for block in find_map_blocks(source, markdown):
         if skipped:
             block = dataclasses.replace(block, index=block.index - skipped)
-        reading = read_block(page, block, stages)
+        reading = read_block(page, block, stages, libyaml=libyaml)
         if reading is None:
             skipped += 1
         else:
@@ -62,8 +67,12 @@ def read_page(
     return readings
 
 
-def read_block(page: str, block: MapBlock, stages: tuple[str, ...]) -> MapReading | None:
-    """The map of one block; None for front matter without a top-level ``journey`` key."""
+def read_block(
+    page: str, block: MapBlock, stages: tuple[str, ...], *, libyaml: bool = True
+) -> MapReading | None:
+    """The map of one block; None for front matter without a top-level ``journey`` key.
+
+    ``libyaml=False`` reads the YAML with the pure-Python parser (the tests compare the two)."""
     label = (
         "front matter map" if block.kind == "front-matter" else f"journey block {block.index + 1}"
     )
@@ -76,7 +85,7 @@ def read_block(page: str, block: MapBlock, stages: tuple[str, ...]) -> MapReadin
         )
         return MapReading(page, block, None, (problem,), label=label)
     try:
-        data, index = load_yaml(block.text, where)
+        data, index = load_yaml(block.text, where, libyaml=libyaml)
     except YamlSyntaxError as error:
         if block.kind == "front-matter" and not looks_like_map_key(block.text):
             return None  # the page's own front matter, MkDocs' to read

@@ -16,10 +16,16 @@ is produced without recursion: :func:`compose` checks each event as the pure-Pyt
 for it (one pass, and the depth check stops the composer before it recurses too deep); with
 libyaml's C composer, which takes its events inside C, it runs the same check over the C parser's
 events first, then composes. Both report the same message at the same position.
+
+:func:`compose_fast` is what the site reads maps with: libyaml where it is installed, and no
+event pass at all when the text itself proves the limits cannot be broken
+(:func:`provably_within_limits`: no ``*`` means no alias, and the indentation bounds the depth).
+That pass would cost about as much as the C compose itself; a real map passes the proof.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import yaml
@@ -32,6 +38,19 @@ MAX_ALIASES = 100
 MAX_EXPANSION = 50
 
 _C_COMPOSER: tuple[type, ...] = (yaml.cyaml.CParser,) if yaml.__with_libyaml__ else ()
+#: The loader :func:`compose_fast` uses: libyaml's where PyYAML was built with it.
+FAST_LOADER: type[yaml.SafeLoader] = yaml.CSafeLoader if yaml.__with_libyaml__ else yaml.SafeLoader
+#: What libyaml reads differently from the pure-Python parser (found by the differential test in
+#: tests/parsing/test_libyaml.py): a tab, a byte-order mark, a tag or an explicit key (a ``!`` or
+#: ``?`` that can start a token; ``Great!`` cannot), a block scalar header with stray characters.
+_PURE_ONLY = re.compile(
+    r"[\t\ufeff]|(?:^|[\s,\[\]{}:?&-])[!?]|(?:^|[\s:-])[|>](?![0-9+-]*(?: |$))", re.MULTILINE
+)
+#: What a line may start with before its first collection starts: indentation and indicators.
+_STRUCTURE = " \t?:-"
+#: Characters that make a proof from the text alone impossible: flow collections, aliases, and
+#: line breaks other than ``\n`` and ``\r`` (YAML 1.1 has more; one line here could be several).
+_UNPROVABLE = frozenset("*[{\x85\u2028\u2029")
 
 
 class YamlLimitError(Exception):
@@ -153,6 +172,45 @@ def compose(text: str, loader: type[yaml.SafeLoader] = yaml.SafeLoader) -> yaml.
         composer = _BudgetedLoader(text)
     else:
         raise TypeError(f"no event budget for {loader.__name__}")
+    try:
+        return composer.get_single_node()
+    finally:
+        composer.dispose()
+
+
+def provably_within_limits(text: str) -> bool:
+    """True when ``text`` can break no limit, judged from the characters alone (a cheap proof).
+
+    Without a ``*`` there is no alias, so no alias limit can be broken. Without ``[`` and ``{``
+    every collection is a block collection, and a block mapping or list nested in another starts
+    at a greater column, except a list that is a mapping's value, which may start at the
+    mapping's own column (PyYAML's indentless sequence); so along any chain of nested
+    collections the column grows at least every second level. Every collection starts at a
+    line's first character after its indentation and indicators (``-``, ``?``, ``:``), so with
+    the longest such run ``width`` long, no chain is deeper than ``2 * (width + 1)``.
+    """
+    if not _UNPROVABLE.isdisjoint(text):
+        return False
+    width = max(
+        (len(line) - len(line.lstrip(_STRUCTURE)) for line in text.replace("\r", "\n").split("\n")),
+        default=0,
+    )
+    return 2 * (width + 1) <= MAX_DEPTH
+
+
+def compose_fast(text: str) -> yaml.Node | None:
+    """:func:`compose` with :data:`FAST_LOADER`, skipping the event pass when the text proves it
+    needless (:func:`provably_within_limits`). Raises what :func:`compose` raises.
+
+    Where the two parsers are known to disagree, the pure-Python one reads the text: libyaml
+    accepts tabs where it refuses them (``a<tab>``) and reads a bare ``!`` tag as an empty text
+    where it reads nothing. A map needs neither, so this costs a real map nothing.
+    """
+    if _PURE_ONLY.search(text):
+        return compose(text)
+    if FAST_LOADER is yaml.SafeLoader or not provably_within_limits(text):
+        return compose(text, FAST_LOADER)
+    composer = FAST_LOADER(text)
     try:
         return composer.get_single_node()
     finally:
