@@ -22,11 +22,39 @@ STAGES = ("Awareness", "Consideration", "Decision", "Retention", "Advocacy")
 CHANNELS = ("Paid Search", "Organic Search", "Email", "Referral", "Organic Social", "Direct")
 PERSONAS = 20
 
-_WORDS = (
-    "customer team onboarding review pricing trial invoice renewal support planner route report "
-    "dashboard export budget approval contract security rollout training feedback survey ticket "
-    "webinar partner referral newsletter checklist template workspace integration"
-).split()
+_WORDS = [
+    "customer",
+    "team",
+    "onboarding",
+    "review",
+    "pricing",
+    "trial",
+    "invoice",
+    "renewal",
+    "support",
+    "planner",
+    "route",
+    "report",
+    "dashboard",
+    "export",
+    "budget",
+    "approval",
+    "contract",
+    "security",
+    "rollout",
+    "training",
+    "feedback",
+    "survey",
+    "ticket",
+    "webinar",
+    "partner",
+    "referral",
+    "newsletter",
+    "checklist",
+    "template",
+    "workspace",
+    "integration",
+]
 
 
 def _sentence(seed: int, words: int = 12) -> str:
@@ -139,9 +167,12 @@ def map_page(number: int) -> str:
 
 
 def text_page(number: int) -> str:
-    rows = "\n".join(f"| {_WORDS[(number + r) % len(_WORDS)]} | {r * number % 97} |" for r in range(5))
+    rows = "\n".join(
+        f"| {_WORDS[(number + r) % len(_WORDS)]} | {r * number % 97} |" for r in range(5)
+    )
     return (
-        f"# Page {number}\n\n{_paragraph(number)}\n\n## Background\n\n{_paragraph(number + 1, 6)}\n\n"
+        f"# Page {number}\n\n{_paragraph(number)}\n\n"
+        f"## Background\n\n{_paragraph(number + 1, 6)}\n\n"
         + "".join(f"- {_sentence(number + n, 7)}\n" for n in range(5))
         + f"\n## Details\n\n| Term | Count |\n|---|---|\n{rows}\n\n"
         + f"```python\ndef step_{number}(value):\n    return value * {number % 13 + 2}\n```\n\n"

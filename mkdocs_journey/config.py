@@ -76,6 +76,8 @@ class JourneyConfig(base.Config):
     # The widest (px) a left-to-right diagram may be before it turns top to bottom.
     diagram_max_width = c.Type(int, default=1100)
     cache_dir = c.Type(str, default=".cache/journey")
+    # Keep maps as read and rendered between builds, in memory and under cache_dir/maps.
+    map_cache = c.Type(bool, default=True)
 
     # Living maps: a git ref (or "previous mike version") each map is compared with, and where
     # mike keeps the published versions whose KPI values the maps follow.
@@ -104,6 +106,7 @@ class JourneyConfig(base.Config):
             diagram_timeout=float(self.diagram_timeout),
             diagram_max_width=int(self.diagram_max_width),
             cache_dir=self.cache_dir,
+            map_cache=self.map_cache,
             data=dict(self.data_sources),
             channel_rules=list(self.channel_rules),
             source_categories=dict(self.source_categories),

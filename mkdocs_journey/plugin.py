@@ -23,6 +23,7 @@ from mkdocs_journey.config import JourneyConfig
 from mkdocs_journey.data.cache import AnalysisCache
 from mkdocs_journey.diagrams import DiagramCache
 from mkdocs_journey.joined import disk_analysis_cache
+from mkdocs_journey.memo import MapMemo
 from mkdocs_journey.model import Severity
 from mkdocs_journey.page_parts import Heading
 from mkdocs_journey.render.environment import make_environment, stylesheet
@@ -40,14 +41,16 @@ class JourneyPlugin(BasePlugin[JourneyConfig]):
         self.site: JourneySite | None = None
         self.diagram_cache: DiagramCache | None = None
         self.analysis_cache: AnalysisCache[DataAnalysis] | None = None
+        self.memo: MapMemo | None = None
         #: Every warning of this build, for strict mode when ``-q`` hides them (see on_post_build).
         self.failures: list[str] = []
 
     # Defining on_startup keeps this instance across `mkdocs serve` rebuilds, and with it the
-    # in-memory diagram and analysis caches.
+    # in-memory diagram and analysis caches and the map memo.
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.diagram_cache = None
         self.analysis_cache = None
+        self.memo = None
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         self.failures = []
@@ -58,11 +61,18 @@ class JourneyPlugin(BasePlugin[JourneyConfig]):
         if self.diagram_cache is None or self.diagram_cache.directory != settings.cache_path:
             self.diagram_cache = DiagramCache(settings.cache_path)
             self.analysis_cache = disk_analysis_cache(settings)
+            self.memo = None
+        if not settings.map_cache:
+            self.memo = None
+        elif self.memo is None:
+            self.memo = MapMemo(settings.cache_path / "maps")
         self.site = JourneySite(
             settings,
             make_environment(config.theme.dirs),
             self.diagram_cache,
             self.analysis_cache,
+            self.memo,
+            config.theme.dirs,
         )
         if CSS_PATH not in config.extra_css:
             config.extra_css.append(CSS_PATH)
@@ -140,7 +150,7 @@ class JourneyPlugin(BasePlugin[JourneyConfig]):
 
     # Cache trouble costs time, not correctness: worth a line in the log, not a warning.
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        for cache in (self.diagram_cache, self.analysis_cache):
+        for cache in (self.diagram_cache, self.analysis_cache, self.memo):
             if cache is not None:
                 for message in cache.errors:
                     log.info(message)

@@ -44,6 +44,8 @@ class Settings:
     diagram_timeout: float = 10.0
     diagram_max_width: int = 1100  # px; an ``auto`` diagram wider than this turns top to bottom
     cache_dir: str = ".cache/journey"
+    #: Keep read and rendered maps between builds (:mod:`mkdocs_journey.memo`).
+    map_cache: bool = True
     data: dict[str, Any] = field(default_factory=dict)
     channel_rules: list[Any] = field(default_factory=list)
     source_categories: dict[str, Any] = field(default_factory=dict)

@@ -11,6 +11,7 @@ import os
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from jinja2 import Environment
@@ -26,6 +27,7 @@ from mkdocs_journey.data.cache import AnalysisCache
 from mkdocs_journey.diagrams import DiagramCache
 from mkdocs_journey.export import export_document, map_record
 from mkdocs_journey.joined import DataJoin, configured_sources, join_data
+from mkdocs_journey.memo import MapMemo, same, template_stamp
 from mkdocs_journey.model import JourneyMap, Problem, Severity
 from mkdocs_journey.page_parts import Heading, Placeholder, headings, placeholders, summaries
 from mkdocs_journey.page_text import generated_page, plain_title
@@ -90,9 +92,16 @@ class JourneySite:
         env: Environment,
         diagram_cache: DiagramCache | None = None,
         analysis_cache: AnalysisCache[DataAnalysis] | None = None,
+        memo: MapMemo | None = None,
+        template_dirs: Sequence[str] = (),
     ) -> None:
         self.settings = settings
         self.env = env
+        #: Readings and rendered maps kept between builds; None reads and renders every map.
+        self.memo = memo
+        # What every rendered map depends on besides its own inputs: the settings and the
+        # journey templates a site overrides (the package's own are in the memo's keys).
+        self._render_inputs = (repr(settings), template_stamp(template_dirs))
         #: Default: the process-wide, memory-only cache of the analytics layer.
         self.analysis_cache = CACHE if analysis_cache is None else analysis_cache
         self.visuals = Visuals(
@@ -131,10 +140,18 @@ class JourneySite:
         """Read the maps of every page and resolve references across pages (no data yet)."""
         readings: list[MapReading] = []
         urls: dict[str, str] = {}
+        stages = self.settings.stages
+        if self.memo is not None:
+            self.memo.begin_build()
         for page in pages:
             urls[page.path] = page.url
-            if "journey" in page.source:
-                readings.extend(read_page(page.path, page.source, self.settings.stages))
+            if "journey" not in page.source:
+                continue
+            if self.memo is None:
+                readings.extend(read_page(page.path, page.source, stages))
+            else:
+                read = partial(read_page, page.path, page.source, stages)
+                readings.extend(self.memo.readings(page.path, page.source, stages, read))
         # Every declared name counts here: a declared but refused source is reported once, as
         # a configuration problem, not again as "unknown" on each map that uses it.
         declared = list(self.settings.data) if isinstance(self.settings.data, dict) else []
@@ -291,6 +308,30 @@ class JourneySite:
         summaries: list[Markup] | None = None,
         with_data: bool = True,
     ) -> str:
+        if self.memo is None:
+            return self._render_reading(reading, url, summaries or [], with_data)
+        map_id = reading.journey_map.id if reading.journey_map else ""
+        persona = reading.journey_map.persona if reading.journey_map else None
+        key = (
+            reading,
+            url,
+            tuple(summaries or ()),
+            with_data,
+            self._render_inputs,
+            same(self.data.by_map.get(map_id)),
+            self.persona_url(persona.id) if persona else "",
+            self.catalogue.page_urls.get(f"{self.settings.pages_dir.strip('/')}/data-quality.md"),
+            self.currency_of(reading.journey_map) if reading.journey_map else "",
+            repr(map_changes(self.history, map_id)),
+            repr(kpi_trend_table(self.history, map_id)),
+        )
+        return self.memo.fragment(
+            key, lambda: self._render_reading(reading, url, summaries or [], with_data)
+        )
+
+    def _render_reading(
+        self, reading: MapReading, url: str, summaries: list[Markup], with_data: bool
+    ) -> str:
         if reading.journey_map is None:
             return self.env.get_template("journey/broken-map.html").render(
                 label=reading.label, problems=reading.problems
@@ -299,7 +340,7 @@ class JourneySite:
         map_id = reading.journey_map.id
         return self.env.get_template("journey/map.html").render(
             view=view,
-            summaries=summaries or [],
+            summaries=summaries,
             with_data=with_data,
             changes=map_changes(self.history, map_id),
             kpi_trends=kpi_trend_table(self.history, map_id),

@@ -1,0 +1,210 @@
+"""The per-map memo: what its keys depend on, corrupted disk entries, and output that is the same
+byte for byte whether maps come from the memo or not."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import shutil
+from pathlib import Path
+
+import pytest
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+
+from mkdocs_journey.memo import MapMemo, package_fingerprint, reading_key
+from mkdocs_journey.model import DEFAULT_STAGES
+from mkdocs_journey.parsing.page import read_page
+from mkdocs_journey.plugin import JourneyPlugin
+from tests.conftest import FIXTURES, copy_fixture, run_build
+
+EXAMPLE = Path(__file__).parent.parent / "example-site"
+
+
+class Session:
+    """Builds of one project in this process with one plugin instance, as `mkdocs serve` runs
+    them (MkDocs keeps a plugin that defines on_startup across its rebuilds)."""
+
+    def __init__(self, project: Path) -> None:
+        self.project = project
+        self.plugin: JourneyPlugin | None = None
+
+    def build(self) -> JourneyPlugin:
+        config = load_config(str(self.project / "mkdocs.yml"))
+        if self.plugin is None:
+            config.plugins.on_startup(command="serve", dirty=False)
+        build(config)
+        plugin = config.plugins["journey"]
+        assert isinstance(plugin, JourneyPlugin)
+        assert self.plugin is None or plugin is self.plugin, "MkDocs made a new plugin"
+        self.plugin = plugin
+        return plugin
+
+    @property
+    def memo(self) -> MapMemo:
+        assert self.plugin is not None
+        assert self.plugin.memo is not None
+        return self.plugin.memo
+
+
+def _digests(site: Path) -> dict[str, str]:
+    return {
+        path.relative_to(site).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(site.rglob("*"))
+        if path.is_file()
+    }
+
+
+def _set_option(project: Path, line: str) -> None:
+    """Add ``line`` (e.g. ``layout: normal``) to the journey plugin's options."""
+    config = project / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    marker = "  - journey:\n"
+    assert marker in text
+    config.write_text(text.replace(marker, f"{marker}      {line}\n", 1), encoding="utf-8")
+
+
+# -- keys ------------------------------------------------------------------------------------
+def test_a_reading_key_changes_with_the_page_its_text_the_stages_and_the_package() -> None:
+    base = reading_key("maps/a.md", "text", DEFAULT_STAGES, package="1")
+    assert base == reading_key("maps/a.md", "text", DEFAULT_STAGES, package="1")
+    assert base != reading_key("maps/b.md", "text", DEFAULT_STAGES, package="1")
+    assert base != reading_key("maps/a.md", "text ", DEFAULT_STAGES, package="1")
+    assert base != reading_key("maps/a.md", "text", DEFAULT_STAGES[:-1], package="1")
+    assert base != reading_key("maps/a.md", "text", ("Aware", "ness"), package="1")
+    assert base != reading_key("maps/a.md", "text", DEFAULT_STAGES, package="2")
+    assert reading_key("maps/a.md", "text", DEFAULT_STAGES) == reading_key(
+        "maps/a.md", "text", DEFAULT_STAGES, package=package_fingerprint()
+    )
+
+
+def test_the_package_fingerprint_covers_code_and_templates() -> None:
+    from mkdocs_journey import memo
+
+    assert len(package_fingerprint()) == 64
+    files = {p.relative_to(memo.PACKAGE).as_posix() for p in memo.PACKAGE.rglob("*")}
+    assert {"site.py", "render/templates/journey/map.html", "schema/journey.schema.json"} <= files
+
+
+def test_readings_survive_the_disk_unchanged(tmp_path: Path) -> None:
+    pages = sorted((FIXTURES / "basic" / "docs").rglob("*.md"))
+    pages += sorted((FIXTURES / "errors" / "docs").rglob("*.md"))
+    for path in pages:
+        source = path.read_text(encoding="utf-8")
+        read = read_page(path.name, source, DEFAULT_STAGES)
+        stored = MapMemo(tmp_path).readings(path.name, source, DEFAULT_STAGES, lambda r=read: r)
+        loaded = MapMemo(tmp_path).readings(
+            path.name, source, DEFAULT_STAGES, lambda: pytest.fail("read again")
+        )
+        assert loaded == stored == read
+        for one, other in zip(loaded, read, strict=True):
+            assert (one.positions is None) == (other.positions is None)
+            if one.positions and other.positions:
+                assert one.positions.values == other.positions.values
+                assert one.positions.keys == other.positions.keys
+
+
+# -- rebuilds in one process -------------------------------------------------------------------
+@pytest.mark.build
+def test_rebuilds_read_and_render_only_what_changed(tmp_path: Path) -> None:
+    project = copy_fixture("data-site", tmp_path)
+    session = Session(project)
+    session.build()
+    maps = session.memo.parsed
+    assert maps >= 1
+    assert session.memo.rendered == maps
+
+    session.build()  # nothing changed
+    assert (session.memo.parsed, session.memo.rendered) == (0, 0)
+
+    # New data: the maps are not read again, but every map that shows it is rendered again.
+    events = project / "data" / "events.csv"
+    rows = events.read_text(encoding="utf-8").splitlines()
+    events.write_text("\n".join([*rows, rows[-1]]) + "\n", encoding="utf-8")
+    session.build()
+    assert session.memo.parsed == 0
+    assert session.memo.rendered >= 1
+
+    _set_option(project, "layout: normal")  # a setting every map's HTML depends on
+    session.build()
+    assert (session.memo.parsed, session.memo.rendered) == (0, maps)
+
+    _set_option(project, "stages: [Awareness, Consideration, Decision, Retention, Advocacy, Win]")
+    session.build()  # the stages shape reading (unknown stage names are errors)
+    assert session.memo.parsed == maps
+
+
+@pytest.mark.build
+def test_a_corrupted_memo_entry_is_logged_dropped_and_read_again(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    project = copy_fixture("basic", tmp_path)
+    first = Session(project)
+    first.build()
+    expected = _digests(project / "site")
+    entries = sorted((project / ".cache" / "journey" / "maps").rglob("*.json"))
+    assert len(entries) >= 2
+    truncated, tampered = entries[0], entries[1]
+    truncated.write_text(truncated.read_text(encoding="utf-8")[:-40], encoding="utf-8")
+    # A tampered entry with a correct hash: the numbers must still be numbers.
+    body = tampered.read_text(encoding="utf-8").split("\n", 1)[1]
+    data = json.loads(body)
+    data["readings"][0]["block"]["line"] = "<script>"
+    body = json.dumps(data)
+    tampered.write_text(f"{hashlib.sha256(body.encode()).hexdigest()}\n{body}", encoding="utf-8")
+
+    second = Session(project)  # a new process: an empty memory, the disk as left
+    with caplog.at_level(logging.INFO, logger="mkdocs.plugins.journey"):
+        second.build()
+    messages = [
+        r.getMessage() for r in caplog.records if "dropped the cached map" in r.getMessage()
+    ]
+    assert len(messages) == 2, messages
+    assert any("does not match its hash" in m and str(truncated) in m for m in messages)
+    assert any("does not decode to maps" in m and str(tampered) in m for m in messages)
+    assert second.memo.loaded == len(entries) - 2
+    assert second.memo.parsed >= 2
+    assert _digests(project / "site") == expected
+    # Rebuilt: the next process reads every entry from disk again.
+    third = Session(project)
+    third.build()
+    assert (third.memo.loaded, third.memo.parsed) == (len(entries), 0)
+
+
+# -- the same output ---------------------------------------------------------------------------
+@pytest.mark.slow
+@pytest.mark.build
+def test_cold_warm_rebuilt_and_memo_off_builds_are_byte_identical(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    env = {"SOURCE_DATE_EPOCH": "1811808000"}
+    cold = tmp_path / "cold"
+    shutil.copytree(EXAMPLE, cold, ignore=shutil.ignore_patterns("site", ".cache"))
+    built = run_build(cold, strict=True, env=env)
+    assert built.returncode == 0, built.output
+    expected = _digests(cold / "site")
+    assert "journeys.json" in expected
+
+    warm = tmp_path / "warm"  # a new process on the cold build's cache, memo on disk included
+    shutil.copytree(cold, warm, ignore=shutil.ignore_patterns("site"))
+    assert any((warm / ".cache" / "journey" / "maps").rglob("*.json"))
+    again = run_build(warm, strict=True, env=env)
+    assert again.returncode == 0, again.output
+    assert _digests(warm / "site") == expected
+
+    # Rebuilds in one process, as `mkdocs serve` runs them: the second from the memory.
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", env["SOURCE_DATE_EPOCH"])
+    session = Session(warm)
+    session.build()
+    session.build()
+    assert (session.memo.parsed, session.memo.rendered) == (0, 0)
+    assert _digests(warm / "site") == expected
+
+    off = tmp_path / "off"
+    shutil.copytree(EXAMPLE, off, ignore=shutil.ignore_patterns("site", ".cache"))
+    _set_option(off, "map_cache: false")
+    unmemoized = run_build(off, strict=True, env=env)
+    assert unmemoized.returncode == 0, unmemoized.output
+    assert not (off / ".cache" / "journey" / "maps").exists()
+    assert _digests(off / "site") == expected
