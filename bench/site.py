@@ -1,25 +1,31 @@
-"""Benchmark of a real site build: what does the journey plugin cost on the example site?
+"""Benchmark of real site builds: what does the journey plugin cost?
 
-Copies ``example-site/`` (without ``site/`` and ``.cache/``) to a temporary folder and prints,
-measured in the same run, the median of three ``python -m mkdocs build -q`` processes of each:
+Whole ``python -m mkdocs build -q`` processes of the same site with the journey plugin removed
+from mkdocs.yml (a), on with an empty cache (b) and on with the cache the previous (b) left
+behind (c), interleaved (a, b, c, a, b, c, ...) so that drifting load on a shared machine hits
+them alike, after one untimed build of each. It prints each kind's median and min-max, and the
+ratios b/a and c/a: the median of the rounds' ratios and their min-max.
 
-  (a) baseline: the journey plugin removed from mkdocs.yml, so its maps are plain code blocks
-      (fenced maps) or ignored front matter;
-  (b) plugin on, cold: a fresh process and an empty ``.cache/``;
-  (c) plugin on, warm: a fresh process reusing the ``.cache/`` that (b) left behind (rendered
-      diagrams and data analyses);
+Sites (``--site``):
+  example    the example site (4 maps, about 100k events); then it times the data step in this
+             process (``analyze`` per data source, no cache) and says what share of (b) it is;
+  1000       a synthetic site (bench/synthetic.py): 1,000 pages, 200 maps of 5 stages and 15
+             touchpoints, a nested nav (3 levels, 4 sections a level);
+  2000       a synthetic site of 2,000 pages, each but the home page holding one map;
+  custom     ``--pages``, ``--maps``, ``--nav-depth``, ``--nav-width``, ``--nav`` as given;
+  table      example, 1000 and 2000: the site rows of issue #15's table;
+  serve      ``mkdocs serve``'s rebuild after editing one map page of the 1,000-page site: the
+             site built twice in this process with one plugin instance (as serve does), then
+             one map page edited per round; prints the plugin's own time in each rebuild (every
+             journey hook) and the maps it read and rendered.
 
-and the ratios b/a and c/a. The three are interleaved (a, b, c, a, b, c, ...), so that drifting
-load on a shared machine hits them alike. Then it times the data step in this process:
-``mkdocs_journey.analytics.analyze`` for every data source and every map that reads it, without
-the analysis cache, as a cold build runs it, and says what share of (b) that is.
-
-Run: ``.venv/bin/python bench/site.py [--repeats 3]``.
+Run: ``.venv/bin/python bench/site.py [--site table] [--repeats 3]``.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import statistics
 import sys
@@ -27,6 +33,7 @@ import tempfile
 import time
 from pathlib import Path
 
+import synthetic
 import yaml
 from builds import build_seconds
 
@@ -102,55 +109,157 @@ def data_step(project: Path) -> tuple[float, list[tuple[str, int, float]]]:
 
 
 def summary(times: list[float]) -> str:
-    runs = ", ".join(f"{seconds:.3f}" for seconds in times)
-    return f"median {statistics.median(times):6.3f} s  (runs: {runs})"
+    runs = ", ".join(f"{seconds:.2f}" for seconds in times)
+    return f"median {statistics.median(times):7.2f} s  (runs: {runs})"
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeats", type=int, default=3, help="builds of each kind (default 3)")
-    arguments = parser.parse_args()
+def spread(values: list[float], unit: str = "x") -> str:
+    """Median and min-max of ``values``."""
+    low, high = min(values), max(values)
+    return f"{statistics.median(values):.2f}{unit} ({low:.2f}-{high:.2f})"
 
-    with tempfile.TemporaryDirectory(prefix="journey-site-bench-") as temporary:
-        baseline = copy_site(Path(temporary) / "baseline")
-        without_plugin(baseline)
-        plugin = copy_site(Path(temporary) / "plugin")
 
-        # One untimed build of each, so that the first timed one does not pay for cold OS caches.
-        build_seconds(baseline, fresh_cache=True)
-        build_seconds(plugin, fresh_cache=True)
-        times: dict[str, list[float]] = {"a": [], "b": [], "c": []}
-        for _ in range(arguments.repeats):
-            times["a"].append(build_seconds(baseline, fresh_cache=True))
-            times["b"].append(build_seconds(plugin, fresh_cache=True))
-            times["c"].append(build_seconds(plugin, fresh_cache=False))
-        diagrams_a, code_a, _ = count_output(baseline)
-        diagrams_c, code_c, cached = count_output(plugin)
+def interleaved(baseline: Path, plugin: Path, repeats: int) -> dict[str, list[float]]:
+    """Build times of (a) baseline, (b) plugin cold, (c) plugin warm, interleaved."""
+    # One untimed build of each, so that the first timed one does not pay for cold OS caches.
+    build_seconds(baseline, fresh_cache=True)
+    build_seconds(plugin, fresh_cache=True)
+    times: dict[str, list[float]] = {"a": [], "b": [], "c": []}
+    for _ in range(repeats):
+        times["a"].append(build_seconds(baseline, fresh_cache=True))
+        times["b"].append(build_seconds(plugin, fresh_cache=True))
+        times["c"].append(build_seconds(plugin, fresh_cache=False))
+    return times
 
-        engine_import, data = data_step(plugin)
 
-    a, b, c = (statistics.median(times[kind]) for kind in "abc")
-    print(f"example site, {arguments.repeats} interleaved builds of each ({sys.executable})")
+def report(name: str, times: dict[str, list[float]]) -> tuple[str, str]:
+    """Print one site's figures; returns its cold and warm ratios as text."""
+    cold = [b / a for a, b in zip(times["a"], times["b"], strict=True)]
+    warm = [c / a for a, c in zip(times["a"], times["c"], strict=True)]
+    print(f"{name}, {len(times['a'])} interleaved builds of each")
     print(f"  (a) plugin removed (baseline)  {summary(times['a'])}")
     print(f"  (b) plugin on, cold cache      {summary(times['b'])}")
     print(f"  (c) plugin on, warm disk cache {summary(times['c'])}")
-    print(f"  ratio b/a {b / a:.2f}x   ratio c/a {c / a:.2f}x")
+    print(f"  ratio b/a {spread(cold)}   ratio c/a {spread(warm)}", flush=True)
+    return spread(cold), spread(warm)
+
+
+def synthetic_pair(folder: Path, **shape: object) -> tuple[Path, Path]:
+    plugin = synthetic.write_site(folder / "plugin", **shape)  # type: ignore[arg-type]
+    baseline = synthetic.write_site(folder / "baseline", plugin=False, **shape)  # type: ignore[arg-type]
+    return baseline, plugin
+
+
+SHAPES: dict[str, dict[str, object]] = {
+    "1000": {"pages": 1000, "maps": 200, "nav_depth": 3, "nav_width": 4},
+    "2000": {"pages": 2000, "maps": 2000, "nav_depth": 3, "nav_width": 4},
+}
+
+
+def example_row(folder: Path, repeats: int) -> tuple[str, str]:
+    baseline = copy_site(folder / "baseline")
+    without_plugin(baseline)
+    plugin = copy_site(folder / "plugin")
+    times = interleaved(baseline, plugin, repeats)
+    ratios = report("example site (4 maps, about 100k events)", times)
+    diagrams_a, code_a, _ = count_output(baseline)
+    diagrams_c, code_c, cached = count_output(plugin)
     print(
         f"  check: (a) made {diagrams_a} flow diagrams and {code_a} code blocks;"
         f" (c) made {diagrams_c} flow diagrams and {code_c} code blocks"
         f" from a .cache/ of {cached} files"
     )
-    print("data step, in this process (analyze per source, no analysis cache):")
+    b = statistics.median(times["b"])
+    engine_import, data = data_step(plugin)
+    print("  data step, in this process (analyze per source, no analysis cache):")
     analysed = 0.0
     for name, readers, seconds in data:
         analysed += seconds
         maps = f"{readers} map{'' if readers == 1 else 's'}"
-        print(f"  {name:<18} {maps:<7} {seconds * 1000:8.1f} ms")
-    print(f"  analyze, all sources {analysed * 1000:8.1f} ms = {analysed / b:.1%} of (b)")
+        print(f"    {name:<18} {maps:<7} {seconds * 1000:8.1f} ms")
+    print(f"    analyze, all sources {analysed * 1000:8.1f} ms = {analysed / b:.1%} of (b)")
     print(
-        f"  + importing the engine (duckdb) {engine_import * 1000:.1f} ms:"
-        f" {(analysed + engine_import) * 1000:.1f} ms = {(analysed + engine_import) / b:.1%} of (b)"
+        f"    + importing the engine (duckdb) {engine_import * 1000:.1f} ms:"
+        f" {(analysed + engine_import) * 1000:.1f} ms = {(analysed + engine_import) / b:.1%}"
+        " of (b)"
     )
+    return ratios
+
+
+def synthetic_row(
+    folder: Path, name: str, shape: dict[str, object], repeats: int
+) -> tuple[str, str]:
+    baseline, plugin = synthetic_pair(folder, **shape)
+    label = ", ".join(f"{key.replace('_', ' ')} {value}" for key, value in shape.items())
+    return report(f"synthetic site {name} ({label})", interleaved(baseline, plugin, repeats))
+
+
+def serve_rounds(folder: Path, repeats: int) -> None:
+    """The plugin's own time in `mkdocs serve` rebuilds after one edited map page."""
+    from serve_time import serve_rebuilds
+
+    project = synthetic.write_site(folder / "serve", **SHAPES["1000"])  # type: ignore[arg-type]
+    map_pages = [
+        project / "docs" / path
+        for path, holds_map in synthetic.page_paths(1000, 200, 3, 4)
+        if holds_map
+    ]
+    rounds = serve_rebuilds(project, map_pages, repeats)
+    plugin_ms = [r.plugin * 1000 for r in rounds]
+    total = [r.total for r in rounds]
+    print(
+        f"mkdocs serve, 1,000 pages and 200 maps: {repeats} rebuilds, one map page edited before each"
+    )
+    print(f"  whole rebuild        {spread(total, ' s')}")
+    print(f"  the plugin's part    {spread(plugin_ms, ' ms')}")
+    for hook in rounds[0].hooks:
+        print(f"    {hook:<18} {spread([r.hooks[hook] * 1000 for r in rounds], ' ms')}")
+    print(f"  maps read, rendered per rebuild: {sorted({(r.parsed, r.rendered) for r in rounds})}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--site", default="example", choices=["example", "1000", "2000", "custom", "table", "serve"]
+    )
+    parser.add_argument("--repeats", type=int, default=3, help="builds of each kind (default 3)")
+    parser.add_argument("--pages", type=int, default=1000)
+    parser.add_argument("--maps", type=int, default=200)
+    parser.add_argument("--nav-depth", type=int, default=3)
+    parser.add_argument("--nav-width", type=int, default=4)
+    parser.add_argument("--nav", choices=["explicit", "folders"], default="explicit")
+    arguments = parser.parse_args()
+    print(f"{sys.executable}; load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+
+    rows: list[tuple[str, tuple[str, str]]] = []
+    with tempfile.TemporaryDirectory(prefix="journey-site-bench-") as temporary:
+        folder = Path(temporary)
+        if arguments.site == "serve":
+            serve_rounds(folder, arguments.repeats)
+            return
+        if arguments.site in ("1000", "table"):
+            row = synthetic_row(folder / "1000", "1000", SHAPES["1000"], arguments.repeats)
+            rows.append(("1,000 pages, 200 maps, nested nav", row))
+        if arguments.site in ("2000", "table"):
+            row = synthetic_row(folder / "2000", "2000", SHAPES["2000"], arguments.repeats)
+            rows.append(("2,000 pages of one map each", row))
+        if arguments.site in ("example", "table"):
+            rows.append(("example site", example_row(folder / "example", arguments.repeats)))
+        if arguments.site == "custom":
+            shape = {
+                "pages": arguments.pages,
+                "maps": arguments.maps,
+                "nav_depth": arguments.nav_depth,
+                "nav_width": arguments.nav_width,
+                "nav": arguments.nav,
+            }
+            rows.append(
+                ("custom", synthetic_row(folder / "custom", "custom", shape, arguments.repeats))
+            )
+    print(f"load average at the end {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    print("\n| case | cold (b/a) | warm (c/a) |\n|---|---|---|")
+    for name, (cold, warm) in rows:
+        print(f"| {name} | {cold} | {warm} |")
 
 
 if __name__ == "__main__":

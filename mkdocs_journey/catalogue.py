@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from mkdocs_journey.model import JourneyMap, Persona, Problem
 from mkdocs_journey.parsing.page import MapReading
@@ -31,7 +32,19 @@ class Catalogue:
         return [problem for reading in self.readings for problem in reading.problems]
 
     def readings_of(self, page: str) -> list[MapReading]:
-        return [reading for reading in self.readings if reading.page == page]
+        return self._by_page.get(page, [])
+
+    def replace_reading(self, number: int, reading: MapReading) -> None:
+        self.readings[number] = reading
+        self.__dict__.pop("_by_page", None)
+
+    @cached_property
+    def _by_page(self) -> dict[str, list[MapReading]]:
+        # Asked for every page of the site: an index, not a scan of every reading each time.
+        pages: dict[str, list[MapReading]] = {}
+        for reading in self.readings:
+            pages.setdefault(reading.page, []).append(reading)
+        return pages
 
     def maps_of_persona(self, persona_id: str) -> list[JourneyMap]:
         return [m for m in self.maps if m.persona is not None and m.persona.id == persona_id]

@@ -14,10 +14,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Hashable, Sequence
+from functools import partial
 from importlib import resources
 from typing import Any, Protocol
 
+from mkdocs_journey import finite_json
 from mkdocs_journey.model import (
     DiagramOptions,
     Emotion,
@@ -204,6 +206,37 @@ def diagram_record(diagram: DiagramOptions) -> JsonObject:
 
 def export_document(records: list[JsonObject], today: dt.date) -> JsonObject:
     return {"version": EXPORT_VERSION, "generated": today.isoformat(), "maps": records}
+
+
+def document_text(
+    document: JsonObject, what: str, kept: Callable[[Hashable, Callable[[], str]], str]
+) -> str:
+    """``document`` as ``json.dumps(document, indent=2, ensure_ascii=False)`` writes it, each
+    map's record written once and then ``kept`` (a memo: a map's record text by its compact
+    JSON, which the C encoder writes ten times faster than the indented one)."""
+    head = {key: value for key, value in document.items() if key != "maps"}
+    try:
+        records = [
+            json.dumps(record, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+            for record in document["maps"]
+        ]
+    except ValueError:  # a NaN or infinity: the plain path names where it is
+        return finite_json.dumps(document, what, indent=2, ensure_ascii=False)
+
+    def indented(record: JsonObject) -> str:
+        # A record is an item of the "maps" list, two levels in: every line but its first gets
+        # the four spaces json.dumps would put before it (strings never hold a raw line break).
+        text = json.dumps(record, indent=2, ensure_ascii=False, allow_nan=False)
+        return text.replace("\n", "\n    ")
+
+    texts = [
+        kept(("record", compact), partial(indented, record))
+        for compact, record in zip(records, document["maps"], strict=True)
+    ]
+    maps = "[\n    " + ",\n    ".join(texts) + "\n  ]" if texts else "[]"
+    # "maps" is the document's last key (export_document).
+    text = json.dumps(head, indent=2, ensure_ascii=False, allow_nan=False)
+    return text.removesuffix("\n}") + ',\n  "maps": ' + maps + "\n}"
 
 
 def _evidence(items: tuple[Evidence, ...]) -> list[JsonObject]:

@@ -140,5 +140,5 @@ def _update_reading(
     """Replace the reading of map ``map_id`` with ``change(reading)``."""
     for number, reading in enumerate(catalogue.readings):
         if reading.journey_map is not None and reading.journey_map.id == map_id:
-            catalogue.readings[number] = change(reading)
+            catalogue.replace_reading(number, change(reading))
             return

@@ -29,7 +29,7 @@ import re
 from collections.abc import Callable, Hashable, Iterable
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar, cast
 
 import cattrs
 
@@ -39,6 +39,7 @@ from mkdocs_journey.model import SourcePosition
 from mkdocs_journey.parsing.page import MapReading
 from mkdocs_journey.parsing.yaml_source import PositionIndex
 
+T = TypeVar("T")
 PACKAGE = Path(__file__).resolve().parent
 #: The first line of a disk entry: the SHA-256 of the JSON that follows it.
 _HEADER = re.compile(r"(?P<digest>[0-9a-f]{64})\n")
@@ -180,9 +181,12 @@ class MapMemo:
     def __init__(self, directory: str | os.PathLike[str] | None = None) -> None:
         self.directory = Path(directory) if directory is not None else None
         self._readings: dict[str, list[MapReading]] = {}
-        self._fragments: dict[Hashable, str] = {}
+        # key -> (the reading key of the page it was made from, or None; what was made)
+        self._fragments: dict[Hashable, tuple[str | None, object]] = {}
         self._used_readings: set[str] = set()
         self._used_fragments: set[Hashable] = set()
+        #: The reading key of every page read in this build, by page path.
+        self.page_keys: dict[str, str] = {}
         self.parsed = 0
         self.rendered = 0
         self.loaded = 0  # pages whose readings came from disk
@@ -191,8 +195,16 @@ class MapMemo:
     def begin_build(self) -> None:
         """Start counting a build; forget what the previous build did not use (serve edits)."""
         self._readings = {k: v for k, v in self._readings.items() if k in self._used_readings}
-        self._fragments = {k: v for k, v in self._fragments.items() if k in self._used_fragments}
+        # What was made from a page still as it was is kept even when the last build did not ask
+        # for it (a map's row under an index page that was itself kept); the rest only if used.
+        live = set(self.page_keys.values())
+        self._fragments = {
+            key: (page, value)
+            for key, (page, value) in self._fragments.items()
+            if page in live or key in self._used_fragments
+        }
         self._used_readings, self._used_fragments = set(), set()
+        self.page_keys = {}
         self.parsed = self.rendered = self.loaded = 0
 
     # -- readings ------------------------------------------------------------------------------
@@ -203,6 +215,7 @@ class MapMemo:
         else ``read()`` (counted, kept)."""
         key = reading_key(page, source, stages)
         self._used_readings.add(key)
+        self.page_keys[page] = key
         found = self._readings.get(key)
         if found is None:
             found = self._load(key)
@@ -258,14 +271,23 @@ class MapMemo:
             self.errors.append(f"cannot delete {path}: {error}")
 
     # -- rendered maps -------------------------------------------------------------------------
-    def fragment(self, key: Hashable, render: Callable[[], str]) -> str:
-        """The HTML ``render()`` made for ``key`` (everything the template sees), counted."""
+    def fragment(self, key: Hashable, render: Callable[[], str], page: str | None) -> str:
+        """The HTML ``render()`` made for a map with ``key`` (everything its template sees),
+        from the page whose reading key is ``page``; counted in ``rendered``."""
+        return self.kept(("map", key), render, page=page, count=True)
+
+    def kept(
+        self, key: Hashable, make: Callable[[], T], *, page: str | None = None, count: bool = False
+    ) -> T:
+        """What ``make()`` made for ``key`` (a site page's listing, a map's JSON record, a map's
+        row in a listing); ``key`` holds everything that shapes it, ``page`` the reading key of
+        the page it comes from, if one."""
         self._used_fragments.add(key)
-        found = self._fragments.get(key)
-        if found is None:
-            found = render()
-            self.rendered += 1
-            self._fragments[key] = found
+        if key in self._fragments:
+            return cast(T, self._fragments[key][1])
+        found = make()
+        self.rendered += count
+        self._fragments[key] = (page, found)
         return found
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
@@ -25,7 +25,7 @@ from mkdocs_journey.changes.site_history import SiteHistory, load_history
 from mkdocs_journey.changes.trends import TrendPoint
 from mkdocs_journey.data.cache import AnalysisCache
 from mkdocs_journey.diagrams import DiagramCache
-from mkdocs_journey.export import export_document, map_record
+from mkdocs_journey.export import document_text, export_document, map_record
 from mkdocs_journey.joined import DataJoin, configured_sources, join_data
 from mkdocs_journey.memo import MapMemo, same, template_stamp
 from mkdocs_journey.model import JourneyMap, Problem, Severity
@@ -194,6 +194,15 @@ class JourneySite:
         readings = self.catalogue.readings_of(path)
         if not readings:
             return markdown
+        if self.memo is not None:
+            page_key = self.memo.page_keys.get(path)
+            key = ("markdown", page_key, path, markdown)
+            make = partial(self._page_markdown, readings, markdown)
+            return self.memo.kept(key, make, page=page_key)
+        return self._page_markdown(readings, markdown)
+
+    @staticmethod
+    def _page_markdown(readings: list[MapReading], markdown: str) -> str:
         fence_slots = [f"{_SLOT}-map-{r.block.index}" for r in readings if r.block.kind == "fence"]
         markdown = replace_fences(
             markdown, lambda n: fence_slots[n] if n < len(fence_slots) else ""
@@ -312,8 +321,11 @@ class JourneySite:
             return self._render_reading(reading, url, summaries or [], with_data)
         map_id = reading.journey_map.id if reading.journey_map else ""
         persona = reading.journey_map.persona if reading.journey_map else None
+        page_key = self.memo.page_keys.get(reading.page)
         key = (
-            reading,
+            # The reading as read (by its page's key: cheaper to hash than the model) and what
+            # the catalogue changed in it (the persona a reference names, problems across pages).
+            (page_key, reading.block, persona, reading.problems) if page_key else reading,
             url,
             tuple(summaries or ()),
             with_data,
@@ -326,7 +338,7 @@ class JourneySite:
             repr(kpi_trend_table(self.history, map_id)),
         )
         return self.memo.fragment(
-            key, lambda: self._render_reading(reading, url, summaries or [], with_data)
+            key, lambda: self._render_reading(reading, url, summaries or [], with_data), page_key
         )
 
     def _render_reading(
@@ -416,6 +428,21 @@ class JourneySite:
 
     # -- site-wide pages -------------------------------------------------------------------
     def render_generated(self, page: GeneratedPage, url: str) -> str:
+        if self.memo is None or page.kind == "changes":
+            return self._render_generated(page, url)
+        key = (
+            "site-page",
+            page,
+            url,
+            # Every map as read, and every page's URL: what the listings show and link to.
+            tuple(self.memo.page_keys.items()),
+            tuple(sorted(self.catalogue.page_urls.items())),
+            tuple(same(analysis) for analysis in self.data.by_source.values()),
+            self._render_inputs,
+        )
+        return self.memo.kept(key, partial(self._render_generated, page, url))
+
+    def _render_generated(self, page: GeneratedPage, url: str) -> str:
         if page.kind == "index":
             return self.env.get_template("journey/index.html").render(
                 rows=self._rows(self.catalogue.maps, url), personas=self._persona_items(url)
@@ -441,8 +468,29 @@ class JourneySite:
         )
 
     def _rows(self, maps: Iterable[JourneyMap], url: str) -> list[MapRow]:
-        rows = [MapRow(self.view_of(m, url), relative_url(self._map_url(m), url)) for m in maps]
+        rows = [self._row(m, url) for m in maps]
         return sorted(rows, key=lambda row: row.view.journey_map.title.lower())
+
+    def _row(self, journey_map: JourneyMap, url: str) -> MapRow:
+        def row() -> MapRow:
+            return MapRow(
+                self.view_of(journey_map, url), relative_url(self._map_url(journey_map), url)
+            )
+
+        if self.memo is None:
+            return row()
+        key = ("row", self._map_token(journey_map), url, self._map_url(journey_map))
+        page_key = self.memo.page_keys.get(journey_map.page)
+        return self.memo.kept((*key, self._render_inputs), row, page=page_key)
+
+    def _map_token(self, journey_map: JourneyMap) -> Hashable:
+        """A map as a memo key: its page's reading key and what the catalogue resolved in it
+        (the persona a reference names), cheaper to hash than the whole model."""
+        page_key = self.memo.page_keys.get(journey_map.page) if self.memo else None
+        if page_key is None:
+            return journey_map
+        persona = journey_map.persona
+        return (page_key, journey_map.id, persona, self.persona_url(persona.id) if persona else "")
 
     def _persona_items(self, url: str) -> list[dict[str, Any]]:
         return [
@@ -480,20 +528,32 @@ class JourneySite:
 
     def export_records(self, *, analytics: bool = False) -> list[dict[str, Any]]:
         """Every readable map as its ``journeys.json`` record."""
-        return [
-            map_record(
-                m,
-                url=self._map_url(m),
+        return [self._record(m, analytics=analytics) for m in self.catalogue.maps]
+
+    def _record(self, journey_map: JourneyMap, *, analytics: bool) -> dict[str, Any]:
+        analysis = self.data.by_map.get(journey_map.id) if analytics else None
+
+        def record() -> dict[str, Any]:
+            return map_record(
+                journey_map,
+                url=self._map_url(journey_map),
                 today=self.settings.today,
-                analytics=(
-                    self.data.by_map[m.id].to_json()
-                    if analytics and m.id in self.data.by_map
-                    else None
-                ),
-                kpi_trend=self._trend_of(m.id),
+                analytics=analysis.to_json() if analysis is not None else None,
+                kpi_trend=self._trend_of(journey_map.id),
             )
-            for m in self.catalogue.maps
-        ]
+
+        if self.memo is None:
+            return record()
+        key = (
+            "record",
+            self._map_token(journey_map),
+            self._map_url(journey_map),
+            same(analysis),
+            repr(self.history.trends.of_map(journey_map.id)),
+            self._render_inputs,
+        )
+        # Shared with the next build: readers (the export, the history) only read records.
+        return self.memo.kept(key, record, page=self.memo.page_keys.get(journey_map.page))
 
     def _trend_of(self, map_id: str) -> Callable[[str, str], Sequence[TrendPoint] | None]:
         def points(stage: str, kpi: str) -> Sequence[TrendPoint] | None:
@@ -503,12 +563,12 @@ class JourneySite:
         return points
 
     def export_json(self) -> str:
-        return finite_json.dumps(
-            export_document(self.export_records(analytics=True), self.settings.today),
-            self.settings.json_export,
-            indent=2,
-            ensure_ascii=False,
-        )
+        document = export_document(self.export_records(analytics=True), self.settings.today)
+        if self.memo is None:
+            return finite_json.dumps(
+                document, self.settings.json_export, indent=2, ensure_ascii=False
+            )
+        return document_text(document, self.settings.json_export, self.memo.kept)
 
 
 def _apply(html: str, edits: list[tuple[int, int, str]]) -> str:

@@ -7,12 +7,14 @@ import hashlib
 import json
 import logging
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 
+from mkdocs_journey.export import document_text
 from mkdocs_journey.memo import MapMemo, package_fingerprint, reading_key
 from mkdocs_journey.model import DEFAULT_STAGES
 from mkdocs_journey.parsing.page import read_page
@@ -208,3 +210,19 @@ def test_cold_warm_rebuilt_and_memo_off_builds_are_byte_identical(
     assert unmemoized.returncode == 0, unmemoized.output
     assert not (off / ".cache" / "journey" / "maps").exists()
     assert _digests(off / "site") == expected
+
+
+def test_journeys_json_from_kept_records_is_what_json_dumps_writes() -> None:
+    document = json.loads((FIXTURES / "golden" / "basic-journeys.json").read_text("utf-8"))
+    assert len(document["maps"]) >= 2
+    kept: dict[object, str] = {}
+
+    def keep(key: object, make: Callable[[], str]) -> str:
+        return kept.setdefault(key, make())
+
+    expected = json.dumps(document, indent=2, ensure_ascii=False)
+    assert document_text(document, "journeys.json", keep) == expected
+    assert len(kept) == len(document["maps"])
+    assert document_text(document, "journeys.json", keep) == expected  # from the kept texts
+    empty = {**document, "maps": []}
+    assert document_text(empty, "journeys.json", keep) == json.dumps(empty, indent=2)

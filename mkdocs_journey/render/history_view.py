@@ -391,6 +391,9 @@ class HistoryDrawings:
         self._series: dict[str, KpiSeries] | None = None
 
     def fill(self, html: str) -> str:
+        # Most sites compare nothing: then no page has a slot, and no page needs searching.
+        if self.history.comparison is None and not self.history.trends:
+            return html
         if "journey-history-slot" not in html:
             return html
         return _SLOT.sub(lambda match: self.drawing(match.group("slot")), html)
