@@ -73,8 +73,9 @@ def count_output(project: Path) -> tuple[int, int, int]:
 def data_step(project: Path) -> tuple[float, list[tuple[str, int, float]]]:
     """Seconds to import the data engine, and (source, maps reading it, seconds) per source."""
     start = time.perf_counter()
-    # The names load lazily (PEP 562): this import is where the engine (duckdb) loads.
-    from mkdocs_journey.analytics import analyze, load_channel_settings
+    # This import is where the engine (duckdb) loads.
+    from mkdocs_journey.analytics.pipeline import analyze
+    from mkdocs_journey.data.channels import load_channel_settings
 
     engine_import = time.perf_counter() - start
 

@@ -30,7 +30,7 @@ from mkdocs_journey.init_ci import add_init_ci
 from mkdocs_journey.new_map import add_new
 
 if TYPE_CHECKING:
-    from mkdocs_journey.analytics.channels import ChannelSettings
+    from mkdocs_journey.data.channels import ChannelSettings
     from mkdocs_journey.data.sources import DataSource
     from mkdocs_journey.model import JourneyMap
 
@@ -94,7 +94,7 @@ class _Analysis:
 
 
 def _bare_file(args: argparse.Namespace) -> _Analysis:
-    from mkdocs_journey.analytics.channels import ChannelSettings
+    from mkdocs_journey.data.channels import ChannelSettings
     from mkdocs_journey.data.sources import default_source
 
     if args.events is None:
@@ -109,8 +109,8 @@ def _bare_file(args: argparse.Namespace) -> _Analysis:
 
 def _site_analysis(args: argparse.Namespace, err: TextIO) -> _Analysis:
     """The source and map of a site, read as `mkdocs build` reads them."""
-    from mkdocs_journey.analytics.channels import load_channel_settings
     from mkdocs_journey.check import read_docs
+    from mkdocs_journey.data.channels import load_channel_settings
     from mkdocs_journey.data.sources import unknown_source_message
     from mkdocs_journey.joined import configured_sources, maps_reading
     from mkdocs_journey.render.environment import make_environment

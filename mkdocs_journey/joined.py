@@ -14,15 +14,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from mkdocs_journey.analytics import analyze, load_channel_settings
-from mkdocs_journey.analytics.channels import ChannelSettings
+from mkdocs_journey.analytics.data_quality import describe_rejections, quality_problems
 from mkdocs_journey.analytics.kpis import apply_kpi_actuals
-from mkdocs_journey.analytics.pipeline import CACHE
+from mkdocs_journey.analytics.pipeline import CACHE, analyze
 from mkdocs_journey.analytics.result import DataAnalysis
 from mkdocs_journey.catalogue import Catalogue
 from mkdocs_journey.data.cache import AnalysisCache
+from mkdocs_journey.data.channels import ChannelSettings, load_channel_settings
 from mkdocs_journey.data.engine import DataError
-from mkdocs_journey.data.quality import describe_rejections, quality_problems
 from mkdocs_journey.data.sources import DataSource, load_data_sources
 from mkdocs_journey.model import JourneyMap, Problem
 from mkdocs_journey.parsing.page import MapReading

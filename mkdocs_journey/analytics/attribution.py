@@ -20,7 +20,9 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 
-DIRECT = "Direct"
+from mkdocs_journey.data.channels import DIRECT
+from mkdocs_journey.data.paths import START, Credit, Credits, PathRow
+
 HALF_LIFE_DAYS = 7.0
 
 #: Model names as they appear in the JSON contract, in display order.
@@ -86,27 +88,6 @@ MODEL_TEXTS: Mapping[str, ModelText] = {
     ),
 }
 MODEL_TITLES: Mapping[str, str] = {name: text.title for name, text in MODEL_TEXTS.items()}
-
-
-@dataclass(frozen=True)
-class PathRow:
-    """One distinct path with how often it converted (and for how much) and how often not."""
-
-    path: tuple[str, ...]
-    conversions: int = 0
-    value: float = 0.0
-    nulls: int = 0
-    decay: tuple[float, ...] = ()  # per position: summed time-decay share over converted instances
-    decay_value: tuple[float, ...] = ()  # the same, each instance's share times its value
-
-
-@dataclass(frozen=True)
-class Credit:
-    conversions: float = 0.0
-    value: float = 0.0
-
-
-Credits = dict[str, Credit]
 
 
 def decay_shares(
@@ -193,8 +174,6 @@ def time_decay(paths: Iterable[PathRow]) -> Credits:
 
 # --- Markov chain removal effect -----------------------------------------------------------------
 
-#: The chain's start state (a name no channel or touchpoint has); the engine uses it too.
-START = "\x1estart"
 _START = START
 _CONVERSION = "\x1econversion"
 _NULL = "\x1enull"

@@ -19,12 +19,12 @@ from mkdocs_journey.analytics.attribution import (
     merge_rare_states,
 )
 from mkdocs_journey.analytics.channel_mix import build_channel_mix, build_channel_totals
-from mkdocs_journey.analytics.channels import ChannelSettings
 from mkdocs_journey.analytics.funnel import build_funnel
 from mkdocs_journey.analytics.insights import build_coverage, build_insights
 from mkdocs_journey.analytics.result import DataAnalysis, RejectedExample, Rejection, Totals
 from mkdocs_journey.data import engine
 from mkdocs_journey.data.cache import AnalysisCache
+from mkdocs_journey.data.channels import ChannelSettings
 from mkdocs_journey.data.engine import (
     OTHER_TOUCHPOINTS,
     DataError,

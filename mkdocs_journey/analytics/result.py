@@ -33,9 +33,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from mkdocs_journey.analytics.attribution import MODELS, Credit, PathRow
+from mkdocs_journey.analytics.attribution import MODELS
+from mkdocs_journey.data.paths import Credit, PathRow
 
 JSON_DECIMALS = 6
+#: The target of a path insight that means the lead's first conversion.
+CONVERSION = "conversion"
 
 
 def _r(value: float | None) -> float | None:

@@ -10,10 +10,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from mkdocs_journey.analytics.data_quality import rejected_share
 from mkdocs_journey.analytics.insights import notable
-from mkdocs_journey.analytics.result import DataAnalysis, PathInsight
-from mkdocs_journey.data.engine import CONVERSION
-from mkdocs_journey.data.quality import rejected_share
+from mkdocs_journey.analytics.result import CONVERSION, DataAnalysis, PathInsight
 from mkdocs_journey.model import JourneyMap
 from mkdocs_journey.render.attribution_view import (
     AttributionChart,

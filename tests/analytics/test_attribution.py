@@ -11,7 +11,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mkdocs_journey.analytics import analyze_file
 from mkdocs_journey.analytics.attribution import (
     MODEL_FUNCTIONS,
     MODELS,
@@ -31,6 +30,7 @@ from mkdocs_journey.analytics.attribution import (
     position_shares,
     time_decay,
 )
+from mkdocs_journey.analytics.pipeline import analyze_file
 
 
 def row(

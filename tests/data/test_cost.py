@@ -17,7 +17,7 @@ import pytest
 CHILD = """
 import json, sys, time
 from pathlib import Path
-from mkdocs_journey.analytics import analyze_file
+from mkdocs_journey.analytics.pipeline import analyze_file
 
 start = time.perf_counter()
 analysis = analyze_file(Path(sys.argv[1]))

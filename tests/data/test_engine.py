@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from mkdocs_journey.analytics import analyze_file
+from mkdocs_journey.analytics.pipeline import analyze_file
 from mkdocs_journey.data import quality
 from mkdocs_journey.data.engine.common import connection
 from mkdocs_journey.data.engine.reading import load_events

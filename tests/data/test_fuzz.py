@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from mkdocs_journey.analytics import analyze_file
+from mkdocs_journey.analytics.pipeline import analyze_file
 from mkdocs_journey.data.engine import DataError
 
 HEADER = b"lead_id,timestamp,source,medium,touchpoint,converted,revenue\n"

@@ -7,8 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from mkdocs_journey.analytics import analyze, analyze_file
-from mkdocs_journey.analytics.pipeline import CACHE
+from mkdocs_journey.analytics.pipeline import CACHE, analyze, analyze_file
 from mkdocs_journey.analytics.result import DataAnalysis
 from mkdocs_journey.data.cache import AnalysisCache
 from mkdocs_journey.data.engine import DataError

@@ -8,8 +8,8 @@ import jinja2
 import pytest
 from bs4 import BeautifulSoup, Tag
 
-from mkdocs_journey.analytics import analyze_file
 from mkdocs_journey.analytics.attribution import MODEL_TEXTS, MODELS, Credit
+from mkdocs_journey.analytics.pipeline import analyze_file
 from mkdocs_journey.render import analytics_view as view
 from mkdocs_journey.render import numbers
 from mkdocs_journey.render.attribution_view import (

@@ -56,16 +56,15 @@ from collections.abc import Sequence
 
 import duckdb
 
-from mkdocs_journey.analytics.channels import (
+from mkdocs_journey.data import quality
+from mkdocs_journey.data.channels import (
     UNASSIGNED,
     ChannelSettings,
     channel_case_sql,
     source_categories,
 )
-from mkdocs_journey.data import quality
 from mkdocs_journey.data.engine.aggregates import key_totals, path_insights, stage_funnel
 from mkdocs_journey.data.engine.common import (
-    CONVERSION,
     LISTED,
     LOCK,
     DataError,
@@ -95,7 +94,6 @@ from mkdocs_journey.data.sources import DataSource
 
 #: What the rest of the package uses: one entry point per job, and the shapes of its results.
 __all__ = [
-    "CONVERSION",
     "OTHER_TOUCHPOINTS",
     "DataError",
     "EngineOutput",

@@ -11,14 +11,12 @@ from dataclasses import dataclass
 
 import duckdb
 
-from mkdocs_journey.analytics.attribution import Credits, PathRow
+from mkdocs_journey.data.paths import Credits, PathRow
 
 #: Half-life of the time-decay model, in microseconds (7 days).
 HALF_LIFE_US = 7 * 86_400 * 1_000_000
 #: How many touchpoints (or channels) path insights compare, the most visited first.
 INSIGHT_KEYS = 15
-#: The target of path insights that means "converted".
-CONVERSION = "conversion"
 MEMORY_LIMIT = "1536MB"
 #: Up to this many touchpoints (or channels), one pass finds every first visit (see key_totals).
 PIVOT_KEYS = 64
@@ -77,7 +75,8 @@ class EngineOutput:
     channel_totals: tuple[tuple[str, int, int], ...]  # channel, touches, leads
     touchpoint_totals: tuple[tuple[str, int, int], ...]  # touchpoint, touches, leads
     unknown_touchpoints: tuple[tuple[str, int], ...]  # not on the map, rows (LISTED most)
-    insights: tuple[tuple[str, str, int, int], ...]  # before, target, target leads, leads before
+    #: before, target (None: the first conversion), target leads, leads before
+    insights: tuple[tuple[str, str | None, int, int], ...]
     unassigned: tuple[tuple[str, str, int], ...]  # source, medium, rows (LISTED most)
     insight_subject: str = "touchpoint"  # or "channel"
 

@@ -7,8 +7,8 @@ from collections.abc import Mapping
 
 import duckdb
 
-from mkdocs_journey.analytics.attribution import DIRECT, START, Credit, Credits, PathRow
 from mkdocs_journey.data import quality
+from mkdocs_journey.data.channels import DIRECT
 from mkdocs_journey.data.engine.common import (
     CODE,
     HALF_LIFE_US,
@@ -17,6 +17,7 @@ from mkdocs_journey.data.engine.common import (
     key_part,
     sql_text,
 )
+from mkdocs_journey.data.paths import START, Credit, Credits, PathRow
 
 
 def order_touches(con: duckdb.DuckDBPyConnection) -> None:

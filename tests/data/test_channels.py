@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from mkdocs_journey.analytics.channels import (
+from mkdocs_journey.data.channels import (
     GA4_CHANNELS,
     ChannelSettings,
     load_channel_settings,

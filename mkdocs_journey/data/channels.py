@@ -98,7 +98,7 @@ def _in(column: str, values: tuple[str, ...]) -> str:
 def default_source_categories() -> Mapping[str, str]:
     """Google's source -> category list (lower-cased source), from the packaged CSV."""
     text = (
-        resources.files("mkdocs_journey.analytics")
+        resources.files("mkdocs_journey.data")
         .joinpath("ga4_source_categories.csv")
         .read_text(encoding="utf-8")
     )
