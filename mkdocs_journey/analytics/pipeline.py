@@ -10,14 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from mkdocs_journey.analytics.attribution import (
-    MODELS,
-    START,
-    Credits,
-    MarkovChain,
-    markov_credits,
-    merge_rare_states,
-)
+from mkdocs_journey.analytics.attribution import attribute, engine_rules
 from mkdocs_journey.analytics.channel_mix import build_channel_mix, build_channel_totals
 from mkdocs_journey.analytics.funnel import build_funnel
 from mkdocs_journey.analytics.insights import build_coverage, build_insights
@@ -25,12 +18,8 @@ from mkdocs_journey.analytics.result import DataAnalysis, RejectedExample, Rejec
 from mkdocs_journey.data import engine
 from mkdocs_journey.data.cache import AnalysisCache
 from mkdocs_journey.data.channels import ChannelSettings
-from mkdocs_journey.data.engine import (
-    OTHER_TOUCHPOINTS,
-    DataError,
-    MapShape,
-    PathAggregates,
-)
+from mkdocs_journey.data.engine import OTHER_TOUCHPOINTS, DataError, MapShape
+from mkdocs_journey.data.paths import START, PathAggregates
 from mkdocs_journey.data.sources import DataSource, default_source
 from mkdocs_journey.finite_json import NonFiniteNumber, check_finite
 from mkdocs_journey.model import JourneyMap
@@ -76,27 +65,13 @@ def _transitions(paths: PathAggregates) -> tuple[tuple[str, str, int], ...]:
     return tuple(sorted(steps, key=lambda step: (-step[2], step[0], step[1])))
 
 
-def _attribution(
-    paths: PathAggregates, conversions: int, revenue: float, other: str
-) -> dict[str, Credits]:
-    chain = MarkovChain.from_counts(*merge_rare_states(paths.steps, paths.endings, other))
-    return {
-        model: (
-            markov_credits(chain, conversions, revenue)
-            if model == "markov"
-            else dict(paths.credits.get(model, {}))
-        )
-        for model in MODELS
-    }
-
-
 def _compute(
     source: DataSource,
     journey_map: JourneyMap | None,
     settings: ChannelSettings,
     other_maps: Sequence[JourneyMap] = (),
 ) -> DataAnalysis:
-    out = engine.run(source, map_shape(journey_map, other_maps), settings)
+    out = engine.run(source, map_shape(journey_map, other_maps), settings, engine_rules())
     funnel = build_funnel(out.funnel)
     channel_totals = build_channel_totals(out.channel_totals)
     analysis = DataAnalysis(
@@ -116,11 +91,11 @@ def _compute(
             )
             for r in out.rejected
         ),
-        attribution=_attribution(out.channel_paths, out.conversions, out.revenue, OTHER_CHANNELS),
+        attribution=attribute(out.channel_paths, out.conversions, out.revenue, OTHER_CHANNELS),
         touchpoint_attribution=(
             None
             if out.touchpoint_paths is None
-            else _attribution(out.touchpoint_paths, out.conversions, out.revenue, OTHER_TOUCHPOINTS)
+            else attribute(out.touchpoint_paths, out.conversions, out.revenue, OTHER_TOUCHPOINTS)
         ),
         funnel=funnel,
         channel_mix=build_channel_mix(out.stage_channels, [step.stage for step in funnel]),

@@ -37,6 +37,8 @@ from mkdocs_journey.analytics.attribution import MODELS
 from mkdocs_journey.data.paths import Credit, PathRow
 
 JSON_DECIMALS = 6
+#: Credits by model, then by channel (or touchpoint).
+Attribution = Mapping[str, Mapping[str, Credit]]
 #: The target of a path insight that means the lead's first conversion.
 CONVERSION = "conversion"
 
@@ -132,8 +134,8 @@ class DataAnalysis:
     file_label: str  # the file as shown in messages (relative to the project when possible)
     totals: Totals
     rejected: tuple[Rejection, ...]
-    attribution: Mapping[str, Mapping[str, Credit]]
-    touchpoint_attribution: Mapping[str, Mapping[str, Credit]] | None
+    attribution: Attribution
+    touchpoint_attribution: Attribution | None
     funnel: tuple[FunnelStep, ...]
     channel_mix: tuple[StageMix, ...]
     channels: tuple[ChannelTotal, ...]
@@ -236,7 +238,7 @@ class DataAnalysis:
 
 
 def _credits_json(
-    attribution: Mapping[str, Mapping[str, Credit]],
+    attribution: Attribution,
 ) -> dict[str, dict[str, dict[str, float | None]]]:
     return {
         model: {

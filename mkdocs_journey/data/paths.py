@@ -8,6 +8,7 @@ them and must not import the layer that reads them.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 #: The state before a path's first touch, in the counted steps between touches (a name no
@@ -23,8 +24,6 @@ class PathRow:
     conversions: int = 0
     value: float = 0.0
     nulls: int = 0
-    decay: tuple[float, ...] = ()  # per position: summed time-decay share over converted instances
-    decay_value: tuple[float, ...] = ()  # the same, each instance's share times its value
 
 
 @dataclass(frozen=True)
@@ -37,3 +36,37 @@ class Credit:
 
 #: One model's credits, by channel (or touchpoint).
 Credits = dict[str, Credit]
+
+
+@dataclass(frozen=True)
+class TouchShare:
+    """A rule-based model as the engine computes it: every touch of a converted path gets the
+    share ``sql`` of the path's conversions and value.
+
+    ``sql`` is a DuckDB expression over three columns of the path table: ``pos``, the touch's
+    position (1 for the first touch), ``n``, the path's number of touches, and ``lnd``, the
+    position of its last touch outside channel Direct (``n`` when every touch is Direct). The
+    shares of one path must add up to 1."""
+
+    sql: str
+
+
+@dataclass(frozen=True)
+class TimeDecay:
+    """A time-weighted model as the engine computes it: each touch of a converted path weighs
+    2^(-age / half-life), its age measured to the path's conversion; a path's weights are
+    divided by their sum, so that they share out its conversion and value."""
+
+    half_life_days: float
+
+
+@dataclass(frozen=True)
+class PathAggregates:
+    """What the models need from one path table (channels or touchpoints), computed by the
+    engine so that a large path table never reaches Python."""
+
+    credits: Mapping[str, Credits]  # the models the engine computes (TouchShare, TimeDecay)
+    steps: Mapping[tuple[str, str], float]  # Markov transitions (START first), repeats collapsed
+    endings: Mapping[str, tuple[float, float, float]]  # last state: conversions, value, nulls
+    top_paths: tuple[PathRow, ...]
+    distinct_paths: int

@@ -3,7 +3,7 @@
 From an analysis's credits per model this makes what ``journey/analytics.html`` shows:
 
 - one table per measure (conversions, revenue) whose columns are the models, each header linked
-  to the model's definition (written once, in ``analytics.attribution.MODEL_TEXTS``);
+  to the model's definition (written once, in the model's entry of ``analytics.attribution``);
 - channels credited with under 1% of the conversions on average over the models folded into
   one "Other" row, listed in full behind it;
 - a chart comparing the models on the channels they credit most, and one sentence naming the
@@ -17,7 +17,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from mkdocs_journey.analytics.attribution import MODEL_TEXTS, MODELS, Credit
+from mkdocs_journey.analytics.attribution import BY_NAME, MODELS
+from mkdocs_journey.analytics.result import Attribution
 from mkdocs_journey.render.numbers import Money, credit_format, decimal, percent
 from mkdocs_journey.render.table import Cell, Row, width
 
@@ -38,9 +39,6 @@ BAR_SPACE = 120  # the longest bar
 BAR_HEIGHT = 14
 BAR_STEP = 21
 HEADING_HEIGHT = 26
-
-Credits = Mapping[str, Mapping[str, Credit]]
-
 
 @dataclass(frozen=True)
 class ModelColumn:
@@ -100,19 +98,20 @@ class AttributionChart:
 def model_columns(anchor: str) -> tuple[ModelColumn, ...]:
     return tuple(
         ModelColumn(key, text.title, text.definition, f"{anchor}-model-{key}")
-        for key, text in ((key, MODEL_TEXTS[key]) for key in MODELS)
+        for key, text in ((key, BY_NAME[key]) for key in MODELS)
     )
 
 
-def _totals(attribution: Credits, field: str) -> list[float]:
+def _totals(attribution: Attribution, field: str) -> list[float]:
     return [sum(getattr(c, field) for c in attribution.get(m, {}).values()) for m in MODELS]
 
 
-def _amount(attribution: Credits, model: str, key: str, field: str) -> float:
-    return float(getattr(attribution.get(model, {}).get(key, Credit()), field))
+def _amount(attribution: Attribution, model: str, key: str, field: str) -> float:
+    credit = attribution.get(model, {}).get(key)
+    return 0.0 if credit is None else float(getattr(credit, field))
 
 
-def small_keys(attribution: Credits, threshold: float = OTHER_SHARE) -> frozenset[str]:
+def small_keys(attribution: Attribution, threshold: float = OTHER_SHARE) -> frozenset[str]:
     """Channels (or touchpoints) whose share of the conversions, averaged over the models that
     credit any, is under ``threshold``."""
     return frozenset(
@@ -123,7 +122,7 @@ def small_keys(attribution: Credits, threshold: float = OTHER_SHARE) -> frozense
 
 
 def attribution_table(
-    attribution: Credits,
+    attribution: Attribution,
     *,
     subject: str,
     field: str,
@@ -168,7 +167,7 @@ def attribution_table(
     )
 
 
-def _shares(attribution: Credits) -> dict[str, dict[str, float]]:
+def _shares(attribution: Attribution) -> dict[str, dict[str, float]]:
     """Each channel's share of each model's conversions."""
     totals = dict(zip(MODELS, _totals(attribution, "conversions"), strict=True))
     keys = {k for credits in attribution.values() for k in credits}
@@ -182,7 +181,7 @@ def _shares(attribution: Credits) -> dict[str, dict[str, float]]:
     }
 
 
-def disagreement(attribution: Credits, names: Mapping[str, str] | None = None) -> str:
+def disagreement(attribution: Attribution, names: Mapping[str, str] | None = None) -> str:
     """One sentence: the channel whose share of conversions differs most between two models."""
     names = names or {}
     shares = _shares(attribution)
@@ -200,8 +199,8 @@ def disagreement(attribution: Credits, names: Mapping[str, str] | None = None) -
     if spread < 0.01:
         return "The models agree: no channel's share of conversions differs by a point or more."
     sentence = (
-        f"The models disagree most on {names.get(key, key)}: {MODEL_TEXTS[high].title} credits it "
-        f"with {percent(by_model[high])} of the conversions, {MODEL_TEXTS[low].title} with "
+        f"The models disagree most on {names.get(key, key)}: {BY_NAME[high].title} credits it "
+        f"with {percent(by_model[high])} of the conversions, {BY_NAME[low].title} with "
         f"{percent(by_model[low])}"
     )
     if DATA_DRIVEN in by_model and DATA_DRIVEN not in (high, low):
@@ -212,7 +211,7 @@ def disagreement(attribution: Credits, names: Mapping[str, str] | None = None) -
 
 
 def attribution_chart(
-    attribution: Credits,
+    attribution: Attribution,
     *,
     anchor: str,
     names: Mapping[str, str] | None = None,
@@ -239,7 +238,7 @@ def attribution_chart(
             y = HEADING_HEIGHT + row * BAR_STEP
             bars.append(
                 ChartBar(
-                    model=MODEL_TEXTS[model].title,
+                    model=BY_NAME[model].title,
                     text=f"{percent(share)} · {decimal(counts[key][model], 1)}",
                     x=BAR_LEFT,
                     y=y,

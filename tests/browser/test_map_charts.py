@@ -26,7 +26,7 @@ from bs4 import BeautifulSoup
 from playwright.sync_api import Page
 from pypdf import PdfReader
 
-from mkdocs_journey.analytics.attribution import MODEL_TEXTS, MODELS
+from mkdocs_journey.analytics.attribution import BY_NAME, MODELS
 from tests.browser.conftest import LOOPBACK, Browse, Chromium, _QuietHandler
 from tests.conftest import run_build
 
@@ -301,7 +301,7 @@ def test_attribution_reads_for_a_marketer(wide_site: Path, path: str) -> None:
         assert chart.find(id=panel["aria-describedby"]) is not None
         bars = panel.select("g.journey-chart-bar")
         assert [b.select_one("text.journey-chart-label").get_text() for b in bars] == [
-            MODEL_TEXTS[m].title for m in MODELS
+            BY_NAME[m].title for m in MODELS
         ]
         for bar, model in zip(bars, MODELS, strict=True):
             value = bar.select_one("text.journey-chart-value").get_text()
@@ -339,7 +339,7 @@ def test_model_definitions_are_one_click_away(browse_wide: Browse) -> None:
     assert target.is_visible()
     assert target.evaluate("el => el.closest('details').open")
     definition = target.evaluate("el => el.nextElementSibling.textContent")
-    assert definition == MODEL_TEXTS["markov"].definition
+    assert definition == BY_NAME["markov"].definition
     box = target.bounding_box()
     assert box is not None
     assert 0 <= box["y"] <= 900
@@ -388,7 +388,7 @@ def test_a4_landscape_pdf_keeps_every_stage_of_the_diagram_and_every_attribution
     assert len(stage_titles) >= 10  # five stages, a name and a mood each
     table = page.locator("table.journey-attribution--conversions")
     last_heading = table.locator("thead th").last.inner_text()
-    assert last_heading == MODEL_TEXTS["markov"].title
+    assert last_heading == BY_NAME["markov"].title
     last_values = table.locator("tbody td:last-child .journey-num").all_inner_texts()
     # In print the drawing is scaled to the page: no wider than A4 landscape's printable width.
     page.emulate_media(media="print")

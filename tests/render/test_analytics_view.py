@@ -8,8 +8,9 @@ import jinja2
 import pytest
 from bs4 import BeautifulSoup, Tag
 
-from mkdocs_journey.analytics.attribution import MODEL_TEXTS, MODELS, Credit
+from mkdocs_journey.analytics.attribution import BY_NAME, MODELS
 from mkdocs_journey.analytics.pipeline import analyze_file
+from mkdocs_journey.data.paths import Credit
 from mkdocs_journey.render import analytics_view as view
 from mkdocs_journey.render import numbers
 from mkdocs_journey.render.attribution_view import (
@@ -85,14 +86,14 @@ def test_analytics_template(env: jinja2.Environment, tmp_path: Path) -> None:
     table = html.select_one("table.journey-attribution--conversions")
     assert table is not None
     links = table.select("thead a.journey-model-link")
-    assert [a.get_text() for a in links] == [MODEL_TEXTS[m].title for m in MODELS]
+    assert [a.get_text() for a in links] == [BY_NAME[m].title for m in MODELS]
     for link in links:
         target = html.find(id=str(link["href"]).removeprefix("#"))
         assert target is not None
         assert target.name == "dt"
         definition = target.find_next_sibling("dd")
         assert definition is not None
-        assert definition.get_text() == MODEL_TEXTS[MODELS[links.index(link)]].definition
+        assert definition.get_text() == BY_NAME[MODELS[links.index(link)]].definition
     # Whole credits are whole; revenue carries the currency.
     total = html.select_one("table.journey-attribution--revenue tfoot tr")
     assert total is not None
@@ -233,7 +234,7 @@ def test_the_chart_compares_each_model_on_the_top_channels() -> None:
     assert chart is not None
     assert [panel.channel for panel in chart.panels] == ["Direct", "Search", "Email"]
     direct = chart.panels[0]
-    assert [bar.model for bar in direct.bars] == [MODEL_TEXTS[m].title for m in MODELS]
+    assert [bar.model for bar in direct.bars] == [BY_NAME[m].title for m in MODELS]
     texts = {bar.model: bar.text for bar in direct.bars}
     assert texts["Last touch"] == "70.0% · 70"
     assert texts["Linear"] == "40.0% · 40"

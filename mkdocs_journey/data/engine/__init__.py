@@ -52,7 +52,7 @@ line breaks inside quoted fields (see :mod:`mkdocs_journey.data.lines`).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import duckdb
 
@@ -71,7 +71,6 @@ from mkdocs_journey.data.engine.common import (
     EngineOutput,
     FunnelCounts,
     MapShape,
-    PathAggregates,
     Rejected,
     connection,
     key_part,
@@ -90,6 +89,7 @@ from mkdocs_journey.data.engine.journeys import (
     split_paths,
 )
 from mkdocs_journey.data.engine.reading import load_events, resolve_columns, set_aside
+from mkdocs_journey.data.paths import TimeDecay, TouchShare
 from mkdocs_journey.data.sources import DataSource
 
 #: What the rest of the package uses: one entry point per job, and the shapes of its results.
@@ -99,7 +99,6 @@ __all__ = [
     "EngineOutput",
     "FunnelCounts",
     "MapShape",
-    "PathAggregates",
     "Rejected",
     "group_channels",
     "resolve_columns",
@@ -107,18 +106,31 @@ __all__ = [
 ]
 
 
-def run(source: DataSource, shape: MapShape | None, settings: ChannelSettings) -> EngineOutput:
-    """Read ``source`` and compute every aggregate the analytics need. Raises
-    :class:`DataError`, also for a failure of the engine itself (a memory limit, say): a build
-    reports it for the source and goes on, it never ends in a traceback."""
+def run(
+    source: DataSource,
+    shape: MapShape | None,
+    settings: ChannelSettings,
+    rules: Mapping[str, TouchShare | TimeDecay],
+) -> EngineOutput:
+    """Read ``source`` and compute every aggregate the analytics need, and the credits of the
+    rule-based models in ``rules`` (by model name). Raises :class:`DataError`, also for a
+    failure of the engine itself (a memory limit, say): a build reports it for the source and
+    goes on, it never ends in a traceback."""
     try:
-        return _run(source, shape, settings)
+        return _run(source, shape, settings, rules)
     except duckdb.Error as error:
         message = f"{source.file_label}: the analysis failed in the engine: {error}"
         raise DataError(message) from error
 
 
-def _run(source: DataSource, shape: MapShape | None, settings: ChannelSettings) -> EngineOutput:
+def _run(
+    source: DataSource,
+    shape: MapShape | None,
+    settings: ChannelSettings,
+    rules: Mapping[str, TouchShare | TimeDecay],
+) -> EngineOutput:
+    shares = {name: rule for name, rule in rules.items() if isinstance(rule, TouchShare)}
+    decays = {name: rule for name, rule in rules.items() if isinstance(rule, TimeDecay)}
     with LOCK, connection() as con:
         columns, header, read = load_events(con, source)
         unreadable = set_aside(con, len(header)) if read != "fast" else []
@@ -143,7 +155,7 @@ def _run(source: DataSource, shape: MapShape | None, settings: ChannelSettings) 
         with_tps = "touchpoint" in columns
         channels = dict(con.execute("SELECT cid, channel FROM channel_ids").fetchall())
         touchpoints = {0: "(not set)", **dict(con.execute("SELECT tid, tp FROM tp_ids").fetchall())}
-        split_paths(con)
+        split_paths(con, list(decays.values()))
         rows_used, leads, paths, conversions, converters, revenue = con.execute(
             """SELECT (SELECT count(*) FROM clean), count(DISTINCT lead), count(*),
                       count(*) FILTER (WHERE converted),
@@ -151,8 +163,10 @@ def _run(source: DataSource, shape: MapShape | None, settings: ChannelSettings) 
                       coalesce(sum(value) FILTER (WHERE converted), 0)
                FROM paths"""
         ).fetchone()  # type: ignore[misc]
-        channel_paths = aggregate_paths(con, "c", channels)
-        touchpoint_paths = aggregate_paths(con, "t", touchpoints) if with_tps else None
+        channel_paths = aggregate_paths(con, "c", channels, shares, decays)
+        touchpoint_paths = (
+            aggregate_paths(con, "t", touchpoints, shares, decays) if with_tps else None
+        )
         funnel, stage_channels = stage_funnel(con, shape, channels)
         if with_tps:
             # Leads per channel from each lead's distinct channels: no distinct count over rows.

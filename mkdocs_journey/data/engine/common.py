@@ -11,10 +11,8 @@ from dataclasses import dataclass
 
 import duckdb
 
-from mkdocs_journey.data.paths import Credits, PathRow
+from mkdocs_journey.data.paths import PathAggregates
 
-#: Half-life of the time-decay model, in microseconds (7 days).
-HALF_LIFE_US = 7 * 86_400 * 1_000_000
 #: How many touchpoints (or channels) path insights compare, the most visited first.
 INSIGHT_KEYS = 15
 MEMORY_LIMIT = "1536MB"
@@ -131,17 +129,6 @@ def connection() -> Iterator[duckdb.DuckDBPyConnection]:
 
 #: A touch's code in a path: channel id * CODE + touchpoint id.
 CODE = 65536
-
-
-@dataclass(frozen=True)
-class PathAggregates:
-    """What the attribution needs from one path table (channels or touchpoints)."""
-
-    credits: Mapping[str, Credits]  # the rule-based models and time decay, by model name
-    steps: Mapping[tuple[str, str], float]  # Markov transitions (START first), repeats collapsed
-    endings: Mapping[str, tuple[float, float, float]]  # last state: conversions, value, nulls
-    top_paths: tuple[PathRow, ...]
-    distinct_paths: int
 
 
 #: Bits of a touch's 128-bit sort key, high to low: time (64, offset to stay positive), file

@@ -3,7 +3,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 import duckdb
 
@@ -11,13 +12,20 @@ from mkdocs_journey.data import quality
 from mkdocs_journey.data.channels import DIRECT
 from mkdocs_journey.data.engine.common import (
     CODE,
-    HALF_LIFE_US,
     TS_OFFSET,
-    PathAggregates,
     key_part,
+    sql_name,
     sql_text,
 )
-from mkdocs_journey.data.paths import START, Credit, Credits, PathRow
+from mkdocs_journey.data.paths import (
+    START,
+    Credit,
+    Credits,
+    PathAggregates,
+    PathRow,
+    TimeDecay,
+    TouchShare,
+)
 
 
 def order_touches(con: duckdb.DuckDBPyConnection) -> None:
@@ -107,23 +115,39 @@ def deduplicate(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("DELETE FROM clean WHERE line IN (SELECT line FROM dup WHERE used)")
 
 
-def split_paths(con: duckdb.DuckDBPyConnection) -> None:
-    """Step 3b: paths, slices of each lead's ordered touches cut after each conversion. Time
-    decay: weight 2^(-age / 7 days) with the age measured to the path's conversion, normalised
-    later (``decay_total``: the sum of a path's weights, kept as a column so that it is not
-    summed again for every touch when the paths are unnested)."""
+def _named_rows(con: duckdb.DuckDBPyConnection, query: str) -> list[dict[str, Any]]:
+    """The rows of ``query``, each a mapping from column name to value."""
+    cursor = con.execute(query)
+    columns = [column[0] for column in cursor.description or ()]
+    return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+
+
+def split_paths(con: duckdb.DuckDBPyConnection, decays: Sequence[TimeDecay] = ()) -> None:
+    """Step 3b: paths, slices of each lead's ordered touches cut after each conversion.
+
+    Time decay (one weight per rule of ``decays``, field ``w<i>`` of each touch of ``decay``):
+    weight 2^(-age / half-life) with the age measured to the path's conversion, normalised later
+    (``decay_total<i>``: the sum of a path's weights, kept as a column so that it is not summed
+    again for every touch when the paths are unnested)."""
     last = "seg[-1]"
+    weights = "".join(
+        f", w{i} := pow(2.0, ({key_part('x', 'ts')} - last_ts) / {_half_life_us(rule)}.0)"
+        for i, rule in enumerate(decays)
+    )
+    totals = "".join(
+        f", list_sum(list_transform(decay, lambda y: y.w{i})) AS decay_total{i}"
+        for i in range(len(decays))
+    )
     # A path's value is its conversion's revenue, joined by row: far cheaper than carrying
     # revenue through the list aggregate.
     con.execute(
         f"""
         CREATE TEMP TABLE paths AS
-        SELECT *, list_sum(list_transform(decay, lambda y: y.w)) AS decay_total FROM (
+        SELECT *{totals} FROM (
         SELECT p.lead, p.converted, coalesce(v.value, 0) AS value,
                list_transform(seg, lambda x: {key_part("x", "code")}) AS codes,
                CASE WHEN p.converted THEN list_transform(seg, lambda x: struct_pack(
-                   c := {key_part("x", "cid")}, t := {key_part("x", "tid")},
-                   w := pow(2.0, ({key_part("x", "ts")} - last_ts) / {HALF_LIFE_US}.0)))
+                   c := {key_part("x", "cid")}, t := {key_part("x", "tid")}{weights}))
                END AS decay
         FROM (
           SELECT lead, seg, {key_part(last, "conv")} AS converted,
@@ -147,15 +171,26 @@ def split_paths(con: duckdb.DuckDBPyConnection) -> None:
     )
 
 
+def _half_life_us(rule: TimeDecay) -> int:
+    """The half-life in whole microseconds, the unit of the sort keys' times."""
+    return round(rule.half_life_days * 86_400 * 1_000_000)
+
+
 def aggregate_paths(
-    con: duckdb.DuckDBPyConnection, part: str, names: Mapping[int, str], top: int = 20
+    con: duckdb.DuckDBPyConnection,
+    part: str,
+    names: Mapping[int, str],
+    shares: Mapping[str, TouchShare],
+    decays: Mapping[str, TimeDecay],
+    top: int = 20,
 ) -> PathAggregates:
     """Step 3b: the path table (identical paths counted together) and everything the models
     need from it, computed in the engine so that a large path table never reaches Python.
 
-    ``part`` picks the channel (``c``) or the touchpoint (``t``) of each touch. The rule-based
-    models are the same rules as :mod:`mkdocs_journey.analytics.attribution`, written over the
-    exploded path table; the tests check that both give the same credits.
+    ``part`` picks the channel (``c``) or the touchpoint (``t``) of each touch. ``shares`` and
+    ``decays``: the rule-based models by name (see :class:`TouchShare`, :class:`TimeDecay`;
+    ``decays`` in the order :func:`split_paths` was given them); their credits are read back
+    by name.
     """
     key = f"x // {CODE}" if part == "c" else f"x % {CODE}"
     direct = next((i for i, name in names.items() if name == DIRECT), -1) if part == "c" else -1
@@ -178,40 +213,41 @@ def aggregate_paths(
           GROUP BY chs)
         """
     )
-    rows = con.execute(
-        """
-        SELECT ch,
-          sum(conversions) FILTER (WHERE pos = 1), sum(value) FILTER (WHERE pos = 1),
-          sum(conversions) FILTER (WHERE pos = n), sum(value) FILTER (WHERE pos = n),
-          sum(conversions) FILTER (WHERE pos = lnd), sum(value) FILTER (WHERE pos = lnd),
-          sum(conversions / n), sum(value / n),
-          sum(conversions * pb), sum(value * pb)
-        FROM (
-          SELECT *, CASE WHEN n = 1 THEN 1.0 WHEN n = 2 THEN 0.5
-                         WHEN pos = 1 OR pos = n THEN 0.4 ELSE 0.2 / (n - 2) END AS pb
-          FROM (
-            SELECT unnest(chs) AS ch, unnest(range(1, n + 1)) AS pos, n, lnd,
-                   CAST(conversions AS DOUBLE) AS conversions, value
-            FROM pt WHERE conversions > 0))
-        GROUP BY ch
-        """
-    ).fetchall()
-    models = ("first_touch", "last_touch", "last_non_direct", "linear", "position_based")
-    credits: dict[str, Credits] = {model: {} for model in (*models, "time_decay")}
-    for ch, *numbers in rows:
-        for i, model in enumerate(models):
-            conversions, value = numbers[2 * i], numbers[2 * i + 1]
-            if conversions:
-                credits[model][names[ch]] = Credit(float(conversions), float(value or 0.0))
+    credits: dict[str, Credits] = {model: {} for model in (*shares, *decays)}
+    if shares:
+        columns = ", ".join(
+            f"sum(conversions * ({rule.sql})) AS {sql_name(model + ':conversions')}, "
+            f"sum(value * ({rule.sql})) AS {sql_name(model + ':value')}"
+            for model, rule in shares.items()
+        )
+        for row in _named_rows(
+            con,
+            f"""
+            SELECT ch, {columns}
+            FROM (
+              SELECT unnest(chs) AS ch, unnest(range(1, n + 1)) AS pos, n, lnd,
+                     CAST(conversions AS DOUBLE) AS conversions, value
+              FROM pt WHERE conversions > 0)
+            GROUP BY ch
+            """,
+        ):
+            for model in shares:
+                conversions, value = row[model + ":conversions"], row[model + ":value"]
+                if conversions:
+                    credits[model][names[row["ch"]]] = Credit(
+                        float(conversions), float(value or 0.0)
+                    )
     # Time decay: each converted path's weights over their sum, credited to the touch's key.
-    decay = con.execute(
-        f"""
-        SELECT d.{part}, sum(d.w / total), sum(d.w / total * value) FROM (
-          SELECT unnest(decay) AS d, decay_total AS total, value FROM paths WHERE converted)
-        GROUP BY d.{part}
-        """
-    ).fetchall()
-    credits["time_decay"] = {names[k]: Credit(float(c), float(v)) for k, c, v in decay if c}
+    for i, model in enumerate(decays):
+        decay = con.execute(
+            f"""
+            SELECT d.{part}, sum(d.w{i} / total), sum(d.w{i} / total * value) FROM (
+              SELECT unnest(decay) AS d, decay_total{i} AS total, value FROM paths
+              WHERE converted)
+            GROUP BY d.{part}
+            """
+        ).fetchall()
+        credits[model] = {names[k]: Credit(float(c), float(v)) for k, c, v in decay if c}
     con.execute(
         """
         CREATE OR REPLACE TEMP TABLE chain AS
