@@ -75,7 +75,6 @@ def data_step(project: Path) -> tuple[float, list[tuple[str, int, float]]]:
     start = time.perf_counter()
     # This import is where the engine (duckdb) loads.
     from mkdocs_journey.analytics.pipeline import analyze
-    from mkdocs_journey.data.channels import load_channel_settings
 
     engine_import = time.perf_counter() - start
 
@@ -88,7 +87,7 @@ def data_step(project: Path) -> tuple[float, list[tuple[str, int, float]]]:
     sources, problems = configured_sources(settings)
     if problems:
         raise SystemExit("\n".join(problems))
-    channels, _ = load_channel_settings(settings.channel_rules, settings.source_categories)
+    channels = settings.channels
     timings: list[tuple[str, int, float]] = []
     for name, source in sources.items():
         readers = [journey_map for journey_map in maps if journey_map.data == name]

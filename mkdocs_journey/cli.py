@@ -110,7 +110,6 @@ def _bare_file(args: argparse.Namespace) -> _Analysis:
 def _site_analysis(args: argparse.Namespace, err: TextIO) -> _Analysis:
     """The source and map of a site, read as `mkdocs build` reads them."""
     from mkdocs_journey.check import read_docs
-    from mkdocs_journey.data.channels import load_channel_settings
     from mkdocs_journey.data.sources import unknown_source_message
     from mkdocs_journey.joined import configured_sources, maps_reading
     from mkdocs_journey.render.environment import make_environment
@@ -127,10 +126,7 @@ def _site_analysis(args: argparse.Namespace, err: TextIO) -> _Analysis:
         raise CliError(f"{prefix}{message}") from error
     settings = loaded.settings
     sources, problems = configured_sources(settings)
-    channels, channel_problems = load_channel_settings(
-        settings.channel_rules, settings.source_categories
-    )
-    problems += [f"mkdocs.yml: {problem}" for problem in channel_problems]
+    channels = settings.channels
     if problems:
         raise CliError("\n".join(problems))
     site = JourneySite(settings, make_environment())

@@ -20,9 +20,9 @@ from mkdocs_journey.analytics.pipeline import CACHE, analyze
 from mkdocs_journey.analytics.result import DataAnalysis
 from mkdocs_journey.catalogue import Catalogue
 from mkdocs_journey.data.cache import AnalysisCache
-from mkdocs_journey.data.channels import ChannelSettings, load_channel_settings
+from mkdocs_journey.data.channels import ChannelSettings
 from mkdocs_journey.data.engine import DataError
-from mkdocs_journey.data.sources import DataSource, load_data_sources
+from mkdocs_journey.data.sources import DataSource, locate
 from mkdocs_journey.model import JourneyMap, Problem
 from mkdocs_journey.parsing.page import MapReading
 from mkdocs_journey.settings import Settings
@@ -56,8 +56,16 @@ def disk_analysis_cache(settings: Settings) -> AnalysisCache[DataAnalysis]:
 
 
 def configured_sources(settings: Settings) -> tuple[dict[str, DataSource], list[str]]:
-    sources, problems = load_data_sources(settings.data, settings.project_dir)
-    return sources, [f"mkdocs.yml: data_sources: {problem}" for problem in problems]
+    """The declared sources whose files are there, and a sentence for each that is not."""
+    sources: dict[str, DataSource] = {}
+    problems: list[str] = []
+    for name, declared in settings.data_sources.items():
+        source, problem = locate(declared, settings.project_dir)
+        if source is not None:
+            sources[name] = source
+        if problem is not None:
+            problems.append(f"mkdocs.yml: data_sources: {problem}")
+    return sources, problems
 
 
 def maps_reading(catalogue: Catalogue, source_name: str) -> list[JourneyMap]:
@@ -87,16 +95,15 @@ def join_data(
     cache: AnalysisCache[DataAnalysis] | None = CACHE,
 ) -> DataJoin:
     """Analyse every source for the maps that use it; put computed KPI actuals on the maps."""
-    channels, channel_problems = load_channel_settings(
-        settings.channel_rules, settings.source_categories
-    )
     joined = DataJoin(sources=sources)
-    joined.warnings += config_problems + [f"mkdocs.yml: {p}" for p in channel_problems]
+    joined.warnings += config_problems
     for name, source in sources.items():
         readers = maps_reading(catalogue, name)
         for journey_map in readers or [None]:
             try:
-                analysis = analyze_for_map(source, journey_map, readers, channels, cache)
+                analysis = analyze_for_map(
+                    source, journey_map, readers, settings.channels, cache
+                )
             except DataError as error:
                 if journey_map is None:
                     joined.warnings.append(str(error))

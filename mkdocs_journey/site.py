@@ -131,7 +131,7 @@ class JourneySite:
                 readings.extend(read_page(page.path, page.source, self.settings.stages))
         # Every declared name counts here: a declared but refused source is reported once, as
         # a configuration problem, not again as "unknown" on each map that uses it.
-        declared = list(self.settings.data) if isinstance(self.settings.data, dict) else []
+        declared = list(self.settings.data_sources)
         self.catalogue = build_catalogue(readings, data_sources=declared, page_urls=urls)
         return self.catalogue
 

@@ -174,3 +174,34 @@ def test_a_host_context_names_the_page_and_sets_strict(tmp_path: Path) -> None:
 def test_a_bad_option_is_named(options: dict[str, object], message: str) -> None:
     with pytest.raises(ValueError, match="^" + re.escape(message)):
         markdown.markdown(PAGE, extensions=[JourneyExtension(**options)])
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        (
+            {"data_sources": {"crm": {"path": "data/crm.csv", "fromat": "csv"}}},
+            "journey extension: 'data_sources': data source 'crm': unknown key 'fromat' "
+            "(did you mean 'format'?)",
+        ),
+        (
+            {"channel_rules": [{"channel": "Partners", "medium": "("}]},
+            "journey extension: 'channel_rules': channel_rules[1]: medium '(' is not a "
+            "regular expression",
+        ),
+        (
+            {"source_categories": {"a.example": "VIDEOS"}},
+            "journey extension: 'source_categories': source_categories.a.example: unknown "
+            "category 'VIDEOS' (did you mean 'VIDEO'?)",
+        ),
+        (
+            {"max_rejected_share": 5},
+            "journey extension: 'max_rejected_share': expected a share between 0 and 1",
+        ),
+    ],
+)
+def test_the_data_options_share_the_plugins_schema(
+    options: dict[str, object], message: str
+) -> None:
+    with pytest.raises(ValueError, match="^" + re.escape(message)):
+        markdown.markdown(PAGE, extensions=[JourneyExtension(**options)])

@@ -160,3 +160,19 @@ def test_the_next_build_reads_the_analysis_from_the_disk_cache(fixture_site) -> 
     fourth = run_build(project, strict=True)
     assert fourth.returncode == 0, fourth.output
     assert len(list((project / ".cache" / "journey" / "analyses").rglob("*.json"))) == 2
+
+
+def test_a_mistake_in_the_data_options_stops_the_build_naming_each(fixture_site) -> None:
+    project = fixture_site("data-site")
+    _set_option(project, "path: data/events.csv", "path: data/events.csv\n          fromat: csv")
+    _set_option(project, "max_rejected_share: 0.9", "max_rejected_share: 90")
+    build = run_build(project)
+    assert build.returncode != 0
+    assert (
+        "Plugin 'journey' option 'data_sources': data source 'crm': unknown key 'fromat' "
+        "(did you mean 'format'?)"
+    ) in build.output
+    assert (
+        "Plugin 'journey' option 'max_rejected_share': expected a share between 0 and 1 "
+        "(0.05 is 5%), got 90"
+    ) in build.output

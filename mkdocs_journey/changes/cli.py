@@ -112,11 +112,10 @@ def site_shape(config_file: Path) -> SiteShape:
     except SiteConfigError as error:
         raise HistoryError(f"{config_file}: {error}") from error
     settings = loaded.settings
-    data = settings.data if isinstance(settings.data, dict) else {}
     return SiteShape(
         docs_dir=loaded.docs_dir,
         stages=settings.stages,
         today=settings.today,
-        data_sources=tuple(data),
+        data_sources=tuple(settings.data_sources),
         json_export=settings.json_export,
     )

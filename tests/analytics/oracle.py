@@ -33,14 +33,18 @@ class Row:
     decay_value: tuple[float, ...] = field(default=())
 
 
-def decay_shares(ages_days: Sequence[float], half_life: float = HALF_LIFE_DAYS) -> tuple[float, ...]:
+def decay_shares(
+    ages_days: Sequence[float], half_life: float = HALF_LIFE_DAYS
+) -> tuple[float, ...]:
     """Normalised time-decay weights 2^(-age/half_life) for one path's touches."""
     weights = [2.0 ** (-age / half_life) for age in ages_days]
     total = sum(weights)
     return tuple(w / total for w in weights)
 
 
-def _positional(paths: Iterable[Row], shares: Callable[[tuple[str, ...]], Sequence[float]]) -> Credits:
+def _positional(
+    paths: Iterable[Row], shares: Callable[[tuple[str, ...]], Sequence[float]]
+) -> Credits:
     credits: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0])
     for row in paths:
         if row.conversions <= 0 or not row.path:

@@ -11,7 +11,7 @@ from mkdocs_journey.analytics import attribution, models
 from mkdocs_journey.analytics.attribution import BY_NAME, MODELS, REGISTRY, engine_rules
 from mkdocs_journey.analytics.models import DataDriven, TimeDecay, TouchShare
 
-NEW_MODEL = '''
+NEW_MODEL = """
 from mkdocs_journey.analytics.models import AttributionModel, DataDriven
 
 MODELS = (
@@ -23,7 +23,7 @@ MODELS = (
         computed=DataDriven(lambda data: {}),
     ),
 )
-'''
+"""
 
 
 def test_every_entry_is_complete_and_unique() -> None:

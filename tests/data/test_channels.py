@@ -4,11 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from mkdocs_journey.data.channels import (
-    GA4_CHANNELS,
-    ChannelSettings,
-    load_channel_settings,
-)
+from mkdocs_journey.config.data import load_channel_settings
+from mkdocs_journey.data.channels import GA4_CHANNELS, ChannelSettings
 from mkdocs_journey.data.engine import group_channels
 
 # (source, medium, campaign, expected channel): one pair per default channel, in rule order.

@@ -9,9 +9,10 @@ import pytest
 
 from mkdocs_journey.analytics.pipeline import CACHE, analyze, analyze_file
 from mkdocs_journey.analytics.result import DataAnalysis
+from mkdocs_journey.config.data import load_data_sources
 from mkdocs_journey.data.cache import AnalysisCache
 from mkdocs_journey.data.engine import DataError
-from mkdocs_journey.data.sources import ConversionRule, load_data_sources
+from mkdocs_journey.data.sources import ConversionRule
 
 EVENTS = "Lead ID,When,Source,Medium,Event,Amount\nL1,2024-01-01 10:00,google,cpc,purchase,5\n"
 

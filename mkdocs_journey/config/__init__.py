@@ -1,4 +1,8 @@
-"""The plugin's typed configuration (``plugins: - journey: ...`` in mkdocs.yml)."""
+"""The plugin's typed configuration (``plugins: - journey: ...`` in mkdocs.yml).
+
+The data options are nested typed options (:mod:`.data`), validated when MkDocs loads the
+config: a mistake stops the build with every problem named, as for MkDocs' own options.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +11,10 @@ from pathlib import Path
 
 from mkdocs.config import base
 from mkdocs.config import config_options as c
+from mkdocs.config.base import ConfigErrors, ConfigWarnings
 
+from mkdocs_journey.config.data import ChannelRules, DataSources, SourceCategories, channel_settings
+from mkdocs_journey.config.options import Share
 from mkdocs_journey.data.sources import currency_code
 from mkdocs_journey.model import DEFAULT_STAGES
 from mkdocs_journey.settings import Settings, build_date
@@ -80,13 +87,30 @@ class JourneyConfig(base.Config):
     mike = c.SubConfig(_MikeOptions)
 
     # Attribution data: named sources, channel rules and the data-quality threshold.
-    data_sources = c.Type(dict, default={})
-    channel_rules = c.Type(list, default=[])
-    source_categories = c.Type(dict, default={})
-    max_rejected_share = c.Type((int, float), default=0.05)
+    data_sources = DataSources()
+    channel_rules = ChannelRules()
+    source_categories = SourceCategories()
+    # The share of unusable rows above which a source is a problem (a strict build fails).
+    max_rejected_share = Share(0.05)
     # The currency of revenue (an ISO 4217 code such as EUR), for every data source that does
     # not name its own.
     currency = _Currency()
+
+    def _validate(self) -> tuple[ConfigErrors, ConfigWarnings]:
+        """Every option's problem, where MkDocs stops at the first failing option: an author
+        sees all of them in one build."""
+        failed: ConfigErrors = []
+        warnings: ConfigWarnings = []
+        for key, option in self._schema:
+            try:
+                self[key] = option.validate(self.get(key))
+                warnings.extend((key, warning) for warning in option.warnings)
+                option.reset_warnings()
+            except base.ValidationError as error:
+                failed.append((key, error))
+        for key in sorted(set(self.keys()) - self._schema_keys):
+            warnings.append((key, f"Unrecognised configuration name: {key}"))
+        return failed, warnings
 
     def to_settings(self, project_dir: Path, docs_dir: Path | None = None) -> Settings:
         """The options as the core sees them (plain values, no MkDocs types)."""
@@ -101,10 +125,9 @@ class JourneyConfig(base.Config):
             diagram_timeout=float(self.diagram_timeout),
             diagram_max_width=int(self.diagram_max_width),
             cache_dir=self.cache_dir,
-            data=dict(self.data_sources),
-            channel_rules=list(self.channel_rules),
-            source_categories=dict(self.source_categories),
-            max_rejected_share=float(self.max_rejected_share),
+            data_sources=dict(self.data_sources),
+            channels=channel_settings(list(self.channel_rules), self.source_categories),
+            max_rejected_share=self.max_rejected_share,
             currency=self.currency or "",
             docs_dir=docs_dir,
             compare_to=self.compare_to,
