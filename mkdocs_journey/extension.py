@@ -164,9 +164,11 @@ class _RenderMaps(Postprocessor):
         if site is None or SLOT not in text:
             return text
         page = self.extension.page
-        html, problems = site.page_output(page, site.page_html(page, "", text))
+        html, problems, notes = site.page_output(page, site.page_html(page, "", text))
         for problem in problems:
             log.warning(problem)
+        for note in notes:
+            log.info(note)
         failures = [*self.extension.failures, *problems]
         if self.extension.getConfig("stylesheet"):
             html = _STYLE_ANCHOR.sub(lambda m: _inline_stylesheet() + m.group(0), html, count=1)

@@ -9,10 +9,9 @@ content (:mod:`mkdocs_journey.data.cache`): an unchanged file is not analysed ag
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from mkdocs_journey.analytics.data_quality import describe_rejections, quality_problems
 from mkdocs_journey.analytics.kpis import apply_kpi_actuals
@@ -33,8 +32,8 @@ class DataJoin:
     """What the data gave: analyses by map id and by source, and what to report."""
 
     sources: dict[str, DataSource] = field(default_factory=dict)
-    by_map: dict[str, Any] = field(default_factory=dict)  # map id -> DataAnalysis
-    by_source: dict[str, Any] = field(default_factory=dict)  # source name -> DataAnalysis
+    by_map: dict[str, DataAnalysis] = field(default_factory=dict)  # by map id
+    by_source: dict[str, DataAnalysis] = field(default_factory=dict)  # by source name
     errors: dict[str, str] = field(default_factory=dict)  # map id -> why it has no numbers
     warnings: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
@@ -93,13 +92,22 @@ def join_data(
     sources: dict[str, DataSource],
     config_problems: list[str],
     cache: AnalysisCache[DataAnalysis] | None = CACHE,
-) -> DataJoin:
-    """Analyse every source for the maps that use it; put computed KPI actuals on the maps."""
+) -> tuple[DataJoin, Catalogue]:
+    """Analyse every source for the maps that use it. Returns what the data gave and a new
+    catalogue: ``catalogue``'s maps with their computed KPI actuals and the problems of their
+    data (``catalogue`` itself is left as it was)."""
     joined = DataJoin(sources=sources)
     joined.warnings += config_problems
+    readings = list(catalogue.readings)
+    # The first reading of each map id: a second map of the same id is a problem of its own.
+    first: dict[str, int] = {}
+    for number, reading in enumerate(readings):
+        if reading.journey_map is not None:
+            first.setdefault(reading.journey_map.id, number)
     for name, source in sources.items():
         readers = maps_reading(catalogue, name)
-        for journey_map in readers or [None]:
+        targets: list[JourneyMap | None] = [*readers] or [None]  # None: the source alone
+        for journey_map in targets:
             try:
                 analysis = analyze_for_map(
                     source, journey_map, readers, settings.channels, cache
@@ -109,42 +117,29 @@ def join_data(
                     joined.warnings.append(str(error))
                 else:
                     joined.errors[journey_map.id] = str(error)
-                    _add_problem(catalogue, journey_map.id, str(error))
+                    number = first[journey_map.id]
+                    readings[number] = _with_problem(readings[number], str(error))
                 continue
             if journey_map is not None:
                 joined.by_map[journey_map.id] = analysis
-                _put_kpi_actuals(catalogue, journey_map.id, analysis)
+                number = first[journey_map.id]
+                readings[number] = _with_actuals(readings[number], analysis)
             if name not in joined.by_source:
                 joined.by_source[name] = analysis
                 joined.warnings += quality_problems(analysis, settings.max_rejected_share)
                 joined.notes += [f"{source.name}: {line}" for line in describe_rejections(analysis)]
-    return joined
+    return joined, dataclasses.replace(catalogue, readings=readings)
 
 
-def _put_kpi_actuals(catalogue: Catalogue, map_id: str, analysis: Any) -> None:
-    def with_actuals(reading: MapReading) -> MapReading:
-        assert reading.journey_map is not None
-        journey_map, problems = apply_kpi_actuals(reading.journey_map, analysis)
-        return dataclasses.replace(
-            reading, journey_map=journey_map, problems=(*reading.problems, *problems)
-        )
-
-    _update_reading(catalogue, map_id, with_actuals)
+def _with_actuals(reading: MapReading, analysis: DataAnalysis) -> MapReading:
+    assert reading.journey_map is not None
+    journey_map, problems = apply_kpi_actuals(reading.journey_map, analysis)
+    return dataclasses.replace(
+        reading, journey_map=journey_map, problems=(*reading.problems, *problems)
+    )
 
 
-def _add_problem(catalogue: Catalogue, map_id: str, message: str) -> None:
-    def with_problem(reading: MapReading) -> MapReading:
-        problem = Problem(f"data of map '{map_id}': {message}", reading.at(("data",)))
-        return dataclasses.replace(reading, problems=(*reading.problems, problem))
-
-    _update_reading(catalogue, map_id, with_problem)
-
-
-def _update_reading(
-    catalogue: Catalogue, map_id: str, change: Callable[[MapReading], MapReading]
-) -> None:
-    """Replace the reading of map ``map_id`` with ``change(reading)``."""
-    for number, reading in enumerate(catalogue.readings):
-        if reading.journey_map is not None and reading.journey_map.id == map_id:
-            catalogue.readings[number] = change(reading)
-            return
+def _with_problem(reading: MapReading, message: str) -> MapReading:
+    assert reading.journey_map is not None
+    problem = Problem(f"data of map '{reading.journey_map.id}': {message}", reading.at(("data",)))
+    return dataclasses.replace(reading, problems=(*reading.problems, problem))

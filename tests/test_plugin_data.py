@@ -176,3 +176,22 @@ def test_a_mistake_in_the_data_options_stops_the_build_naming_each(fixture_site)
         "Plugin 'journey' option 'max_rejected_share': expected a share between 0 and 1 "
         "(0.05 is 5%), got 90"
     ) in build.output
+
+
+def test_observed_steps_the_flow_does_not_draw_reach_the_author(fixture_site) -> None:
+    project = fixture_site("data-site")
+    page = project / "docs" / "index.md"
+    text = page.read_text(encoding="utf-8")
+    # The flow draws pricing -> checkout only: the data's blog -> pricing has no arrow.
+    page.write_text(
+        text.replace("data: crm\n", "data: crm\nflow:\n  - {from: pricing, to: checkout}\n"),
+        encoding="utf-8",
+    )
+    build = run_build(project, strict=True)
+    assert build.returncode == 0, build.output  # information, not a failure
+    notes = [line for line in build.output.splitlines() if "not drawn" in line]
+    assert len(notes) == 1, build.output
+    assert notes[0].startswith(
+        "INFO    -  journey: flow diagram of journey map 'trial' on index.md:4:1: 1 observed step "
+        "of the data not drawn in the map's flow: 'blog' -> 'pricing' (1 time)"
+    )

@@ -21,7 +21,6 @@ from importlib import resources
 
 DIRECT = "Direct"
 UNASSIGNED = "Unassigned"
-NOT_SET = "(not set)"
 CATEGORIES: tuple[str, ...] = ("SEARCH", "SOCIAL", "VIDEO", "SHOPPING")
 
 #: Every channel of the GA4 default channel group, in rule order, then ``Unassigned``.

@@ -69,4 +69,3 @@ class PathAggregates:
     steps: Mapping[tuple[str, str], float]  # Markov transitions (START first), repeats collapsed
     endings: Mapping[str, tuple[float, float, float]]  # last state: conversions, value, nulls
     top_paths: tuple[PathRow, ...]
-    distinct_paths: int

@@ -33,7 +33,6 @@ CHART_CHANNELS = 5
 
 # Chart layout, in px (the SVG's user unit). Text is 12 px or more.
 PANEL_WIDTH = 360
-LABEL_RIGHT = 132  # model titles end here, right-aligned
 BAR_LEFT = 140
 BAR_SPACE = 120  # the longest bar
 BAR_HEIGHT = 14

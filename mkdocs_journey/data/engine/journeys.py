@@ -272,7 +272,6 @@ def aggregate_paths(
         f"""SELECT chs, conversions, value, nulls FROM pt
             ORDER BY conversions DESC, nulls DESC, chs LIMIT {int(top)}"""
     ).fetchall()
-    distinct = con.execute("SELECT count(*) FROM pt").fetchone()[0]  # type: ignore[index]
     named = {**names, -1: START}
     return PathAggregates(
         credits=credits,
@@ -282,5 +281,4 @@ def aggregate_paths(
             PathRow(tuple(names[k] for k in chs), int(c), float(v), int(n))
             for chs, c, v, n in top_rows
         ),
-        distinct_paths=int(distinct),
     )
