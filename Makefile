@@ -46,6 +46,7 @@ docs: install
 
 test: install-test browser test-support
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 	$(BIN)/python -m pytest -q
 
 bench: install-test

@@ -15,7 +15,6 @@ Subcommands are registered in :func:`build_parser`, one ``add_<command>`` functi
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -34,7 +33,6 @@ if TYPE_CHECKING:
     from mkdocs_journey.data.sources import DataSource
     from mkdocs_journey.model import JourneyMap
 
-PLUGIN_NAME = "journey"
 EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
 #: 128 + SIGPIPE: what a shell reports for a filter whose reader went away (`... | head`).
 EXIT_BROKEN_PIPE = 141
@@ -308,11 +306,11 @@ def add_schema(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 def run_schema(args: argparse.Namespace, out: TextIO) -> int:
     from mkdocs_journey.editor_schema import front_matter_schema
+    from mkdocs_journey.finite_json import dumps
     from mkdocs_journey.parsing.schema import map_schema
 
     schema = front_matter_schema() if args.front_matter else map_schema()
-    json.dump(schema, out, indent=2, ensure_ascii=False)
-    out.write("\n")
+    out.write(dumps(schema, "the schema", indent=2, ensure_ascii=False) + "\n")
     return EXIT_OK
 
 

@@ -76,7 +76,7 @@ def site_settings(config: MkDocsConfig, project_dir: Path) -> Settings:
     """
     plugin = config.plugins.get("journey")
     if plugin is not None:
-        return plugin.config.to_settings(  # type: ignore[attr-defined, no-any-return]
+        return plugin.config.to_settings(  # type: ignore[no-any-return]
             project_dir, Path(config.docs_dir)
         )
     if "journey" in config.markdown_extensions:

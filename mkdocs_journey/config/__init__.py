@@ -20,7 +20,7 @@ from mkdocs_journey.model import DEFAULT_STAGES
 from mkdocs_journey.settings import Settings, build_date
 
 
-class _Date(c.BaseConfigOption[dt.date | None]):
+class _Date(base.BaseConfigOption[dt.date | None]):
     """A YYYY-MM-DD date, written plain (YAML makes it a date) or quoted."""
 
     def run_validation(self, value: object) -> dt.date | None:
@@ -32,7 +32,7 @@ class _Date(c.BaseConfigOption[dt.date | None]):
             raise base.ValidationError(f"expected a date as YYYY-MM-DD, got {value!r}") from error
 
 
-class _Currency(c.BaseConfigOption[str]):
+class _Currency(base.BaseConfigOption[str]):
     """An ISO 4217 currency code: three letters, written in any case, kept in capitals."""
 
     def run_validation(self, value: object) -> str:

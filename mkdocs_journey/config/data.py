@@ -40,7 +40,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from mkdocs.config import base
 
@@ -184,7 +184,7 @@ class DataSourceConfig(Schema):
             timestamp_format=self.timestamp_format,
             timezone=self.timezone,
             conversion=ConversionRule() if self.conversion is None else self.conversion.rule(),
-            delimiter=self.delimiter,
+            delimiter=self.delimiter or ",",
             encoding=self.encoding,
             label=path,
             currency=self.currency or "",
@@ -215,7 +215,7 @@ class DataSources(DictOf[DataSource]):
         )
 
 
-def load_data_sources(raw: Any, project_dir: Path) -> tuple[dict[str, DataSource], list[str]]:
+def load_data_sources(raw: object, project_dir: Path) -> tuple[dict[str, DataSource], list[str]]:
     """A ``data_sources`` mapping as written: the usable sources (their files found inside
     ``project_dir``) and every problem, source by source (sentences naming source and key)."""
     if raw is None:
@@ -300,7 +300,7 @@ def channel_settings(rules: list[ChannelRule], categories: Mapping[str, str]) ->
 
 
 def load_channel_settings(
-    rules: Any = None, categories: Any = None
+    rules: object = None, categories: object = None
 ) -> tuple[ChannelSettings, list[str]]:
     """``channel_rules`` and ``source_categories`` as written: the valid rules and categories,
     and every problem (sentences naming the rule or the source)."""

@@ -99,7 +99,7 @@ class Nested(c.SubConfig, Generic[S]):  # type: ignore[type-arg]
         self.shorthand = shorthand
         self.empty = empty
 
-    def run_validation(self, value: object) -> S | None:  # type: ignore[override]
+    def run_validation(self, value: object) -> S | None:
         if value is None:
             if self.empty is None:
                 return None
@@ -108,7 +108,8 @@ class Nested(c.SubConfig, Generic[S]):  # type: ignore[type-arg]
             value = self.shorthand(value)
         if not isinstance(value, Mapping):
             raise base.ValidationError(self.not_a_mapping.format(value=value))
-        config, problems = self.config_class.read(value)
+        schema: type[S] = self.config_class
+        config, problems = schema.read(value)
         if config is None:
             raise Problems(problems)
         return config
@@ -124,7 +125,7 @@ class DictOf(c.DictOfItems[T]):
         *,
         not_a_mapping: str,
     ) -> None:
-        super().__init__(c.Type(object), default={})
+        super().__init__(c.Type(object), default={})  # type: ignore[arg-type]
         self.validate_item = validate_item
         self.not_a_mapping = not_a_mapping
 
@@ -154,7 +155,7 @@ class ListOf(c.ListOfItems[T]):
         *,
         not_a_list: str,
     ) -> None:
-        super().__init__(c.Type(object), default=[])
+        super().__init__(c.Type(object), default=[])  # type: ignore[arg-type]
         self.validate_item = validate_item
         self.not_a_list = not_a_list
 
@@ -175,7 +176,7 @@ class ListOf(c.ListOfItems[T]):
         return result
 
 
-class Text(c.BaseConfigOption[str | None]):
+class Text(base.BaseConfigOption[str | None]):
     """A text that is not blank, kept as written (``strip``: without surrounding whitespace).
 
     Missing or blank: the sentence ``required``, or None when the option is optional. Anything
@@ -199,14 +200,14 @@ class Text(c.BaseConfigOption[str | None]):
         raise base.ValidationError((self.invalid or self.missing or "").format(value=value))
 
 
-class Scalar(c.BaseConfigOption[str | None]):
+class Scalar(base.BaseConfigOption[str | None]):
     """A value written as text, a number or a yes/no, kept as its text (None when missing)."""
 
     def run_validation(self, value: object) -> str | None:
         return None if value is None else str(value)
 
 
-class Words(c.BaseConfigOption[str]):
+class Words(base.BaseConfigOption[str]):
     """One of ``choices`` (after ``normalise``), with a "did you mean" otherwise."""
 
     def __init__(
@@ -225,7 +226,7 @@ class Words(c.BaseConfigOption[str]):
 
     def run_validation(self, value: object) -> str | None:
         if value is None:
-            return self.default
+            return self.default if self.default is None else str(self.default)
         word = self.normalise(str(value))
         if word not in self.choices:
             raise base.ValidationError(
@@ -234,7 +235,7 @@ class Words(c.BaseConfigOption[str]):
         return word
 
 
-class TimeZone(c.BaseConfigOption[str]):
+class TimeZone(base.BaseConfigOption[str]):
     """An IANA time zone name (``Europe/Berlin``)."""
 
     def __init__(self, default: str = "UTC") -> None:
@@ -253,7 +254,7 @@ class TimeZone(c.BaseConfigOption[str]):
         return str(value)
 
 
-class Pattern(c.BaseConfigOption[str | None]):
+class Pattern(base.BaseConfigOption[str | None]):
     """A regular expression (Python's syntax, which DuckDB's RE2 shares for what rules use)."""
 
     def __init__(self, key: str) -> None:
@@ -272,7 +273,7 @@ class Pattern(c.BaseConfigOption[str | None]):
         return str(value)
 
 
-class Share(c.BaseConfigOption[float]):
+class Share(base.BaseConfigOption[float]):
     """A share of a whole: a number from 0 to 1."""
 
     def __init__(self, default: float) -> None:

@@ -368,12 +368,12 @@ def text_report(analysis: DataAnalysis, currency: str = "") -> str:
         )
     for table in (view.attribution, view.attribution_value):
         lines += ["", table.caption]
-        rows = [(r.label, *(c.text for c in r.cells)) for r in table.rows]
+        credited = [(r.label, *(c.text for c in r.cells)) for r in table.rows]
         if table.other is not None:
-            rows.append((table.other.row.label, *(c.text for c in table.other.row.cells)))
-            rows += [(f"  {r.label}", *(c.text for c in r.cells)) for r in table.other.rows]
-        rows.append((table.footer.label, *(c.text for c in table.footer.cells)))
-        lines += _text_table((table.subject, *(m.title for m in table.models)), rows)
+            credited.append((table.other.row.label, *(c.text for c in table.other.row.cells)))
+            credited += [(f"  {r.label}", *(c.text for c in r.cells)) for r in table.other.rows]
+        credited.append((table.footer.label, *(c.text for c in table.footer.cells)))
+        lines += _text_table((table.subject, *(m.title for m in table.models)), credited)
     if view.disagreement:
         lines += ["", view.disagreement]
     if view.insights:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
 
 from mkdocs_journey.model import JourneyMap, Kpi, Opportunity, PainPoint, Problem, Stage
+from mkdocs_journey.render.analytics_view import AnalyticsView
 from mkdocs_journey.render.numbers import format_number
 
 SEVERITY_WORDS = {1: "minor", 2: "moderate", 3: "serious", 4: "major", 5: "critical"}
@@ -48,7 +48,7 @@ class MapView:
     problems: tuple[Problem, ...] = ()
     diagram_slot: str | None = None  # placeholder id replaced by the flow diagram SVG
     curve_slot: str | None = None  # placeholder id replaced by the emotion curve SVG
-    analytics: Any = None  # analytics view (from mkdocs_journey.render.analytics_view)
+    analytics: AnalyticsView | None = None
 
 
 def kpi_view(kpi: Kpi) -> KpiView:
@@ -67,7 +67,7 @@ def map_view(
     problems: tuple[Problem, ...] = (),
     diagram_slot: str | None = None,
     curve_slot: str | None = None,
-    analytics: Any = None,
+    analytics: AnalyticsView | None = None,
 ) -> MapView:
     columns = tuple(
         StageColumn(
