@@ -73,22 +73,11 @@ def read_csv(path: Path) -> Grid:
     return parse_csv(text, str(path))
 
 
-def _separator(first_line: str) -> str:
-    """The field separator of a grid: the first one outside quotes on the first line, which
-    ends its label cell ("Map"); spreadsheets set to a language with a decimal comma write ";".
-    (Counting separators would take the ";" inside an attribute cell for one; csv.Sniffer
-    guesses quoting too, and misreads doubled quotes.)"""
-    quoted = False
-    for char in first_line:
-        if char == '"':
-            quoted = not quoted
-        elif not quoted and char in ",;\t":
-            return char
-    return ","
-
-
 def parse_csv(text: str, where: str = "CSV") -> Grid:
-    delimiter = _separator(text.lstrip("\r\n").split("\n", 1)[0])
+    # The separator is the one the first line uses most: spreadsheets set to a language with a
+    # decimal comma write ";". (csv.Sniffer guesses quoting too, and misreads doubled quotes.)
+    first = text.lstrip("\r\n").split("\n", 1)[0]
+    delimiter = max(",;\t", key=first.count)
     rows: Grid = []
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
