@@ -23,29 +23,6 @@ DIRECT = "Direct"
 UNASSIGNED = "Unassigned"
 CATEGORIES: tuple[str, ...] = ("SEARCH", "SOCIAL", "VIDEO", "SHOPPING")
 
-#: Every channel of the GA4 default channel group, in rule order, then ``Unassigned``.
-GA4_CHANNELS: tuple[str, ...] = (
-    "Direct",
-    "Cross-network",
-    "Paid Shopping",
-    "Paid Search",
-    "Paid Social",
-    "Paid Video",
-    "Display",
-    "Paid Other",
-    "Organic Shopping",
-    "Organic Social",
-    "Organic Video",
-    "Organic Search",
-    "Referral",
-    "Email",
-    "Affiliates",
-    "Audio",
-    "SMS",
-    "Mobile Push Notifications",
-    "Unassigned",
-)
-
 PAID_MEDIUM = r"^(.*cp.*|ppc|retargeting|paid.*)$"
 SHOPPING_CAMPAIGN = r"^(.*(([^a-df-z]|^)shop|shopping).*)$"
 

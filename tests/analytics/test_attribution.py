@@ -281,8 +281,15 @@ def test_every_model_sums_to_the_totals(paths: list[Row]) -> None:
         assert all(c.conversions >= -1e-12 and c.value >= -1e-9 for c in credits.values())
 
 
-def test_credit_defaults() -> None:
-    assert Credit() == Credit(0.0, 0.0)
+def test_channels_a_model_does_not_credit_are_left_out(tmp_path: Path) -> None:
+    # Email and Direct never open a path and Paid Search never ends one: no zero rows.
+    events = tmp_path / "worked.csv"
+    events.write_text(WORKED_CSV)
+    analysis = analyze_file(events)
+    assert set(analysis.attribution["first_touch"]) == {"Paid Search", "Organic Social", "Display"}
+    assert set(analysis.attribution["last_touch"]) == {"Paid Search", "Direct", "Display"}
+    for model, credits in analysis.attribution.items():
+        assert all(credit != Credit() for credit in credits.values()), model
 
 
 # --- the engine's SQL gives the same credits as the pure functions ---------------------------

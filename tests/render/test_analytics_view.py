@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import jinja2
@@ -300,16 +301,30 @@ def test_quality_template(env: jinja2.Environment) -> None:
     html = soup_of(env.get_template(view.QUALITY_TEMPLATE).render(quality=model))
     codes = [code.get_text() for code in html.find_all("code")]
     assert f"{analysis.file_label}:7" in codes
-    text = html.get_text(" ")
-    assert "unparsable timestamp" in text
-    assert "5.0%" in text
-    assert "(not set) / (not set)" in text
+    # The threshold stands in the sentence about strict builds, each reason in its row with
+    # its count and its examples, the unassigned traffic in its list.
+    threshold = html.select_one("section.journey-quality > p")
+    assert "more than 5.0% of a source's rows are not used" in threshold.get_text(" ")
+    reasons = {
+        row.th.get_text(strip=True): row
+        for row in html.select("table.journey-quality__reasons tbody tr")
+    }
+    timestamps = reasons["unparsable timestamp"]
+    rejection = next(r for r in analysis.rejected if r.reason == "unparsable timestamp")
+    assert timestamps.select_one("td.journey-num").get_text(strip=True) == str(rejection.count)
+    assert [c.get_text() for c in timestamps.select("code")] == [
+        f"{analysis.file_label}:{e.row}" for e in rejection.examples
+    ]
+    unassigned = [li.code.get_text() for li in html.select("h3 + ul li")]
+    assert "(not set) / (not set)" in unassigned
 
 
 def test_css_uses_theme_variables() -> None:
     css = (Path(view.__file__).parent / view.ANALYTICS_CSS).read_text()
     assert "var(--journey-ink)" in css
-    assert "#" not in css.replace("/*", "").split("*/")[-1]  # no hard-coded colours
+    rules = re.sub(r"/\*.*?\*/", "", css, flags=re.S)  # comments may name colours
+    literals = re.findall(r"#[0-9a-fA-F]{3,8}\b|\b(?:rgba?|hsla?)\(", rules)
+    assert literals == []  # colours come from the theme's variables, in light and dark
 
 
 def test_an_insight_reads_as_one_sentence_with_its_share_once(
