@@ -18,6 +18,7 @@ from collections.abc import Mapping
 from mkdocs_journey.analytics import models
 from mkdocs_journey.analytics.models import (
     AttributionModel,
+    Breakdown,
     DataDriven,
     ModelInput,
     TimeDecay,
@@ -72,3 +73,17 @@ def attribute(
         )
         for entry in REGISTRY
     }
+
+
+def breakdowns(
+    paths: PathAggregates, conversions: float, revenue: float, other: str
+) -> dict[str, Breakdown]:
+    """The models' credits split further (by model name), for the models that do."""
+    data = ModelInput(paths, conversions, revenue, other)
+    found: dict[str, Breakdown] = {}
+    for entry in REGISTRY:
+        if isinstance(entry.computed, DataDriven) and entry.computed.breakdown is not None:
+            breakdown = entry.computed.breakdown(data)
+            if breakdown is not None:
+                found[entry.name] = breakdown
+    return found

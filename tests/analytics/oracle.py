@@ -7,10 +7,11 @@ chain solved per removed channel, where the package solves once for every remova
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from itertools import pairwise
+from itertools import combinations, pairwise
 
 from mkdocs_journey.analytics.models.markov import CONVERSION_STATE as CONVERSION
 from mkdocs_journey.analytics.models.markov import NULL_STATE as NULL
@@ -137,12 +138,13 @@ def solve(matrix: list[list[float]], rhs: list[float]) -> list[float]:
 def absorb(
     probabilities: Mapping[str, Mapping[str, float]],
     conversion_value: Mapping[str, float],
-    removed: str | None = None,
+    removed: str | set[str] | None = None,
 ) -> tuple[float, float]:
-    """(P(conversion), expected conversion value) from the start state; without ``removed``,
-    every step into it ends in null. ``probabilities``: state -> next state -> probability,
-    with START, CONVERSION and NULL among the states."""
-    states = sorted(s for s in probabilities if s not in (START, removed))
+    """(P(conversion), expected conversion value) from the start state; without ``removed``
+    (a state or a set of them), every step into it ends in null. ``probabilities``: state ->
+    next state -> probability, with START, CONVERSION and NULL among the states."""
+    gone = {removed} if isinstance(removed, str) else (removed or set())
+    states = sorted(s for s in probabilities if s != START and s not in gone)
     if not states:
         return 0.0, 0.0
     index = {s: i for i, s in enumerate(states)}
@@ -230,6 +232,84 @@ def markov(paths: Iterable[Row]) -> Credits:
     return credits
 
 
+def markov_of_order(paths: Iterable[Row], order: int) -> Credits:
+    """The chain of order k (ChannelAttribution's): a state is the window of the last k
+    channels, repeats kept, a path shorter than k one state; removing a channel removes every
+    state that holds it. One solve per removed channel, by definition."""
+    rows = list(paths)
+    total_conversions = float(sum(row.conversions for row in rows))
+    total_value = float(sum(row.value for row in rows if row.conversions))
+    counts: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
+    ended: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0])
+    holds: dict[str, set[str]] = defaultdict(set)  # channel -> the states that hold it
+    for row in rows:
+        weight = row.conversions + row.nulls
+        if not row.path or weight <= 0:
+            continue
+        windows = [row.path[i : i + order] for i in range(max(len(row.path) - order + 1, 1))]
+        names = [" > ".join(window) for window in windows]
+        for window, name in zip(windows, names, strict=True):
+            for channel in window:
+                holds[channel].add(name)
+        for here, there in pairwise((START, *names)):
+            counts[here][there] += weight
+        if row.conversions:
+            counts[names[-1]][CONVERSION] += row.conversions
+            ended[names[-1]][0] += row.conversions
+            ended[names[-1]][1] += row.value
+        if row.nulls:
+            counts[names[-1]][NULL] += row.nulls
+    probabilities = {
+        state: {t: n / sum(row.values()) for t, n in row.items()} for state, row in counts.items()
+    }
+    values = {state: v / n for state, (n, v) in ended.items() if n}
+    base_p, base_v = absorb(probabilities, values)
+    effects = {}
+    for channel, states in sorted(holds.items()):
+        p, v = absorb(probabilities, values, states)
+        effects[channel] = (max(0.0, 1 - p / base_p), max(0.0, 1 - v / base_v) if base_v else 0.0)
+    sum_p = sum(p for p, _ in effects.values())
+    sum_v = sum(v for _, v in effects.values())
+    return {
+        channel: Credit(p / sum_p * total_conversions, v / sum_v * total_value if sum_v else 0.0)
+        for channel, (p, v) in effects.items()
+        if p or v
+    }
+
+
+# --- Shapley value, by its definition over every coalition -------------------------------------
+
+
+def shapley(paths: Iterable[Row]) -> Credits:
+    """phi(c) = sum over coalitions S without c of |S|! (n - |S| - 1)! / n! (v(S + c) - v(S)),
+    v(S) the conversions (value) of converted paths whose channels all lie in S: 2^n
+    coalitions, for the tests' few channels only."""
+    converted = [
+        (frozenset(row.path), row.conversions, row.value) for row in paths if row.conversions
+    ]
+    players = sorted({c for channels, _, _ in converted for c in channels})
+    n = len(players)
+
+    def worth(coalition: frozenset[str]) -> tuple[float, float]:
+        inside = [(c, v) for channels, c, v in converted if channels <= coalition]
+        return float(sum(c for c, _ in inside)), float(sum(v for _, v in inside))
+
+    credits: Credits = {}
+    for player in players:
+        others = [p for p in players if p != player]
+        conversions = value = 0.0
+        for size in range(n):
+            weight = math.factorial(size) * math.factorial(n - size - 1) / math.factorial(n)
+            for members in combinations(others, size):
+                without = worth(frozenset(members))
+                with_player = worth(frozenset((*members, player)))
+                conversions += weight * (with_player[0] - without[0])
+                value += weight * (with_player[1] - without[1])
+        if conversions or value:
+            credits[player] = Credit(conversions, value)
+    return credits
+
+
 #: Every model of the package, written from its definition.
 ORACLE: Mapping[str, Callable[[Iterable[Row]], Credits]] = {
     "first_touch": first_touch,
@@ -239,6 +319,7 @@ ORACLE: Mapping[str, Callable[[Iterable[Row]], Credits]] = {
     "position_based": position_based,
     "time_decay": time_decay,
     "markov": markov,
+    "shapley": shapley,
 }
 
 

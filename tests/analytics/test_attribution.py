@@ -112,6 +112,15 @@ WORKED_EXPECTED = {
         "Direct": (2 / 3, 400 / 13),
         "Display": (2 / 3, 80 / 13),
     },
+    # Each converted path split equally among its distinct channels (attribution.md): A's
+    # Paid Search > Email > Paid Search gives 1/2 each, Paid Search counted once.
+    "shapley": {
+        "Paid Search": (1 / 2, 50),
+        "Email": (1 / 2, 50),
+        "Organic Social": (1 / 2, 25),
+        "Direct": (1 / 2, 25),
+        "Display": (1, 10),
+    },
 }
 
 

@@ -13,12 +13,19 @@ the model (name, title, definition) and how it is computed, in one of two ways:
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from mkdocs_journey.data.paths import Credits, PathAggregates, TimeDecay, TouchShare
 
-__all__ = ["AttributionModel", "DataDriven", "ModelInput", "TimeDecay", "TouchShare"]
+__all__ = [
+    "AttributionModel",
+    "Breakdown",
+    "DataDriven",
+    "ModelInput",
+    "TimeDecay",
+    "TouchShare",
+]
 
 
 @dataclass(frozen=True)
@@ -35,10 +42,22 @@ class ModelInput:
 
 
 @dataclass(frozen=True)
+class Breakdown:
+    """A model's credits split further, as a small table a page can show and the JSON carries:
+    one row per channel, one number (conversions) per column."""
+
+    caption: str
+    columns: tuple[str, ...]
+    rows: Mapping[str, tuple[float, ...]]
+
+
+@dataclass(frozen=True)
 class DataDriven:
-    """A model computed in Python from the engine's summaries of the path table."""
+    """A model computed in Python from the engine's summaries of the path table; with a
+    ``breakdown``, also its credits split further (Shapley's by position, say)."""
 
     credit: Callable[[ModelInput], Credits]
+    breakdown: Callable[[ModelInput], Breakdown | None] | None = None
 
 
 @dataclass(frozen=True)

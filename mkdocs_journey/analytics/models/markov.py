@@ -1,9 +1,13 @@
 """The data-driven model: a Markov chain of the steps between channels, credit by removal effect.
 
-Definition: shared/reference/attribution.md. The chain is first order and exact: absorption
-probabilities are solved as a linear system (Gauss-Jordan elimination with partial pivoting),
-not simulated. The engine counts the steps (repeats collapsed) and how paths end; this module
-turns those counts into credits.
+Definition: shared/reference/attribution.md. The chain is exact: absorption probabilities are
+solved as linear systems, not simulated. The engine counts the steps and how paths end; this
+module turns those counts into credits.
+
+First order (the default), a state is a channel and repeats collapse (a self-loop only delays).
+Of order k (2 to 4, the site's ``attribution: markov_order``), as ChannelAttribution defines it:
+a state is the window of the last k channels of a path, repeats kept, a path shorter than k one
+state of its own; removing a channel removes every state that holds it.
 """
 
 from __future__ import annotations
@@ -12,8 +16,10 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+import numpy as np
+
 from mkdocs_journey.analytics.models import AttributionModel, DataDriven, ModelInput
-from mkdocs_journey.data.paths import START, Credit, Credits
+from mkdocs_journey.data.paths import START, ChainCounts, Credit, Credits, State
 
 #: The absorbing states (names no channel or touchpoint has).
 CONVERSION_STATE = "\x1econversion"
@@ -181,9 +187,134 @@ def markov_credits(chain: MarkovChain, total_conversions: float, total_value: fl
     return credits
 
 
+#: The most states a chain of order 2 to 4 tells apart: its solve costs O(n^3) once (a
+#: fraction of a second at 1,000 states). Beyond, the least visited share one state.
+HIGHER_ORDER_STATES = 1_000
+#: The state that stands for the merged ones (it holds no channel: removing one keeps it).
+OTHER_STATES: State = ("\x1eother states",)
+
+
+def merge_rare_windows(
+    chain: ChainCounts, limit: int = HIGHER_ORDER_STATES
+) -> tuple[dict[tuple[State, State], float], dict[State, tuple[float, float, float]]]:
+    """The chain's counts with all but the ``limit - 1`` most visited states merged into
+    :data:`OTHER_STATES` (unchanged with at most ``limit``); steps between merged states vanish."""
+    visits: dict[State, float] = defaultdict(float)
+    for (_, there), n in chain.steps.items():
+        visits[there] += n
+    if len(visits) <= limit:
+        return dict(chain.steps), dict(chain.endings)
+    kept = set(sorted(visits, key=lambda state: (-visits[state], state))[: limit - 1])
+
+    def name(state: State) -> State:
+        return state if state in kept or state == (START,) else OTHER_STATES
+
+    merged_steps: dict[tuple[State, State], float] = defaultdict(float)
+    for (here, there), n in sorted(chain.steps.items()):
+        if name(here) != name(there):
+            merged_steps[name(here), name(there)] += n
+    merged_endings: dict[State, list[float]] = defaultdict(lambda: [0.0, 0.0, 0.0])
+    for last, counts in sorted(chain.endings.items()):
+        for i, n in enumerate(counts):
+            merged_endings[name(last)][i] += n
+    return dict(merged_steps), {k: (c, v, n) for k, (c, v, n) in merged_endings.items()}
+
+
+def window_removal_effects(
+    steps: Mapping[tuple[State, State], float],
+    endings: Mapping[State, tuple[float, float, float]],
+) -> dict[str, tuple[float, float]]:
+    """RE(c) = 1 - P_without_c / P for conversions and value, where "without c" sends every
+    step into a state that holds channel c to null.
+
+    One inverse for all channels: with N = (I - Q)^-1, start distribution a, one-step
+    conversion r, and T the states without c, S those with it, the chance of converting
+    without c is a_T (I - Q_TT)^-1 r_T, and (I - Q_TT)^-1 = N_TT - N_TS N_SS^-1 N_ST (the
+    Schur complement), so each channel costs a solve of its own states only."""
+    states = sorted(({s for pair in steps for s in pair} | set(endings)) - {(START,)})
+    if not states:
+        return {}
+    index = {state: i for i, state in enumerate(states)}
+    size = len(states)
+    out = np.zeros(size)
+    q = np.zeros((size, size))
+    start = np.zeros(size)
+    for (here, there), n in steps.items():
+        if here == (START,):
+            start[index[there]] += n
+        else:
+            q[index[here], index[there]] += n
+            out[index[here]] += n
+    reach = np.zeros(size)
+    worth = np.zeros(size)
+    for state, (conversions, value, nulls) in endings.items():
+        i = index[state]
+        reach[i] += conversions
+        worth[i] += value if conversions else 0.0
+        out[i] += conversions + nulls
+    if start.sum() <= 0:
+        return {}
+    start /= start.sum()
+    scale = np.where(out > 0, 1.0 / np.where(out > 0, out, 1.0), 0.0)
+    q *= scale[:, None]
+    reach *= scale  # one-step chance of converting from each state
+    worth *= scale  # one-step expected value: the chance times the state's mean value
+    fundamental = np.linalg.inv(np.eye(size) - q)
+    from_start = start @ fundamental
+    base_p, base_v = float(from_start @ reach), float(from_start @ worth)
+    to_reach, to_worth = fundamental @ reach, fundamental @ worth
+    channels = sorted({c for state in states if state != OTHER_STATES for c in state})
+    effects: dict[str, tuple[float, float]] = {}
+    for channel in channels:
+        held = [index[s] for s in states if s != OTHER_STATES and channel in s]
+        # a_T N for the states outside S: from start, never through a state of S first.
+        u = from_start - start[held] @ fundamental[held, :]
+        n_ss = fundamental[np.ix_(held, held)]
+        p = _without(u, held, n_ss, reach, to_reach)
+        v = _without(u, held, n_ss, worth, to_worth)
+        effects[channel] = (
+            max(0.0, 1 - p / base_p) if base_p > 0 else 0.0,
+            max(0.0, 1 - v / base_v) if base_v > 0 else 0.0,
+        )
+    return effects
+
+
+def _without(
+    u: np.ndarray, held: list[int], n_ss: np.ndarray, one_step: np.ndarray, through: np.ndarray
+) -> float:
+    """a_T (I - Q_TT)^-1 x_T for x the one-step chance (or value) of absorbing, given
+    u = a_T N, N_SS, and N x (``through``): see :func:`window_removal_effects`."""
+    u_s = u[held]
+    outside = float(u @ one_step - u_s @ one_step[held])  # a_T N_TT x_T
+    return outside - float(u_s @ np.linalg.solve(n_ss, through[held] - n_ss @ one_step[held]))
+
+
+def _shared(
+    effects: Mapping[str, tuple[float, float]], total_conversions: float, total_value: float
+) -> Credits:
+    sum_p = sum(p for p, _ in effects.values())
+    sum_v = sum(v for _, v in effects.values())
+    credits: Credits = {}
+    for channel, (p, v) in effects.items():
+        conversions = p / sum_p * total_conversions if sum_p > 0 else 0.0
+        value = v / sum_v * total_value if sum_v > 0 else 0.0
+        if conversions or value:
+            credits[channel] = Credit(conversions, value)
+    return credits
+
+
 def _credit(data: ModelInput) -> Credits:
-    steps, endings = merge_rare_states(data.paths.steps, data.paths.endings, data.other)
-    return markov_credits(MarkovChain.from_counts(steps, endings), data.conversions, data.revenue)
+    chain = data.paths.chain
+    if chain is None or chain.order == 1:
+        steps, endings = merge_rare_states(data.paths.steps, data.paths.endings, data.other)
+        return markov_credits(
+            MarkovChain.from_counts(steps, endings), data.conversions, data.revenue
+        )
+    if data.conversions <= 0:
+        return {}
+    return _shared(
+        window_removal_effects(*merge_rare_windows(chain)), data.conversions, data.revenue
+    )
 
 
 MODELS = (

@@ -86,10 +86,16 @@ from mkdocs_journey.data.engine.journeys import (
     aggregate_paths,
     deduplicate,
     order_touches,
+    path_table_rows,
     split_paths,
 )
 from mkdocs_journey.data.engine.reading import load_events, resolve_columns, set_aside
-from mkdocs_journey.data.paths import TimeDecay, TouchShare
+from mkdocs_journey.data.paths import (
+    RESAMPLED_ROWS,
+    AttributionSettings,
+    TimeDecay,
+    TouchShare,
+)
 from mkdocs_journey.data.sources import DataSource
 
 #: What the rest of the package uses: one entry point per job, and the shapes of its results.
@@ -111,13 +117,15 @@ def run(
     shape: MapShape | None,
     settings: ChannelSettings,
     rules: Mapping[str, TouchShare | TimeDecay],
+    attribution: AttributionSettings | None = None,
 ) -> EngineOutput:
     """Read ``source`` and compute every aggregate the analytics need, and the credits of the
-    rule-based models in ``rules`` (by model name). Raises :class:`DataError`, also for a
-    failure of the engine itself (a memory limit, say): a build reports it for the source and
-    goes on, it never ends in a traceback."""
+    rule-based models in ``rules`` (by model name); the Markov chain at the order and the
+    channel path table's rows for the resamples ``attribution`` asks for. Raises
+    :class:`DataError`, also for a failure of the engine itself (a memory limit, say): a build
+    reports it for the source and goes on, it never ends in a traceback."""
     try:
-        return _run(source, shape, settings, rules)
+        return _run(source, shape, settings, rules, attribution or AttributionSettings())
     except duckdb.Error as error:
         message = f"{source.file_label}: the analysis failed in the engine: {error}"
         raise DataError(message) from error
@@ -128,6 +136,7 @@ def _run(
     shape: MapShape | None,
     settings: ChannelSettings,
     rules: Mapping[str, TouchShare | TimeDecay],
+    attribution: AttributionSettings,
 ) -> EngineOutput:
     shares = {name: rule for name, rule in rules.items() if isinstance(rule, TouchShare)}
     decays = {name: rule for name, rule in rules.items() if isinstance(rule, TimeDecay)}
@@ -163,9 +172,15 @@ def _run(
                       coalesce(sum(value) FILTER (WHERE converted), 0)
                FROM paths"""
         ).fetchone()  # type: ignore[misc]
-        channel_paths = aggregate_paths(con, "c", channels, shares, decays)
+        order = attribution.markov_order
+        channel_paths = aggregate_paths(con, "c", channels, shares, decays, order)
+        channel_rows = (
+            path_table_rows(con, "c", channels, shares, decays, order, RESAMPLED_ROWS)
+            if attribution.resamples > 0
+            else None
+        )
         touchpoint_paths = (
-            aggregate_paths(con, "t", touchpoints, shares, decays) if with_tps else None
+            aggregate_paths(con, "t", touchpoints, shares, decays, order) if with_tps else None
         )
         funnel, stage_channels = stage_funnel(con, shape, channels)
         if with_tps:
@@ -206,6 +221,7 @@ def _run(
         rejected=rejected,
         channel_paths=channel_paths,
         touchpoint_paths=touchpoint_paths,
+        channel_rows=channel_rows,
         funnel=funnel,
         stage_channels=stage_channels,
         channel_totals=tuple((c, int(t), int(n)) for c, t, n in channel_totals),

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import duckdb
 
-from mkdocs_journey.data.paths import PathAggregates
+from mkdocs_journey.data.paths import PathAggregates, PathTableRows
 
 #: How many touchpoints (or channels) path insights compare, the most visited first.
 INSIGHT_KEYS = 15
@@ -68,6 +68,9 @@ class EngineOutput:
     rejected: tuple[Rejected, ...]
     channel_paths: PathAggregates
     touchpoint_paths: PathAggregates | None
+    #: the channel path table row by row, for the intervals (None: not asked for, or more
+    #: rows than RESAMPLED_ROWS)
+    channel_rows: PathTableRows | None
     funnel: tuple[FunnelCounts, ...]
     stage_channels: tuple[tuple[str, str, int], ...]  # stage, entry channel, leads
     channel_totals: tuple[tuple[str, int, int], ...]  # channel, touches, leads
