@@ -20,6 +20,8 @@ install-test: $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[test]'
 	@$(BIN)/pip install --quiet -e '.[zensical]' || \
 	  echo "note: the zensical extra could not be installed here; tests/test_zensical.py will be skipped"
+	@$(BIN)/pip install --quiet -e '.[channelattribution]' || \
+	  echo "note: ChannelAttribution could not be built here (it needs a C++ compiler); its comparison test will be skipped"
 
 # Page checks drive Debian's Chromium through Playwright (no browser download).
 browser:

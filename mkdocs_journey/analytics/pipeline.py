@@ -20,7 +20,7 @@ from mkdocs_journey.data import engine
 from mkdocs_journey.data.cache import AnalysisCache
 from mkdocs_journey.data.channels import ChannelSettings
 from mkdocs_journey.data.engine import OTHER_TOUCHPOINTS, DataError, MapShape
-from mkdocs_journey.data.paths import RESAMPLED_ROWS, START, AttributionSettings, PathAggregates
+from mkdocs_journey.data.paths import START, AttributionSettings, PathAggregates
 from mkdocs_journey.data.sources import DataSource, default_source
 from mkdocs_journey.finite_json import NonFiniteNumber, check_finite
 from mkdocs_journey.model import JourneyMap
@@ -131,7 +131,7 @@ def _compute(
             if out.channel_rows is None or out.conversions == 0
             else bootstrap(out.channel_rows, attribution, OTHER_CHANNELS, attribution.markov_order)
         ),
-        intervals_note=_intervals_note(out.channel_rows is not None, out.conversions, attribution),
+        intervals_note=_intervals_note(out.channel_table_size, out.conversions, attribution),
     )
     # Rows with absurd values are rejected, so every figure is finite; should one ever not be,
     # the source gets no numbers and a message, never "inf" on a page or in journeys.json.
@@ -142,16 +142,16 @@ def _compute(
     return analysis
 
 
-def _intervals_note(resampled: bool, conversions: int, attribution: AttributionSettings) -> str:
+def _intervals_note(table_size: int, conversions: int, attribution: AttributionSettings) -> str:
     """Why a source has no intervals ("" when it has them)."""
     if attribution.resamples == 0:
         return "no intervals: the site asks for none (attribution: resamples: 0)"
     if conversions == 0:
         return "no intervals: no path converted"
-    if not resampled:
+    if table_size > attribution.max_rows:
         return (
-            f"no intervals: the path table has more than {RESAMPLED_ROWS:,} distinct paths, "
-            "more than the resampling handles in bounded time"
+            f"no intervals: the path table has {table_size:,} distinct paths and outcomes, "
+            f"more than the {attribution.max_rows:,} the resampling takes in bounded time"
         )
     return ""
 

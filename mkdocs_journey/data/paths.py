@@ -60,6 +60,11 @@ class TimeDecay:
     half_life_days: float
 
 
+#: The most rows (distinct paths and outcomes) of a path table the intervals resample: each
+#: resample re-weights every row, so the cost grows with them (see bench/intervals.py).
+RESAMPLED_ROWS = 100_000
+
+
 @dataclass(frozen=True)
 class AttributionSettings:
     """How a site's data-driven models and their intervals are computed."""
@@ -70,14 +75,15 @@ class AttributionSettings:
     resamples: int = 200
     #: The resampling's seed: the same data always gives the same intervals.
     seed: int = 2018
+    #: The most path-table rows resampled (see RESAMPLED_ROWS).
+    max_rows: int = RESAMPLED_ROWS
 
     def fingerprint(self) -> str:
-        return f"markov_order={self.markov_order}|resamples={self.resamples}|seed={self.seed}"
+        return (
+            f"markov_order={self.markov_order}|resamples={self.resamples}|seed={self.seed}"
+            f"|max_rows={self.max_rows}"
+        )
 
-
-#: The most rows (distinct paths and outcomes) of a path table the intervals resample: each
-#: resample re-weights every row, so the cost grows with them (see bench/intervals.py).
-RESAMPLED_ROWS = 100_000
 
 #: A Markov state of order k: the last k channels (fewer for a path shorter than k).
 State = tuple[str, ...]

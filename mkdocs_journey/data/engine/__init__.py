@@ -91,7 +91,6 @@ from mkdocs_journey.data.engine.journeys import (
 )
 from mkdocs_journey.data.engine.reading import load_events, resolve_columns, set_aside
 from mkdocs_journey.data.paths import (
-    RESAMPLED_ROWS,
     AttributionSettings,
     TimeDecay,
     TouchShare,
@@ -175,10 +174,11 @@ def _run(
         order = attribution.markov_order
         channel_paths = aggregate_paths(con, "c", channels, shares, decays, order)
         channel_rows = (
-            path_table_rows(con, "c", channels, shares, decays, order, RESAMPLED_ROWS)
+            path_table_rows(con, "c", channels, shares, decays, order, attribution.max_rows)
             if attribution.resamples > 0
             else None
         )
+        channel_table_size = int(con.execute("SELECT count(*) FROM pt").fetchone()[0])  # type: ignore[index]
         touchpoint_paths = (
             aggregate_paths(con, "t", touchpoints, shares, decays, order) if with_tps else None
         )
@@ -222,6 +222,7 @@ def _run(
         channel_paths=channel_paths,
         touchpoint_paths=touchpoint_paths,
         channel_rows=channel_rows,
+        channel_table_size=channel_table_size,
         funnel=funnel,
         stage_channels=stage_channels,
         channel_totals=tuple((c, int(t), int(n)) for c, t, n in channel_totals),

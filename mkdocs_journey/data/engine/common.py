@@ -69,8 +69,9 @@ class EngineOutput:
     channel_paths: PathAggregates
     touchpoint_paths: PathAggregates | None
     #: the channel path table row by row, for the intervals (None: not asked for, or more
-    #: rows than RESAMPLED_ROWS)
+    #: rows than the settings' max_rows)
     channel_rows: PathTableRows | None
+    channel_table_size: int  # rows of the channel path table (distinct paths and outcomes)
     funnel: tuple[FunnelCounts, ...]
     stage_channels: tuple[tuple[str, str, int], ...]  # stage, entry channel, leads
     channel_totals: tuple[tuple[str, int, int], ...]  # channel, touches, leads
