@@ -18,13 +18,14 @@ import argparse
 import os
 import sys
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from mkdocs_journey import __version__
 from mkdocs_journey.bridge.cli import add_export, add_import
 from mkdocs_journey.changes.cli import add_diff
+from mkdocs_journey.data.paths import AttributionSettings
 from mkdocs_journey.init_ci import add_init_ci
 from mkdocs_journey.new_map import add_new
 
@@ -77,6 +78,19 @@ def add_analyze(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -
         "reads the source)",
     )
     parser.add_argument("--format", choices=("json", "table"), default="table")
+    parser.add_argument(
+        "--markov-order",
+        type=int,
+        choices=(1, 2, 3, 4),
+        help="the Markov chain's memory, in channels (default: the site's, else 1)",
+    )
+    parser.add_argument(
+        "--resamples",
+        type=int,
+        metavar="N",
+        help="bootstrap resamples behind the credits' intervals, 0 for none "
+        "(default: the site's, else 200)",
+    )
     parser.set_defaults(handler=run_analyze)
 
 
@@ -89,6 +103,7 @@ class _Analysis:
     readers: list[JourneyMap]
     channels: ChannelSettings
     currency: str = ""  # of the revenue: the source's, else the site's
+    attribution: AttributionSettings = field(default_factory=AttributionSettings)
 
 
 def _bare_file(args: argparse.Namespace) -> _Analysis:
@@ -183,7 +198,14 @@ def _site_analysis(args: argparse.Namespace, err: TextIO) -> _Analysis:
     if args.events is not None and args.events.resolve() != source.path:
         # The file given on the command line wins over the configured one (same reading rules).
         source = replace(source, path=args.events.resolve(), label=str(args.events))
-    return _Analysis(source, journey_map, readers, channels, source.currency or settings.currency)
+    return _Analysis(
+        source,
+        journey_map,
+        readers,
+        channels,
+        source.currency or settings.currency,
+        settings.attribution,
+    )
 
 
 def run_analyze(args: argparse.Namespace, out: TextIO) -> int:
@@ -191,11 +213,18 @@ def run_analyze(args: argparse.Namespace, out: TextIO) -> int:
     from mkdocs_journey.joined import analyze_for_map
 
     plan = _site_analysis(args, sys.stderr) if args.config is not None else _bare_file(args)
+    if args.resamples is not None and not 0 <= args.resamples <= 10_000:
+        raise CliError(f"--resamples must be from 0 to 10000, got {args.resamples}")
+    attribution = replace(
+        plan.attribution,
+        markov_order=args.markov_order or plan.attribution.markov_order,
+        resamples=plan.attribution.resamples if args.resamples is None else args.resamples,
+    )
     if not plan.source.path.is_file():
         raise CliError(f"{plan.source.label}: no such file")
     try:
         analysis = analyze_for_map(
-            plan.source, plan.journey_map, plan.readers, plan.channels, cache=None
+            plan.source, plan.journey_map, plan.readers, plan.channels, None, attribution
         )
     except DataError as error:
         raise CliError(str(error)) from error

@@ -21,6 +21,7 @@ from mkdocs_journey.catalogue import Catalogue
 from mkdocs_journey.data.cache import AnalysisCache
 from mkdocs_journey.data.channels import ChannelSettings
 from mkdocs_journey.data.engine import DataError
+from mkdocs_journey.data.paths import AttributionSettings
 from mkdocs_journey.data.sources import DataSource, locate
 from mkdocs_journey.model import JourneyMap, Problem
 from mkdocs_journey.parsing.page import MapReading
@@ -78,12 +79,15 @@ def analyze_for_map(
     readers: list[JourneyMap],
     channels: ChannelSettings,
     cache: AnalysisCache[DataAnalysis] | None,
+    attribution: AttributionSettings | None = None,
 ) -> DataAnalysis:
     """The analysis a map's page shows: the source read with the map's stages and touchpoints,
     the touchpoints of the source's other ``readers`` known too. ``mkdocs-journey analyze
     --config`` calls it as well, so that it prints exactly the page's numbers."""
     others = [m for m in readers if m is not journey_map]
-    return analyze(source, journey_map, channels, other_maps=others, cache=cache)
+    return analyze(
+        source, journey_map, channels, other_maps=others, cache=cache, attribution=attribution
+    )
 
 
 def join_data(
@@ -110,7 +114,7 @@ def join_data(
         for journey_map in targets:
             try:
                 analysis = analyze_for_map(
-                    source, journey_map, readers, settings.channels, cache
+                    source, journey_map, readers, settings.channels, cache, settings.attribution
                 )
             except DataError as error:
                 if journey_map is None:

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from mkdocs_journey.data.channels import ChannelSettings
+from mkdocs_journey.data.paths import AttributionSettings
 from mkdocs_journey.data.sources import DataSource
 from mkdocs_journey.model import DEFAULT_STAGES
 
@@ -49,6 +50,7 @@ class Settings:
     data_sources: Mapping[str, DataSource] = field(default_factory=dict)
     channels: ChannelSettings = field(default_factory=ChannelSettings)
     max_rejected_share: float = 0.05
+    attribution: AttributionSettings = field(default_factory=AttributionSettings)
     currency: str = ""  # ISO 4217 code (EUR, USD...) of the revenue in the data; "" for none
     docs_dir: Path | None = None  # default: <project_dir>/docs
     #: A git ref, or "previous mike version": what the "Changed since" blocks compare with.

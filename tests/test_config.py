@@ -113,3 +113,17 @@ def test_a_share_outside_zero_to_one_is_refused(share: object) -> None:
     assert errors == [
         f"max_rejected_share: expected a share between 0 and 1 (0.05 is 5%), got {share!r}"
     ]
+
+
+def test_the_attribution_option() -> None:
+    config, errors = validated(attribution={"markov_order": 3, "resamples": 0})
+    assert errors == []
+    attribution = config.to_settings(Path()).attribution
+    assert (attribution.markov_order, attribution.resamples, attribution.seed) == (3, 0, 2018)
+    assert validated()[0].to_settings(Path()).attribution.markov_order == 1
+    _, errors = validated(attribution={"markov_order": 5, "resampels": 10})
+    assert errors == [
+        "attribution: unknown key 'resampels' (did you mean 'resamples'?); known keys: "
+        "markov_order, resamples, seed\n"
+        "markov_order must be a whole number from 1 to 4, got 5"
+    ]

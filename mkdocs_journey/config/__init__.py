@@ -13,7 +13,13 @@ from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.config.base import ConfigErrors, ConfigWarnings
 
-from mkdocs_journey.config.data import ChannelRules, DataSources, SourceCategories, channel_settings
+from mkdocs_journey.config.data import (
+    Attribution,
+    ChannelRules,
+    DataSources,
+    SourceCategories,
+    channel_settings,
+)
 from mkdocs_journey.config.options import Share
 from mkdocs_journey.data.sources import currency_code
 from mkdocs_journey.model import DEFAULT_STAGES
@@ -92,6 +98,8 @@ class JourneyConfig(base.Config):
     source_categories = SourceCategories()
     # The share of unusable rows above which a source is a problem (a strict build fails).
     max_rejected_share = Share(0.05)
+    # The Markov chain's order and the resampling behind the credits' intervals.
+    attribution = Attribution()
     # The currency of revenue (an ISO 4217 code such as EUR), for every data source that does
     # not name its own.
     currency = _Currency()
@@ -128,6 +136,7 @@ class JourneyConfig(base.Config):
             data_sources=dict(self.data_sources),
             channels=channel_settings(list(self.channel_rules), self.source_categories),
             max_rejected_share=self.max_rejected_share,
+            attribution=self.attribution.settings(),
             currency=self.currency or "",
             docs_dir=docs_dir,
             compare_to=self.compare_to,

@@ -53,9 +53,11 @@ from mkdocs_journey.config.options import (
     Schema,
     Text,
     TimeZone,
+    Whole,
     Words,
 )
 from mkdocs_journey.data.channels import CATEGORIES, ChannelRule, ChannelSettings
+from mkdocs_journey.data.paths import AttributionSettings
 from mkdocs_journey.data.sources import (
     ENCODINGS,
     EVENT_FIELDS,
@@ -324,3 +326,30 @@ def load_channel_settings(
         if category is not None:
             valid_categories[str(source)] = category
     return channel_settings(valid_rules, valid_categories), problems
+
+
+# --- attribution ----------------------------------------------------------------------------------
+
+
+class AttributionConfig(Schema):
+    """How the data-driven models and the credits' intervals are computed."""
+
+    markov_order = Whole("markov_order", default=1, low=1, high=4)
+    resamples = Whole("resamples", default=200, low=0, high=10_000)
+    seed = Whole("seed", default=2018, low=0, high=2**32 - 1)
+
+    def settings(self) -> AttributionSettings:
+        return AttributionSettings(
+            markov_order=self.markov_order, resamples=self.resamples, seed=self.seed
+        )
+
+
+class Attribution(Nested[AttributionConfig]):
+    """The plugin's ``attribution``: the Markov order and the intervals' resampling."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            AttributionConfig,
+            not_a_mapping="'attribution' must be a mapping (markov_order, resamples, seed)",
+            empty={},
+        )

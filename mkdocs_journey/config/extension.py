@@ -16,6 +16,7 @@ from typing import Any
 from mkdocs.config import base
 
 from mkdocs_journey.config.data import (
+    Attribution,
     ChannelRules,
     DataSources,
     SourceCategories,
@@ -39,6 +40,7 @@ OPTIONS: Mapping[str, tuple[Any, str]] = {
     "channel_rules": ([], "Channel rules, as under the plugin's option."),
     "source_categories": ({}, "Source categories, as under the plugin's option."),
     "max_rejected_share": (0.05, "Share of unusable data rows that is a problem."),
+    "attribution": ({}, "Markov order and intervals, as under the plugin's attribution option."),
     "currency": ("", "ISO 4217 code of the revenue (EUR, USD...); empty: none."),
     "strict": (False, "Fail the conversion when a map has a problem."),
     "stylesheet": (True, "Put the maps' stylesheet in the page, before the first map."),
@@ -79,6 +81,9 @@ def extension_settings(options: Mapping[str, Any], host_root: str = "") -> Setti
             "max_rejected_share",
             _of_type(values, "max_rejected_share", int | float),
         ),
+        attribution=_validated(
+            Attribution(), "attribution", _of_type(values, "attribution", dict)
+        ).settings(),
         diagram_max_width=int(_of_type(values, "diagram_max_width", int)),
         currency=_currency(values["currency"]),
     )

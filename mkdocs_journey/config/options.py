@@ -288,3 +288,27 @@ class Share(base.BaseConfigOption[float]):
                 f"expected a share between 0 and 1 (0.05 is 5%), got {value!r}"
             )
         return float(value)
+
+
+class Whole(base.BaseConfigOption[int]):
+    """A whole number from ``low`` to ``high``."""
+
+    def __init__(self, key: str, *, default: int, low: int, high: int) -> None:
+        super().__init__()
+        self.key = key
+        self.default = default
+        self.low = low
+        self.high = high
+
+    def run_validation(self, value: object) -> int:
+        if value is None:
+            return int(self.default)
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int)
+            or not self.low <= value <= self.high
+        ):
+            raise base.ValidationError(
+                f"{self.key} must be a whole number from {self.low} to {self.high}, got {value!r}"
+            )
+        return value

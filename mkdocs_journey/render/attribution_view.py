@@ -18,6 +18,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from mkdocs_journey.analytics.attribution import BY_NAME, MODELS
+from mkdocs_journey.analytics.intervals import LEVEL, Intervals
 from mkdocs_journey.analytics.result import Attribution
 from mkdocs_journey.render.numbers import Money, credit_format, decimal, percent
 from mkdocs_journey.render.table import Cell, Row, width
@@ -38,6 +39,7 @@ BAR_SPACE = 120  # the longest bar
 BAR_HEIGHT = 14
 BAR_STEP = 21
 HEADING_HEIGHT = 26
+
 
 @dataclass(frozen=True)
 class ModelColumn:
@@ -129,8 +131,10 @@ def attribution_table(
     anchor: str,
     money: Money,
     folded: frozenset[str] = frozenset(),
+    intervals: Intervals | None = None,
 ) -> AttributionTable:
-    """Credits per ``subject`` (channel, touchpoint) and model, the ``folded`` keys as Other."""
+    """Credits per ``subject`` (channel, touchpoint) and model, the ``folded`` keys as Other;
+    with ``intervals``, each key's cells carry their range (an Other group's sum has none)."""
     keys = sorted(
         {k for credits in attribution.values() for k in credits},
         key=lambda k: (-max(_amount(attribution, m, k, "conversions") for m in MODELS), k),
@@ -142,7 +146,13 @@ def attribution_table(
         cells = []
         for model, total in zip(MODELS, totals, strict=True):
             amount = sum(_amount(attribution, model, key, field) for key in members)
-            cells.append(Cell(fmt(amount), width(amount, total)))
+            span = ""
+            if intervals is not None and len(members) == 1:
+                found = intervals.attribution.get(model, {}).get(members[0])
+                if found is not None:
+                    low, high = getattr(found, field)
+                    span = f"{fmt(low)}–{fmt(high)}"
+            cells.append(Cell(fmt(amount), width(amount, total), span))
         return Row(label, tuple(cells))
 
     shown = [k for k in keys if k not in folded]
@@ -207,6 +217,56 @@ def disagreement(attribution: Attribution, names: Mapping[str, str] | None = Non
         # last non-direct); the data-driven share says where the data itself puts the channel.
         sentence += f", and the data-driven model with {percent(by_model[DATA_DRIVEN])}"
     return sentence + "."
+
+
+#: How many channels the sentence on the intervals names, the widest gaps first.
+BEYOND_LISTED = 3
+
+
+def beyond_intervals(
+    attribution: Attribution, intervals: Intervals | None, names: Mapping[str, str] | None = None
+) -> str:
+    """One sentence: the channels two models credit differently by more than their intervals
+    (the two intervals of conversions do not overlap), the widest gap first."""
+    if intervals is None:
+        return ""
+    names = names or {}
+    gaps: list[tuple[float, str, str, str]] = []
+    channels = sorted({key for credits in attribution.values() for key in credits})
+    for key in channels:
+        spans = {
+            model: intervals.attribution.get(model, {}).get(key)
+            for model in MODELS
+            if key in attribution.get(model, {})
+        }
+        found = [(model, span.conversions) for model, span in spans.items() if span is not None]
+        best: tuple[float, str, str] | None = None
+        for high_model, (high_low, _) in found:
+            for low_model, (_, low_high) in found:
+                gap = high_low - low_high
+                if gap > 0 and (best is None or gap > best[0]):
+                    best = (gap, high_model, low_model)
+        if best is not None:
+            gaps.append((best[0], key, best[1], best[2]))
+    level = f"{LEVEL:.0%}"
+    if not gaps:
+        return f"Within their {level} intervals, the models agree on every channel."
+    gaps.sort(key=lambda gap: (-gap[0], gap[1]))
+
+    def credited(model: str, key: str) -> str:
+        low, high = intervals.attribution[model][key].conversions
+        return f"{BY_NAME[model].title} {decimal(low, 1)}–{decimal(high, 1)}"
+
+    listed = [
+        f"{names.get(key, key)} ({credited(high, key)} against {credited(low, key)})"
+        for _, key, high, low in gaps[:BEYOND_LISTED]
+    ]
+    more = len(gaps) - BEYOND_LISTED
+    tail = f", and {more} more" if more > 0 else ""
+    return (
+        f"The models credit {'these channels' if len(gaps) > 1 else 'this channel'} differently "
+        f"by more than their {level} intervals of conversions: " + "; ".join(listed) + tail + "."
+    )
 
 
 def attribution_chart(

@@ -356,3 +356,108 @@ def test_rows_not_used_never_round_to_zero(share: float, shown: str) -> None:
 
 def test_funnel_chart_of_no_steps_is_none() -> None:
     assert funnel_chart((), anchor="m") is None
+
+
+def _intervals_analysis(tmp_path: Path, leads: int = 500):
+    from tests.analytics.test_intervals import _analysis, _events
+
+    return _analysis(_events(tmp_path, leads))
+
+
+def test_credits_show_their_interval_and_the_page_says_what_it_is(
+    env: jinja2.Environment, tmp_path: Path
+) -> None:
+    analysis = _intervals_analysis(tmp_path)
+    model = view.analytics_view(analysis, anchor="m")
+    html = soup_of(env.get_template(view.ANALYTICS_TEMPLATE).render(analytics=model, anchor="m"))
+    table = html.select_one("table.journey-attribution--conversions")
+    email = next(tr for tr in table.select("tbody tr") if tr.th.get_text() == "Email")
+    shapley_cell = email.select("td")[MODELS.index("shapley")]
+    low, high = analysis.intervals.attribution["shapley"]["Email"].conversions
+    fmt = numbers.credit_format("conversions", analysis.totals.conversions)  # the table's format
+    shown = shapley_cell.select_one(".journey-range").get_text(" ", strip=True)
+    assert shown == f"interval {fmt(low)}–{fmt(high)}"
+    # The number stays on its own line, read first.
+    assert shapley_cell.select_one(".journey-num").get_text() == fmt(
+        analysis.attribution["shapley"]["Email"].conversions
+    )
+    note = html.select_one("p.journey-intervals-note").get_text(" ", strip=True)
+    assert note.startswith("Under each credit, its 95% interval: the middle 95% of the credits 200")
+    # Models that credit a channel differently beyond their intervals are named.
+    sentence = html.select_one("p.journey-beyond-intervals").get_text(" ", strip=True)
+    assert sentence == model.intervals_sentence
+    assert "by more than their 95% intervals of conversions" in sentence
+
+
+def test_beyond_intervals_names_the_widest_gap_first() -> None:
+    from mkdocs_journey.analytics.intervals import CreditInterval, Intervals
+    from mkdocs_journey.render.attribution_view import beyond_intervals
+
+    attribution = credits(
+        {
+            "Email": {"first_touch": (10, 0), "last_touch": (30, 0), "linear": (20, 0)},
+            "Direct": {"first_touch": (5, 0), "last_touch": (9, 0)},
+            "Display": {"first_touch": (3, 0), "last_touch": (4, 0)},
+        }
+    )
+    spans = {
+        "first_touch": {"Email": (8, 12), "Direct": (4, 6), "Display": (2, 4)},
+        "last_touch": {"Email": (27, 33), "Direct": (7, 11), "Display": (3, 5)},
+        "linear": {"Email": (17, 23)},
+    }
+    intervals = Intervals(
+        200,
+        1,
+        {m: {k: CreditInterval(v, (0, 0)) for k, v in by.items()} for m, by in spans.items()},
+    )
+    assert beyond_intervals(attribution, intervals) == (
+        "The models credit these channels differently by more than their 95% intervals of "
+        "conversions: Email (Last touch 27–33 against First touch 8–12); "
+        "Direct (Last touch 7–11 against First touch 4–6)."
+    )
+    overlapping = {m: {k: CreditInterval((0, 40), (0, 0)) for k in by} for m, by in spans.items()}
+    assert beyond_intervals(attribution, Intervals(200, 1, overlapping)) == (
+        "Within their 95% intervals, the models agree on every channel."
+    )
+    assert beyond_intervals(attribution, None) == ""
+
+
+def test_shapley_by_position_is_a_table_of_its_own(env: jinja2.Environment, tmp_path: Path) -> None:
+    analysis = _intervals_analysis(tmp_path)
+    model = view.analytics_view(analysis, anchor="m")
+    html = soup_of(env.get_template(view.ANALYTICS_TEMPLATE).render(analytics=model, anchor="m"))
+    table = html.select_one("table.journey-breakdown")
+    assert table.caption.get_text().startswith(
+        "Shapley value: shapley value by the position at which each channel joined"
+    )
+    assert cells(table.thead.tr) == ["Channel", "1st", "2nd", "3rd", "4th and later"]
+    rows = {cells(tr)[0]: cells(tr)[1:] for tr in table.select("tbody tr")}
+    breakdown = analysis.breakdowns["shapley"]
+    assert set(rows) == set(breakdown.rows)
+    largest = max(sum(row[i] for row in breakdown.rows.values()) for i in range(4))
+    fmt = numbers.credit_format("conversions", largest)
+    for channel, numbers_shown in rows.items():
+        assert numbers_shown == [fmt(x) for x in breakdown.rows[channel]]
+
+
+def test_a_higher_markov_order_is_said_with_the_models_definition(
+    env: jinja2.Environment, tmp_path: Path
+) -> None:
+    from mkdocs_journey.data.paths import AttributionSettings
+    from tests.analytics.test_intervals import _events
+
+    events = _events(tmp_path, 100)
+    first = view.analytics_view(analyze_file(events), anchor="m")
+    assert first.markov_note == ""
+    second = view.analytics_view(
+        analyze_file(events, attribution=AttributionSettings(markov_order=3, resamples=0)),
+        anchor="m",
+    )
+    html = soup_of(env.get_template(view.ANALYTICS_TEMPLATE).render(analytics=second, anchor="m"))
+    definition = html.select_one("#m-model-markov + dd").get_text(" ", strip=True)
+    assert definition.endswith(second.markov_note)
+    assert "remembers the last 3 channels" in definition
+    assert html.select_one(".journey-range") is None  # no resamples, no ranges
+    assert html.select_one("p.journey-intervals-note").get_text(strip=True) == (
+        "No intervals: the site asks for none (attribution: resamples: 0)."
+    )
