@@ -7,7 +7,7 @@ BIN     = $(VENV)/bin
 # Material prints a notice about MkDocs 2.0 on every run; this project already runs on ProperDocs too.
 export NO_MKDOCS_2_WARNING = 1
 
-.PHONY: serve build test install install-test browser test-support lint docs bench clean
+.PHONY: serve build test test-fast install install-test browser test-support lint docs bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -50,6 +50,10 @@ test: install-test browser test-support
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 	$(BIN)/python -m pytest -q
+
+# The inner loop: no site builds, no other programs, no browser, no long Hypothesis runs.
+test-fast: install-test
+	$(BIN)/python -m pytest -q -m "not build and not browser and not slow"
 
 bench: install-test
 	$(BIN)/python bench/diagrams.py

@@ -22,6 +22,22 @@ settings.register_profile("mkdocs-journey", deadline=None)
 settings.load_profile("mkdocs-journey")
 
 
+@pytest.fixture(autouse=True)
+def _programs_only_in_marked_tests(
+    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A test that starts another program (mkdocs, git, mike, node, Graphviz's dot, the CLI in
+    a process) must say so with ``@pytest.mark.build`` (or ``browser``): the fast tier
+    (``make test-fast``) leaves those out, and this keeps an unmarked one from slipping in."""
+    if request.node.get_closest_marker("build") or request.node.get_closest_marker("browser"):
+        return
+
+    def refuse(self: subprocess.Popen[bytes], args: object, *_: object, **__: object) -> None:
+        raise AssertionError(f"{request.node.nodeid} starts {args!r}: mark it @pytest.mark.build")
+
+    monkeypatch.setattr(subprocess.Popen, "__init__", refuse)
+
+
 @dataclass
 class Build:
     returncode: int

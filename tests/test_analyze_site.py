@@ -14,6 +14,8 @@ import pytest
 from mkdocs_journey.analytics.attribution import MODELS
 from tests.conftest import copy_fixture, run_build
 
+pytestmark = pytest.mark.build
+
 FIXTURE_EVENTS = Path(__file__).parent / "fixtures" / "data" / "quality.csv"
 
 

@@ -10,6 +10,8 @@ import pytest
 from mkdocs_journey.analytics.attribution import REGISTRY
 from tests.conftest import Build, run_build
 
+pytestmark = pytest.mark.build
+
 ROOT = Path(__file__).parent.parent
 
 

@@ -66,6 +66,7 @@ def test_the_map_html_is_stable(tmp_path: Path) -> None:
     assert html == GOLDEN.read_text(encoding="utf-8")
 
 
+@pytest.mark.build
 def test_mkdocs_runs_it_as_a_markdown_extension_without_the_plugin(tmp_path: Path) -> None:
     build = run_build(copy_fixture("extension", tmp_path), strict=True)
     assert build.returncode == 0, build.output
@@ -75,6 +76,7 @@ def test_mkdocs_runs_it_as_a_markdown_extension_without_the_plugin(tmp_path: Pat
     assert not (build.site / "journeys").exists()  # site pages need the plugin
 
 
+@pytest.mark.build
 def test_the_stylesheet_command_prints_the_css() -> None:
     done = subprocess.run(
         [sys.executable, "-m", "mkdocs_journey.cli", "stylesheet"],

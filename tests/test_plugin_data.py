@@ -7,7 +7,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import FIXTURES, run_build
+
+pytestmark = pytest.mark.build
 
 MODELS = ["First touch", "Last touch", "Last non-direct", "Linear", "Position-based", "Time decay"]
 

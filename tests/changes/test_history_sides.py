@@ -10,6 +10,8 @@ import pytest
 from tests.changes.gitrepo import GitRepo
 from tests.conftest import copy_fixture
 
+pytestmark = pytest.mark.build
+
 
 @pytest.fixture
 def repo(tmp_path: Path) -> GitRepo:
