@@ -165,6 +165,8 @@ class _RenderMaps(Postprocessor):
             return text
         page = self.extension.page
         html, problems, notes = site.page_output(page, site.page_html(page, "", text))
+        problems = [*site.render_warnings, *problems]
+        site.render_warnings.clear()
         for problem in problems:
             log.warning(problem)
         for note in notes:

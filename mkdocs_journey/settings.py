@@ -51,6 +51,7 @@ class Settings:
     channels: ChannelSettings = field(default_factory=ChannelSettings)
     max_rejected_share: float = 0.05
     attribution: AttributionSettings = field(default_factory=AttributionSettings)
+    layout: str = "wide"  # of pages holding a map, unless the map says otherwise
     currency: str = ""  # ISO 4217 code (EUR, USD...) of the revenue in the data; "" for none
     docs_dir: Path | None = None  # default: <project_dir>/docs
     #: A git ref, or "previous mike version": what the "Changed since" blocks compare with.

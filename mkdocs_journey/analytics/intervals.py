@@ -57,7 +57,9 @@ class _Weighted(Generic[K]):
     are kept as arrays, so that a resample is a handful of numpy sums."""
 
     def __init__(self, entries: Iterable[tuple[int, K, tuple[float, ...]]], width: int) -> None:
-        listed = list(entries)
+        # The engine hands its rows over in no fixed order (a parallel GROUP BY): sorted, the
+        # sums below add in the same order on every run, so the same data gives the same bits.
+        listed = sorted(entries, key=lambda entry: (entry[0], repr(entry[1])))
         positions: dict[K, int] = {}
         for _, key, _ in listed:
             positions.setdefault(key, len(positions))

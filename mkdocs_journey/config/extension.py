@@ -24,7 +24,7 @@ from mkdocs_journey.config.data import (
 )
 from mkdocs_journey.config.options import Share
 from mkdocs_journey.data.sources import currency_code
-from mkdocs_journey.model import DEFAULT_STAGES
+from mkdocs_journey.model import DEFAULT_STAGES, LAYOUTS
 from mkdocs_journey.settings import Settings, build_date
 
 #: Each option: its default and what it does (Python-Markdown's form of an extension's config).
@@ -44,6 +44,7 @@ OPTIONS: Mapping[str, tuple[Any, str]] = {
     "currency": ("", "ISO 4217 code of the revenue (EUR, USD...); empty: none."),
     "strict": (False, "Fail the conversion when a map has a problem."),
     "stylesheet": (True, "Put the maps' stylesheet in the page, before the first map."),
+    "layout": ("wide", "wide or normal: the maps' layout, as the plugin's option."),
 }
 
 PREFIX = "journey extension"
@@ -86,6 +87,7 @@ def extension_settings(options: Mapping[str, Any], host_root: str = "") -> Setti
         ).settings(),
         diagram_max_width=int(_of_type(values, "diagram_max_width", int)),
         currency=_currency(values["currency"]),
+        layout=_layout(values["layout"]),
     )
 
 
@@ -106,6 +108,13 @@ def _date(value: object) -> dt.date:
         return dt.date.fromisoformat(str(value))
     except ValueError:
         raise ValueError(f"{PREFIX}: 'today' must be a date as YYYY-MM-DD, got {value!r}") from None
+
+
+def _layout(value: object) -> str:
+    if value in LAYOUTS:
+        return str(value)
+    choices = " or ".join(repr(layout) for layout in LAYOUTS)
+    raise ValueError(f"{PREFIX}: 'layout' must be {choices}, got {value!r}")
 
 
 def _currency(value: object) -> str:

@@ -3,10 +3,22 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
-from mkdocs_journey.model import JourneyMap, Kpi, Opportunity, PainPoint, Problem, Stage
+from mkdocs_journey.diagrams.curve import CurveCell, EmotionLane, build_emotion_lane
+from mkdocs_journey.diagrams.dot import emotion_class
+from mkdocs_journey.model import (
+    Evidence,
+    JourneyMap,
+    Kpi,
+    Opportunity,
+    PainPoint,
+    Problem,
+    Stage,
+)
 from mkdocs_journey.render.analytics_view import AnalyticsView
+from mkdocs_journey.render.glance import Glance, glance_view
 from mkdocs_journey.render.numbers import format_number
 
 SEVERITY_WORDS = {1: "minor", 2: "moderate", 3: "serious", 4: "major", 5: "critical"}
@@ -17,21 +29,48 @@ EMOTION_WORDS = {
     1: "positive",
     2: "very positive",
 }
+#: A KPI's status and the words shown for it, in the order the "at a glance" counts list them.
+KPI_STATUSES: dict[str, str] = {"met": "on target", "missed": "off target", "unknown": "no data"}
+#: A map is "due soon" this many days before its review date.
+DUE_SOON_DAYS = 30
 
 
 @dataclass(frozen=True)
 class KpiView:
     kpi: Kpi
-    status: str  # "met", "missed" or "unknown"
+    status: str  # a key of KPI_STATUSES
     target_text: str
     actual_text: str
+
+    @property
+    def status_label(self) -> str:
+        return KPI_STATUSES[self.status]
+
+
+@dataclass(frozen=True)
+class EvidenceNote:
+    """One piece of evidence as a numbered note of the map (its badge links to it)."""
+
+    number: int
+    anchor: str
+    evidence: Evidence
 
 
 @dataclass(frozen=True)
 class StageColumn:
     stage: Stage
+    anchor: str  # id of the stage's column header
     kpis: tuple[KpiView, ...]
     emotion_class: str
+    curve: CurveCell
+    notes: tuple[EvidenceNote, ...]  # the stage's evidence, in the order its cards show it
+
+
+@dataclass(frozen=True)
+class ReviewStatus:
+    state: str  # "overdue", "due-soon", "current" or "none"
+    label: str  # "Due for review", "Review due soon", "Up to date", "No review date"
+    detail: str  # "was due 2025-07-31", "next review 2027-03-30"
 
 
 @dataclass(frozen=True)
@@ -45,9 +84,13 @@ class MapView:
     stale: bool
     pain_count: int
     worst_severity: int
+    review: ReviewStatus
+    lane: EmotionLane
+    glance: Glance
+    layout: str = "wide"  # "wide" or "normal"
+    notes: Mapping[Evidence, EvidenceNote] = field(default_factory=dict)
     problems: tuple[Problem, ...] = ()
     diagram_slot: str | None = None  # placeholder id replaced by the flow diagram SVG
-    curve_slot: str | None = None  # placeholder id replaced by the emotion curve SVG
     analytics: AnalyticsView | None = None
 
 
@@ -59,6 +102,38 @@ def kpi_view(kpi: Kpi) -> KpiView:
     )
 
 
+def review_status(journey_map: JourneyMap, today: dt.date) -> ReviewStatus:
+    due = journey_map.review_due()
+    if due is None:
+        detail = f"last reviewed {journey_map.reviewed.isoformat()}" if journey_map.reviewed else ""
+        return ReviewStatus("none", "No review date", detail)
+    if due < today:
+        return ReviewStatus("overdue", "Due for review", f"review was due {due.isoformat()}")
+    if (due - today).days <= DUE_SOON_DAYS:
+        return ReviewStatus("due-soon", "Review due soon", f"due {due.isoformat()}")
+    return ReviewStatus("current", "Up to date", f"next review {due.isoformat()}")
+
+
+def evidence_notes(journey_map: JourneyMap, anchor: str) -> dict[Evidence, EvidenceNote]:
+    """Number every piece of evidence of the map, stage by stage, top to bottom of each column."""
+    notes: dict[Evidence, EvidenceNote] = {}
+    for stage in journey_map.stages:
+        for item in _stage_evidence(stage):
+            if item not in notes:
+                number = len(notes) + 1
+                notes[item] = EvidenceNote(number, f"{anchor}-evidence-{number}", item)
+    return notes
+
+
+def _stage_evidence(stage: Stage) -> list[Evidence]:
+    return [
+        *stage.evidence,
+        *(item for tp in stage.touchpoints for item in tp.evidence),
+        *(item for pain in stage.pain_points for item in pain.evidence),
+        *(item for kpi in stage.kpis for item in kpi.evidence),
+    ]
+
+
 def map_view(
     journey_map: JourneyMap,
     *,
@@ -66,22 +141,30 @@ def map_view(
     persona_url: str | None = None,
     problems: tuple[Problem, ...] = (),
     diagram_slot: str | None = None,
-    curve_slot: str | None = None,
     analytics: AnalyticsView | None = None,
+    layout: str = "wide",
 ) -> MapView:
+    anchor = f"journey-{journey_map.id}"
+    lane = build_emotion_lane(journey_map)
+    notes = evidence_notes(journey_map, anchor)
     columns = tuple(
         StageColumn(
             stage=stage,
+            anchor=f"{anchor}-stage-{number}",
             kpis=tuple(kpi_view(k) for k in stage.kpis),
-            emotion_class=emotion_class(stage.emotion.score if stage.emotion else None),
+            emotion_class=emotion_class(stage),
+            curve=cell,
+            notes=tuple(dict.fromkeys(notes[item] for item in _stage_evidence(stage))),
         )
-        for stage in journey_map.stages
+        for number, (stage, cell) in enumerate(
+            zip(journey_map.stages, lane.cells, strict=True), start=1
+        )
     )
     pains = [pain for _, pain in journey_map.pain_points()]
     due = journey_map.review_due()
     return MapView(
         journey_map=journey_map,
-        anchor=f"journey-{journey_map.id}",
+        anchor=anchor,
         columns=columns,
         persona_url=persona_url,
         reviewed=journey_map.reviewed.isoformat() if journey_map.reviewed else "",
@@ -89,19 +172,23 @@ def map_view(
         stale=journey_map.is_stale(today),
         pain_count=len(pains),
         worst_severity=max((p.severity for p in pains), default=0),
+        review=review_status(journey_map, today),
+        lane=lane,
+        glance=glance_view(
+            journey_map,
+            anchor=anchor,
+            lane=lane,
+            stage_anchors={column.stage.name: column.anchor for column in columns},
+            kpi_statuses=[kpi.status for column in columns for kpi in column.kpis],
+            kpi_labels=KPI_STATUSES,
+            severity_words=SEVERITY_WORDS,
+        ),
+        layout=journey_map.layout or layout,
+        notes=notes,
         problems=problems,
         diagram_slot=diagram_slot,
-        curve_slot=curve_slot,
         analytics=analytics,
     )
-
-
-def emotion_class(score: int | None) -> str:
-    if score is None:
-        return "journey-emotion-none"
-    if score == 0:
-        return "journey-emotion-neutral"
-    return f"journey-emotion-{'neg' if score < 0 else 'pos'}{abs(score)}"
 
 
 @dataclass(frozen=True)

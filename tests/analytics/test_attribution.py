@@ -352,6 +352,7 @@ def pure_path_table(leads: list[list[tuple[str, int, bool, float]]]) -> list[Row
     return rows
 
 
+@pytest.mark.slow
 @settings(max_examples=25, deadline=None)
 @given(lead_journeys(), st.randoms(use_true_random=False))
 def test_engine_credits_equal_the_pure_functions(

@@ -87,6 +87,7 @@ def _relative_width(analysis: DataAnalysis, model: str, channel: str) -> float:
     return (high - low) / analysis.attribution[model][channel].conversions
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("model", ["linear", "markov", "shapley"])
 def test_a_channels_interval_narrows_as_the_data_grows(tmp_path: Path, model: str) -> None:
     small = _analysis(_events(tmp_path, 300))

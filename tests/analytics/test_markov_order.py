@@ -136,6 +136,7 @@ def test_one_inverse_gives_every_removal_effect_of_the_definition(
         )
 
 
+@pytest.mark.slow
 @settings(max_examples=15)
 @given(path_tables(), st.integers(2, 4))
 def test_the_engine_counts_the_windows_of_the_definition(
@@ -189,6 +190,7 @@ def _generated(seed: int, paths: int) -> list[Row]:
     return [Row(k, int(c), v, int(n)) for k, (c, v, n) in table.items()]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("order", [1, 2, 3, 4])
 def test_agrees_with_channelattribution_within_its_simulation_error(
     tmp_path: Path, order: int

@@ -48,6 +48,7 @@ ENDINGS = st.sampled_from([b"\n", b"\r\n"])
 @settings(
     max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
+@pytest.mark.slow
 @given(rows=ROWS, ending=ENDINGS, final=st.booleans())
 def test_any_events_file_is_analysed_or_refused_with_its_name(
     tmp_path: Path, rows: list[list[bytes]], ending: bytes, final: bool

@@ -208,6 +208,7 @@ def test_the_disk_cache_serves_a_new_process_and_survives_bad_entries(
     )
 
 
+@pytest.mark.slow
 def test_more_stages_than_the_engine_codes_is_an_error_naming_the_file(tmp_path: Path) -> None:
     # Without a map every distinct value of the stage column is a stage; touches carry their
     # stage in 8 bits, so a 256th stage is refused instead of being mixed up with another one.
