@@ -18,6 +18,7 @@ from mkdocs_journey.analytics.models.markov import (
 )
 from mkdocs_journey.analytics.pipeline import analyze_file
 from mkdocs_journey.data.paths import START, AttributionSettings, ChainCounts
+from tests.analytics.letter_paths import CHANNEL, events_file
 from tests.analytics.oracle import Row, markov, markov_of_order
 
 # A > A > B converts once (value 10), A > B does not convert, B converts once (value 20).
@@ -32,34 +33,7 @@ from tests.analytics.oracle import Row, markov, markov_of_order
 # 10; without A 20/3 (RE 1/3), without B 0 (RE 1); sum 4/3, 30 in all: A 7.5, B 22.5.
 # First order (repeats collapse, A > A > B is A > B) remembers less: A 0.8, B 1.2.
 HAND = [Row(("A", "A", "B"), 1, 10.0), Row(("A", "B"), 0, 0.0, 1), Row(("B",), 1, 20.0)]
-SOURCES = {
-    "A": ("google", "cpc"),
-    "B": ("newsletter", "email"),
-    "C": ("criteo", "display"),
-    "D": ("partner.example", "referral"),
-    "E": ("(direct)", "(none)"),
-}
-CHANNEL = {"A": "Paid Search", "B": "Email", "C": "Display", "D": "Referral", "E": "Direct"}
 
-
-def _events(rows: list[Row], folder: Path) -> Path:
-    lines = ["lead_id,timestamp,source,medium,campaign,converted,revenue"]
-    lead = 0
-    for row in rows:
-        for instance in range(row.conversions + row.nulls):
-            converts = instance < row.conversions
-            for i, channel in enumerate(row.path):
-                last = i == len(row.path) - 1
-                source, medium = SOURCES[channel]
-                revenue = row.value / row.conversions if converts and last else ""
-                lines.append(
-                    f"L{lead},2024-01-01T{i:02d}:00:00Z,{source},{medium},c{i},"
-                    f"{int(converts and last)},{revenue}"
-                )
-            lead += 1
-    path = folder / "events.csv"
-    path.write_text("\n".join(lines) + "\n")
-    return path
 
 
 def _plain(credits: dict) -> dict[str, tuple[float, float]]:
@@ -70,13 +44,13 @@ def test_the_hand_worked_chain_of_order_two(tmp_path: Path) -> None:
     expected = {"A": (2 / 3, 7.5), "B": (4 / 3, 22.5)}
     assert _plain(markov_of_order(HAND, 2)) == {k: pytest.approx(v) for k, v in expected.items()}
     analysis = analyze_file(
-        _events(HAND, tmp_path), attribution=AttributionSettings(markov_order=2)
+        events_file(HAND, tmp_path), attribution=AttributionSettings(markov_order=2)
     )
     assert _plain(analysis.attribution["markov"]) == {
         CHANNEL[k]: pytest.approx(v) for k, v in expected.items()
     }
     assert analysis.markov_order == 2
-    first = analyze_file(_events(HAND, tmp_path))
+    first = analyze_file(events_file(HAND, tmp_path))
     assert _plain(first.attribution["markov"]) == {
         CHANNEL["A"]: pytest.approx((0.8, 12.0)),
         CHANNEL["B"]: pytest.approx((1.2, 18.0)),
@@ -144,7 +118,7 @@ def test_the_engine_counts_the_windows_of_the_definition(
 ) -> None:
     if not any(row.conversions for row in rows):
         return
-    events = _events(rows, tmp_path_factory.mktemp("order"))
+    events = events_file(rows, tmp_path_factory.mktemp("order"))
     analysis = analyze_file(events, attribution=AttributionSettings(markov_order=order))
     expected = markov_of_order(rows, order)
     assert set(analysis.attribution["markov"]) == {CHANNEL[c] for c in expected}
@@ -201,7 +175,7 @@ def test_agrees_with_channelattribution_within_its_simulation_error(
         ca = pytest.importorskip("ChannelAttribution")
     rows = _generated(7, 3000)
     analysis = analyze_file(
-        _events(rows, tmp_path), attribution=AttributionSettings(markov_order=order)
+        events_file(rows, tmp_path), attribution=AttributionSettings(markov_order=order)
     )
     ours = {k: c.conversions for k, c in analysis.attribution["markov"].items()}
     frame = pd.DataFrame(

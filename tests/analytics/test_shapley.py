@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mkdocs_journey.analytics.pipeline import analyze_file
+from tests.analytics.letter_paths import CHANNEL, events_file
 from tests.analytics.oracle import Row, shapley
 
 # Three channels, four converted paths and one that did not convert:
@@ -37,33 +38,11 @@ EXPECTED = {"A": (2.5, 40.0), "B": (1.5, 25.0), "C": (1.0, 35.0)}
 # B 1st, C 2nd, 1/2 each; A: A 1st, 1; C > A > C: C 1st, A 2nd, 1/2 each).
 BY_POSITION = {"A": (2.0, 0.5, 0.0, 0.0), "B": (0.5, 1.0, 0.0, 0.0), "C": (0.5, 0.5, 0.0, 0.0)}
 
-SOURCES = {"A": ("google", "cpc"), "B": ("newsletter", "email"), "C": ("criteo", "display")}
-CHANNEL = {"A": "Paid Search", "B": "Email", "C": "Display"}
 
 
 def _approx(expected: dict[str, tuple[float, ...]]) -> dict[str, object]:
     return {k: pytest.approx(v, abs=1e-9) for k, v in expected.items()}
 
-
-def _events(rows: list[Row], folder: Path) -> Path:
-    """One lead per converted (or not) instance of each row, touches an hour apart."""
-    lines = ["lead_id,timestamp,source,medium,campaign,converted,revenue"]
-    lead = 0
-    for row in rows:
-        for instance in range(row.conversions + row.nulls):
-            converts = instance < row.conversions
-            for i, channel in enumerate(row.path):
-                last = i == len(row.path) - 1
-                source, medium = SOURCES[channel]
-                revenue = row.value / row.conversions if converts and last else ""
-                lines.append(
-                    f"L{lead},2024-01-01T{i:02d}:00:00Z,{source},{medium},c{i},"
-                    f"{int(converts and last)},{revenue}"
-                )
-            lead += 1
-    path = folder / "events.csv"
-    path.write_text("\n".join(lines) + "\n")
-    return path
 
 
 def test_the_hand_worked_game() -> None:
@@ -72,7 +51,7 @@ def test_the_hand_worked_game() -> None:
 
 
 def test_the_engine_gives_the_hand_worked_game(tmp_path: Path) -> None:
-    analysis = analyze_file(_events(GAME, tmp_path))
+    analysis = analyze_file(events_file(GAME, tmp_path))
     credits = {k: (c.conversions, c.value) for k, c in analysis.attribution["shapley"].items()}
     assert credits == _approx({CHANNEL[k]: v for k, v in EXPECTED.items()})
     breakdown = analysis.breakdowns["shapley"]

@@ -175,16 +175,7 @@ def markov_credits(chain: MarkovChain, total_conversions: float, total_value: fl
     """Share ``total_conversions`` and ``total_value`` by the chain's removal effects."""
     if total_conversions <= 0:
         return {}
-    effects = chain.removal_effects()
-    sum_p = sum(p for p, _ in effects.values())
-    sum_v = sum(v for _, v in effects.values())
-    credits: Credits = {}
-    for channel, (p, v) in effects.items():
-        conversions = p / sum_p * total_conversions if sum_p > 0 else 0.0
-        value = v / sum_v * total_value if sum_v > 0 else 0.0
-        if conversions or value:
-            credits[channel] = Credit(conversions, value)
-    return credits
+    return _shared(chain.removal_effects(), total_conversions, total_value)
 
 
 #: The most states a chain of order 2 to 4 tells apart: its solve costs O(n^3) once (a
