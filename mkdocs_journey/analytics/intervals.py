@@ -165,8 +165,12 @@ def _endings(
 
 def _interval(samples: Sequence[tuple[float, float]]) -> CreditInterval:
     low, high = (1 - LEVEL) / 2 * 100, (1 + LEVEL) / 2 * 100
-    conversions = np.percentile([c for c, _ in samples], [low, high])
-    value = np.percentile([v for _, v in samples], [low, high])
-    return CreditInterval(
-        (float(conversions[0]), float(conversions[1])), (float(value[0]), float(value[1]))
-    )
+    # The ends are values some resample gave (no interpolation between two of them): a model
+    # that hands out whole conversions gets an interval of whole numbers.
+    def ends(values: list[float]) -> tuple[float, float]:
+        return (
+            float(np.percentile(values, low, method="lower")),
+            float(np.percentile(values, high, method="higher")),
+        )
+
+    return CreditInterval(ends([c for c, _ in samples]), ends([v for _, v in samples]))

@@ -197,9 +197,15 @@ def test_attribution_reads_for_a_marketer(example_site: Path, path: str) -> None
     table = section.select_one("table.journey-attribution--conversions")
     assert table is not None
     rows = {
-        tr.th.get_text(strip=True): [td.get_text(strip=True) for td in tr.select("td")]
+        tr.th.get_text(strip=True): [
+            td.select_one(".journey-num").get_text(strip=True) for td in tr.select("td")
+        ]
         for tr in table.select("tbody tr")
     }
+    # Under each credit of a channel, its interval, in the same format as the credit.
+    ranges = [r.get_text(" ", strip=True) for r in table.select("tbody .journey-range")]
+    assert ranges
+    assert all(re.fullmatch(r"interval [\d,.]+–[\d,.]+", r) for r in ranges), ranges
     shown = [label for label in rows if not label.startswith("Other")]
     assert sorted(shown) == sorted(c for c in by_channel if c not in small)
     other = next(label for label in rows if label.startswith("Other"))
