@@ -34,10 +34,6 @@ class Catalogue:
     def readings_of(self, page: str) -> list[MapReading]:
         return self._by_page.get(page, [])
 
-    def replace_reading(self, number: int, reading: MapReading) -> None:
-        self.readings[number] = reading
-        self.__dict__.pop("_by_page", None)
-
     @cached_property
     def _by_page(self) -> dict[str, list[MapReading]]:
         # Asked for every page of the site: an index, not a scan of every reading each time.

@@ -124,7 +124,7 @@ class JourneySite:
         """Read the maps of every page and join them to their data; report what is wrong."""
         self.read_maps(pages)
         sources, config_problems = configured_sources(self.settings)
-        self.data = join_data(
+        self.data, self.catalogue = join_data(
             self.catalogue, self.settings, sources, config_problems, self.analysis_cache
         )
         # Earlier versions: read once every map and its data are known (KPI values included).
@@ -154,7 +154,7 @@ class JourneySite:
                 readings.extend(self.memo.readings(page.path, page.source, stages, read))
         # Every declared name counts here: a declared but refused source is reported once, as
         # a configuration problem, not again as "unknown" on each map that uses it.
-        declared = list(self.settings.data) if isinstance(self.settings.data, dict) else []
+        declared = list(self.settings.data_sources)
         self.catalogue = build_catalogue(readings, data_sources=declared, page_urls=urls)
         return self.catalogue
 
@@ -377,12 +377,13 @@ class JourneySite:
         """The headings of a finished page; those the plugin rendered carry their label."""
         return headings(html)
 
-    def page_output(self, path: str, html: str) -> tuple[str, list[str]]:
-        """Draw the flow diagrams and emotion curves of the page's maps into the final HTML."""
+    def page_output(self, path: str, html: str) -> tuple[str, list[str], list[str]]:
+        """Draw the flow diagrams and emotion curves of the page's maps into the final HTML;
+        also return the problems to report as warnings and the notes to log as information."""
         html = HistoryDrawings(self.env, self.history).fill(html)
         maps = [r.journey_map for r in self.catalogue.readings_of(path) if r.journey_map]
         if not maps:
-            return html, []
+            return html, [], []
         volumes = {m.id: self.data.edge_volumes(m.id) for m in maps}
         return self.visuals.fill(html, maps, volumes)
 

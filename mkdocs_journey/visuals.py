@@ -62,12 +62,15 @@ class Visuals:
         html: str,
         page_maps: Iterable[JourneyMap],
         volumes: Mapping[str, Mapping[tuple[str, str], int] | None] | None = None,
-    ) -> tuple[str, list[str]]:
-        """Draw every slot of the page; return the page and the problems to report.
+    ) -> tuple[str, list[str], list[str]]:
+        """Draw every slot of the page; return the page, the problems to report (warnings)
+        and the notes (information: observed steps a flow does not draw, Graphviz's warnings).
 
-        ``volumes`` maps a map id to its observed touchpoint-to-touchpoint counts.
+        ``volumes`` maps a map id to its observed touchpoint-to-touchpoint counts. A flow step
+        that names nothing in the map is not reported here: reading the map reported it.
         """
         problems: list[str] = []
+        notes: list[str] = []
         page_maps = list(page_maps)
         maps = {diagram_slot(m): m for m in page_maps}
 
@@ -86,6 +89,7 @@ class Visuals:
                 edge_volumes=(volumes or {}).get(journey_map.id),
                 max_width=self.max_width,
             )
+            notes.extend(result.notes)
             if result.error or result.svg is None or result.diagram is None:
                 message = result.error or f"{journey_map.id}: the flow diagram came out empty"
                 problems.append(message)
@@ -102,7 +106,7 @@ class Visuals:
         # "No renderer works" is said once per build, not once per diagram.
         problems.extend(self.problems)
         self.problems.clear()
-        return html, problems
+        return html, problems, notes
 
     def _error(self, message: str) -> str:
         return self.env.get_template("journey/diagram-error.html").render(message=message)

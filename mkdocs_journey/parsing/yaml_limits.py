@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Protocol
 
 import yaml
 
@@ -37,9 +38,22 @@ MAX_ALIASES = 100
 #: Nodes after expanding every alias, as a multiple of the nodes written.
 MAX_EXPANSION = 50
 
-_C_COMPOSER: tuple[type, ...] = (yaml.cyaml.CParser,) if yaml.__with_libyaml__ else ()
+# The loaders built on libyaml's parser (the names PyYAML exports from its C module).
+_C_COMPOSER: tuple[type, ...] = (
+    (yaml.CBaseLoader, yaml.CSafeLoader, yaml.CLoader) if yaml.__with_libyaml__ else ()
+)
+
+
+class TextMark(Protocol):
+    """Where something stands in a YAML text (PyYAML's marks, from either parser)."""
+
+    line: int  # from 0
+    column: int  # from 0
+
+
 #: The loader :func:`compose_fast` uses: libyaml's where PyYAML was built with it.
-FAST_LOADER: type[yaml.SafeLoader] = yaml.CSafeLoader if yaml.__with_libyaml__ else yaml.SafeLoader
+Loader = type[yaml.SafeLoader] | type[yaml.CSafeLoader]
+FAST_LOADER: Loader = yaml.CSafeLoader if yaml.__with_libyaml__ else yaml.SafeLoader
 #: What libyaml reads differently from the pure-Python parser (found by the differential test in
 #: tests/parsing/test_libyaml.py): a tab, a byte-order mark, a tag or an explicit key (a ``!`` or
 #: ``?`` that can start a token; ``Great!`` cannot), a block scalar header with stray characters.
@@ -56,7 +70,7 @@ _UNPROVABLE = frozenset("*[{\x85\u2028\u2029")
 class YamlLimitError(Exception):
     """The YAML breaks a limit; ``mark`` is where (the first alias, or the level too deep)."""
 
-    def __init__(self, message: str, mark: yaml.Mark) -> None:
+    def __init__(self, message: str, mark: TextMark | None) -> None:
         super().__init__(message)
         self.message = message
         self.mark = mark
@@ -77,7 +91,7 @@ class EventBudget:
     written: int = 0  # nodes as written (an alias counts once)
     expanded: int = 0  # nodes of the finished top-level values, aliases expanded
     aliases: int = 0
-    first_alias: yaml.Mark | None = None
+    first_alias: TextMark | None = None
     anchored: dict[str, int] = field(default_factory=dict)  # finished anchor -> its nodes
     levels: list[_Open] = field(default_factory=list)  # the collections being read
 
@@ -152,12 +166,12 @@ class _BudgetedLoader(yaml.SafeLoader):
         self.budget = EventBudget()
 
     def get_event(self) -> yaml.Event:
-        event = super().get_event()
+        event: yaml.Event = super().get_event()  # type: ignore[no-untyped-call]
         self.budget.see(event)
         return event
 
 
-def compose(text: str, loader: type[yaml.SafeLoader] = yaml.SafeLoader) -> yaml.Node | None:
+def compose(text: str, loader: Loader = yaml.SafeLoader) -> yaml.Node | None:
     """The node graph of ``text`` (one document), within the limits, with ``loader``'s composer.
 
     ``loader`` is :class:`yaml.SafeLoader` or :class:`yaml.CSafeLoader`. Raises

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
 
 from mkdocs_journey.diagrams.curve import CurveCell, EmotionLane, build_emotion_lane
 from mkdocs_journey.diagrams.dot import emotion_class
@@ -18,6 +17,7 @@ from mkdocs_journey.model import (
     Problem,
     Stage,
 )
+from mkdocs_journey.render.analytics_view import AnalyticsView
 from mkdocs_journey.render.glance import Glance, glance_view
 from mkdocs_journey.render.numbers import format_number
 
@@ -91,7 +91,7 @@ class MapView:
     notes: Mapping[Evidence, EvidenceNote] = field(default_factory=dict)
     problems: tuple[Problem, ...] = ()
     diagram_slot: str | None = None  # placeholder id replaced by the flow diagram SVG
-    analytics: Any = None  # analytics view (from mkdocs_journey.render.analytics_view)
+    analytics: AnalyticsView | None = None
 
 
 def kpi_view(kpi: Kpi) -> KpiView:
@@ -141,7 +141,7 @@ def map_view(
     persona_url: str | None = None,
     problems: tuple[Problem, ...] = (),
     diagram_slot: str | None = None,
-    analytics: Any = None,
+    analytics: AnalyticsView | None = None,
     layout: str = "wide",
 ) -> MapView:
     anchor = f"journey-{journey_map.id}"
