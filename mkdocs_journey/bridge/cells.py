@@ -124,8 +124,7 @@ def _attributes(body: str, keys: Sequence[str]) -> tuple[dict[str, str] | None, 
             first = body.split(":", 1)[0].split(";", 1)[0].strip().lower()
             if first in keys or did_you_mean(first, keys):
                 return None, (
-                    f"cannot read [{body}]: write each attribute as 'key: value', "
-                    "separated by ';'"
+                    f"cannot read [{body}]: write each attribute as 'key: value', separated by ';'"
                 )
             return None, None  # text that happens to end in brackets
         key = " ".join(match.group("key").lower().split())

@@ -73,6 +73,7 @@ from mkdocs_journey.data.engine.common import (
     MapShape,
     Rejected,
     connection,
+    exact_sum,
     key_part,
     sql_text,
     sql_trim,
@@ -165,10 +166,10 @@ def _run(
         touchpoints = {0: "(not set)", **dict(con.execute("SELECT tid, tp FROM tp_ids").fetchall())}
         split_paths(con, list(decays.values()))
         rows_used, leads, paths, conversions, converters, revenue = con.execute(
-            """SELECT (SELECT count(*) FROM clean), count(DISTINCT lead), count(*),
+            f"""SELECT (SELECT count(*) FROM clean), count(DISTINCT lead), count(*),
                       count(*) FILTER (WHERE converted),
                       count(DISTINCT lead) FILTER (WHERE converted),
-                      coalesce(sum(value) FILTER (WHERE converted), 0)
+                      coalesce({exact_sum("value", where="converted")}, 0)
                FROM paths"""
         ).fetchone()  # type: ignore[misc]
         order = attribution.markov_order

@@ -86,6 +86,25 @@ class EngineOutput:
 LOCK = threading.Lock()
 
 
+#: Decimal places each term of an exact sum keeps. Terms are at most MAX_REVENUE (1e15): 38
+#: digits leave room for 1e11 such terms, and the rounding of 10 million terms moves a total by
+#: at most 5e-6, below the last decimal journeys.json writes.
+EXACT_DECIMALS = 12
+
+
+def exact_sum(expression: str, where: str = "") -> str:
+    """SQL for the sum of a DOUBLE ``expression`` that the same rows always give to the bit.
+
+    DuckDB adds a DOUBLE sum in whatever order its threads hand the rows over, and floating-point
+    addition is not associative: two runs over the same 10 million events gave revenues differing
+    in the sixth decimal. Each term is rounded to :data:`EXACT_DECIMALS` places and added as a
+    DECIMAL (integer arithmetic, which any order adds alike), then turned back into a DOUBLE.
+    ``where`` is the aggregate's FILTER condition, if any.
+    """
+    condition = f" FILTER (WHERE {where})" if where else ""
+    return f"CAST(sum(CAST({expression} AS DECIMAL(38, {EXACT_DECIMALS}))){condition} AS DOUBLE)"
+
+
 def sql_text(value: str) -> str:
     """A SQL string literal."""
     return "'" + value.replace("'", "''") + "'"

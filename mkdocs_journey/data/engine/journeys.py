@@ -13,6 +13,7 @@ from mkdocs_journey.data.channels import DIRECT
 from mkdocs_journey.data.engine.common import (
     CODE,
     TS_OFFSET,
+    exact_sum,
     key_part,
     sql_name,
     sql_text,
@@ -211,7 +212,7 @@ def aggregate_paths(
         FROM (
           SELECT chs,
                  count(*) FILTER (WHERE converted) AS conversions,
-                 coalesce(sum(value) FILTER (WHERE converted), 0) AS value,
+                 coalesce({exact_sum("value", where="converted")}, 0) AS value,
                  count(*) FILTER (WHERE NOT converted) AS nulls
           FROM (SELECT list_transform(codes, lambda x: {key}) AS chs, converted, value FROM paths)
           GROUP BY chs)
@@ -310,8 +311,8 @@ def _rule_credits(
     row = _by_row(table)
     if shares:
         columns = ", ".join(
-            f"sum(conversions * ({rule.sql})) AS {sql_name(model + ':conversions')}, "
-            f"sum(value * ({rule.sql})) AS {sql_name(model + ':value')}"
+            f"{exact_sum(f'conversions * ({rule.sql})')} AS {sql_name(model + ':conversions')}, "
+            f"{exact_sum(f'value * ({rule.sql})')} AS {sql_name(model + ':value')}"
             for model, rule in shares.items()
         )
         for named in _named_rows(
@@ -343,7 +344,8 @@ def _rule_credits(
     for i, model in enumerate(decays):
         if table == "pr":
             query = f"""
-                SELECT pr.r, d.{part}, sum(d.w{i} / total), sum(d.w{i} / total * p.value) FROM (
+                SELECT pr.r, d.{part}, {exact_sum(f"d.w{i} / total")},
+                       {exact_sum(f"d.w{i} / total * p.value")} FROM (
                   SELECT list_transform(codes, lambda x: {key}) AS chs, unnest(decay) AS d,
                          decay_total{i} AS total, value FROM paths WHERE converted) p
                 JOIN pr USING (chs)
@@ -351,7 +353,8 @@ def _rule_credits(
                 """
         else:
             query = f"""
-                SELECT -1, d.{part}, sum(d.w{i} / total), sum(d.w{i} / total * value) FROM (
+                SELECT -1, d.{part}, {exact_sum(f"d.w{i} / total")},
+                       {exact_sum(f"d.w{i} / total * value")} FROM (
                   SELECT unnest(decay) AS d, decay_total{i} AS total, value FROM paths
                   WHERE converted)
                 GROUP BY d.{part}
@@ -389,7 +392,7 @@ def _collapsed_endings(
     """How paths end (the last channel): (row, last, conversions, value, nulls)."""
     row = _by_row(table)
     rows = con.execute(
-        f"""SELECT {row}, chs[-1], sum(conversions), sum(value), sum(nulls) FROM {table}
+        f"""SELECT {row}, chs[-1], sum(conversions), {exact_sum("value")}, sum(nulls) FROM {table}
             GROUP BY {"r, " if table == "pr" else ""}chs[-1]"""
     ).fetchall()
     return [(int(r), names[k], float(c), float(v), float(n)) for r, k, c, v, n in rows]
@@ -454,7 +457,8 @@ def _chain_endings(
     row = _by_row(table)
     last = _window(f"greatest(n - {order} + 1, 1)", order)
     rows = con.execute(
-        f"""SELECT {row}, {last} AS s, sum(conversions), sum(value), sum(nulls) FROM {table}
+        f"""SELECT {row}, {last} AS s, sum(conversions), {exact_sum("value")}, sum(nulls)
+            FROM {table}
             GROUP BY {"r, " if table == "pr" else ""}s"""
     ).fetchall()
     return [(int(r), _state(int(s), names), float(c), float(v), float(n)) for r, s, c, v, n in rows]
@@ -469,7 +473,7 @@ def _coalitions(
     row = _by_row(table)
     rows = con.execute(
         f"""
-        SELECT {row}, keys, sum(conversions), sum(value) FROM (
+        SELECT {row}, keys, sum(conversions), {exact_sum("value")} FROM (
           SELECT p, any_value(r) AS r, list(ch ORDER BY first) AS keys,
                  any_value(conversions) AS conversions, any_value(value) AS value
           FROM (
