@@ -35,7 +35,7 @@ from pathlib import Path
 
 import synthetic
 import yaml
-from builds import build_seconds
+from builds import build_times
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "example-site"
@@ -120,28 +120,42 @@ def spread(values: list[float], unit: str = "x") -> str:
 
 
 def interleaved(baseline: Path, plugin: Path, repeats: int) -> dict[str, list[float]]:
-    """Build times of (a) baseline, (b) plugin cold, (c) plugin warm, interleaved."""
+    """Wall and CPU times of (a) baseline, (b) plugin cold, (c) plugin warm, interleaved:
+    keys "a", "b", "c" (wall) and "a-cpu", "b-cpu", "c-cpu"."""
     # One untimed build of each, so that the first timed one does not pay for cold OS caches.
-    build_seconds(baseline, fresh_cache=True)
-    build_seconds(plugin, fresh_cache=True)
-    times: dict[str, list[float]] = {"a": [], "b": [], "c": []}
+    build_times(baseline, fresh_cache=True)
+    build_times(plugin, fresh_cache=True)
+    times: dict[str, list[float]] = {k: [] for k in ("a", "b", "c", "a-cpu", "b-cpu", "c-cpu")}
     for _ in range(repeats):
-        times["a"].append(build_seconds(baseline, fresh_cache=True))
-        times["b"].append(build_seconds(plugin, fresh_cache=True))
-        times["c"].append(build_seconds(plugin, fresh_cache=False))
+        for kind, project, fresh in (
+            ("a", baseline, True),
+            ("b", plugin, True),
+            ("c", plugin, False),
+        ):
+            wall, cpu = build_times(project, fresh_cache=fresh)
+            times[kind].append(wall)
+            times[f"{kind}-cpu"].append(cpu)
     return times
 
 
 def report(name: str, times: dict[str, list[float]]) -> tuple[str, str]:
-    """Print one site's figures; returns its cold and warm ratios as text."""
-    cold = [b / a for a, b in zip(times["a"], times["b"], strict=True)]
-    warm = [c / a for a, c in zip(times["a"], times["c"], strict=True)]
+    """Print one site's figures; returns its cold and warm CPU-time ratios as text."""
+
+    def ratios(kind: str, suffix: str) -> list[float]:
+        return [x / a for a, x in zip(times["a" + suffix], times[kind + suffix], strict=True)]
+
     print(f"{name}, {len(times['a'])} interleaved builds of each")
-    print(f"  (a) plugin removed (baseline)  {summary(times['a'])}")
-    print(f"  (b) plugin on, cold cache      {summary(times['b'])}")
-    print(f"  (c) plugin on, warm disk cache {summary(times['c'])}")
-    print(f"  ratio b/a {spread(cold)}   ratio c/a {spread(warm)}", flush=True)
-    return spread(cold), spread(warm)
+    for kind, label in (
+        ("a", "plugin removed (baseline) "),
+        ("b", "plugin on, cold cache     "),
+        ("c", "plugin on, warm disk cache"),
+    ):
+        print(f"  ({kind}) {label} wall {summary(times[kind])}")
+        print(f"      {'':<26} CPU  {summary(times[kind + '-cpu'])}")
+    print(f"  wall ratio b/a {spread(ratios('b', ''))}   c/a {spread(ratios('c', ''))}")
+    cold, warm = spread(ratios("b", "-cpu")), spread(ratios("c", "-cpu"))
+    print(f"  CPU  ratio b/a {cold}   c/a {warm}", flush=True)
+    return cold, warm
 
 
 def synthetic_pair(folder: Path, **shape: object) -> tuple[Path, Path]:
@@ -258,6 +272,7 @@ def main() -> None:
                 ("custom", synthetic_row(folder / "custom", "custom", shape, arguments.repeats))
             )
     print(f"load average at the end {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    print("\nCPU-time ratios, median (min-max) of the rounds:")
     print("\n| case | cold (b/a) | warm (c/a) |\n|---|---|---|")
     for name, (cold, warm) in rows:
         print(f"| {name} | {cold} | {warm} |")
