@@ -55,6 +55,14 @@ class _MikeOptions(base.Config):
     deploy_prefix = c.Type(str, default="")
 
 
+class _MomentOptions(base.Config):
+    """Moments of truth found in the data."""
+
+    # The fewest leads a figure from data rests on before a moment (bottleneck, accelerator,
+    # feelings vs behaviour...) is claimed from it.
+    min_leads = c.Type(int, default=30)
+
+
 class JourneyConfig(base.Config):
     enabled = c.Type(bool, default=True)
     # The stages (columns) every map of the site may use, in order.
@@ -87,6 +95,7 @@ class JourneyConfig(base.Config):
     # The currency of revenue (an ISO 4217 code such as EUR), for every data source that does
     # not name its own.
     currency = _Currency()
+    moments = c.SubConfig(_MomentOptions)
 
     def to_settings(self, project_dir: Path, docs_dir: Path | None = None) -> Settings:
         """The options as the core sees them (plain values, no MkDocs types)."""
@@ -110,4 +119,5 @@ class JourneyConfig(base.Config):
             compare_to=self.compare_to,
             mike_branch=self.mike.branch,
             mike_deploy_prefix=self.mike.deploy_prefix,
+            moment_min_leads=max(1, int(self.moments.min_leads)),
         )

@@ -9,6 +9,7 @@ content (:mod:`mkdocs_journey.data.cache`): an unchanged file is not analysed ag
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,16 +17,18 @@ from typing import Any
 
 from mkdocs_journey.analytics import analyze, load_channel_settings
 from mkdocs_journey.analytics.channels import ChannelSettings
-from mkdocs_journey.analytics.kpis import apply_kpi_actuals
+from mkdocs_journey.analytics.feelings import feeling_findings
+from mkdocs_journey.analytics.kpis import AnalysisFor, apply_kpi_actuals
 from mkdocs_journey.analytics.pipeline import CACHE
 from mkdocs_journey.analytics.result import DataAnalysis
 from mkdocs_journey.catalogue import Catalogue
 from mkdocs_journey.data.cache import AnalysisCache
-from mkdocs_journey.data.engine import DataError
+from mkdocs_journey.data.engine import DataError, TimeWindow
 from mkdocs_journey.data.quality import describe_rejections, quality_problems
 from mkdocs_journey.data.sources import DataSource, load_data_sources
-from mkdocs_journey.model import JourneyMap, Problem
+from mkdocs_journey.model import JourneyMap, Problem, Severity, SourcePosition
 from mkdocs_journey.parsing.page import MapReading
+from mkdocs_journey.render.moment_words import FEELING_TITLE, feeling_sentence
 from mkdocs_journey.settings import Settings
 
 
@@ -107,7 +110,11 @@ def join_data(
                 continue
             if journey_map is not None:
                 joined.by_map[journey_map.id] = analysis
-                _put_kpi_actuals(catalogue, journey_map.id, analysis)
+                windows = _WindowedAnalyses(analysis, source, journey_map, readers, channels, cache)
+                _put_kpi_actuals(catalogue, journey_map.id, windows)
+                for message in windows.errors:
+                    _add_problem(catalogue, journey_map.id, message)
+                _add_feeling_findings(catalogue, journey_map, analysis, settings.moment_min_leads)
             if name not in joined.by_source:
                 joined.by_source[name] = analysis
                 joined.warnings += quality_problems(analysis, settings.max_rejected_share)
@@ -115,7 +122,38 @@ def join_data(
     return joined
 
 
-def _put_kpi_actuals(catalogue: Catalogue, map_id: str, analysis: Any) -> None:
+@dataclass
+class _WindowedAnalyses:
+    """The map's analysis, and one more per date window its KPIs ask for (cached like it)."""
+
+    whole: DataAnalysis
+    source: DataSource
+    journey_map: JourneyMap
+    readers: list[JourneyMap]
+    channels: ChannelSettings
+    cache: AnalysisCache[DataAnalysis] | None
+    errors: list[str] = field(default_factory=list)
+
+    def __call__(self, since: dt.date | None, until: dt.date | None) -> DataAnalysis | None:
+        window = TimeWindow(since, until)
+        if not window:
+            return self.whole
+        others = [m for m in self.readers if m is not self.journey_map]
+        try:
+            return analyze(
+                self.source,
+                self.journey_map,
+                self.channels,
+                other_maps=others,
+                cache=self.cache,
+                window=window,
+            )
+        except DataError as error:
+            self.errors.append(f"window {since} to {until}: {error}")
+            return None
+
+
+def _put_kpi_actuals(catalogue: Catalogue, map_id: str, analysis: AnalysisFor) -> None:
     def with_actuals(reading: MapReading) -> MapReading:
         assert reading.journey_map is not None
         journey_map, problems = apply_kpi_actuals(reading.journey_map, analysis)
@@ -124,6 +162,31 @@ def _put_kpi_actuals(catalogue: Catalogue, map_id: str, analysis: Any) -> None:
         )
 
     _update_reading(catalogue, map_id, with_actuals)
+
+
+def _add_feeling_findings(
+    catalogue: Catalogue, journey_map: JourneyMap, analysis: DataAnalysis, min_leads: int
+) -> None:
+    """Where feelings and behaviour disagree: information at the stage's emotion, never a
+    failure (``mkdocs-journey check`` lists it, a build logs it)."""
+    positions = {
+        stage.name: (stage.emotion.position if stage.emotion else None) or stage.position
+        for stage in journey_map.stages
+    }
+    notes = [
+        Problem(
+            f"{FEELING_TITLE}, stage '{finding.behaviour.stage}': {feeling_sentence(finding)}",
+            positions.get(finding.behaviour.stage) or journey_map.position or SourcePosition("", 1),
+            Severity.INFO,
+        )
+        for finding in feeling_findings(journey_map, analysis, min_leads)
+    ]
+    if notes:
+        _update_reading(
+            catalogue,
+            journey_map.id,
+            lambda reading: dataclasses.replace(reading, problems=(*reading.problems, *notes)),
+        )
 
 
 def _add_problem(catalogue: Catalogue, map_id: str, message: str) -> None:

@@ -16,6 +16,8 @@ from typing import Any
 from jinja2 import Environment
 
 from mkdocs_journey import finite_json
+from mkdocs_journey.analytics.channels import GA4_CHANNELS, load_channel_settings
+from mkdocs_journey.analytics.health import MapHealth, map_health
 from mkdocs_journey.analytics.pipeline import CACHE
 from mkdocs_journey.analytics.result import DataAnalysis
 from mkdocs_journey.catalogue import Catalogue, build_catalogue
@@ -103,11 +105,13 @@ class JourneySite:
         self.data = DataJoin()
         self.history = SiteHistory()
         self.generated: dict[str, GeneratedPage] = {}
+        self._health: dict[str, MapHealth] = {}
 
     # -- phase 1: every page -------------------------------------------------------------
     def collect(self, pages: Iterable[SourcePage]) -> Report:
         """Read the maps of every page and join them to their data; report what is wrong."""
         self.read_maps(pages)
+        self._health = {}
         sources, config_problems = configured_sources(self.settings)
         self.data = join_data(
             self.catalogue, self.settings, sources, config_problems, self.analysis_cache
@@ -132,8 +136,18 @@ class JourneySite:
         # Every declared name counts here: a declared but refused source is reported once, as
         # a configuration problem, not again as "unknown" on each map that uses it.
         declared = list(self.settings.data) if isinstance(self.settings.data, dict) else []
-        self.catalogue = build_catalogue(readings, data_sources=declared, page_urls=urls)
+        self.catalogue = build_catalogue(
+            readings, data_sources=declared, page_urls=urls, channels=self.channel_names()
+        )
         return self.catalogue
+
+    def channel_names(self) -> list[str]:
+        """Every channel a touch can be grouped into: the site's own rules', then GA4's."""
+        channels, _ = load_channel_settings(
+            self.settings.channel_rules, self.settings.source_categories
+        )
+        own = [rule.channel for rule in channels.rules]
+        return list(dict.fromkeys([*own, *GA4_CHANNELS]))
 
     def _plan_generated_pages(self) -> dict[str, GeneratedPage]:
         base = self.settings.pages_dir.strip("/")
@@ -322,22 +336,42 @@ class JourneySite:
     def _map_url(self, journey_map: JourneyMap) -> str:
         return self.catalogue.url_of(journey_map)
 
+    def health(self, journey_map: JourneyMap) -> MapHealth:
+        """The map's KPI statuses, moments of truth, feelings vs behaviour and evidence
+        coverage (computed once per build)."""
+        found = self._health.get(journey_map.id)
+        if found is None:
+            found = map_health(
+                journey_map,
+                self.data.by_map.get(journey_map.id),
+                self.settings.today,
+                self.settings.moment_min_leads,
+            )
+            self._health[journey_map.id] = found
+        return found
+
     def export_records(self, *, analytics: bool = False) -> list[dict[str, Any]]:
         """Every readable map as its ``journeys.json`` record."""
-        return [
-            map_record(
-                m,
-                url=self._map_url(m),
-                today=self.settings.today,
-                analytics=(
-                    self.data.by_map[m.id].to_json()
-                    if analytics and m.id in self.data.by_map
-                    else None
-                ),
-                kpi_trend=self._trend_of(m.id),
+        records = []
+        for m in self.catalogue.maps:
+            health = self.health(m) if analytics else None
+            records.append(
+                map_record(
+                    m,
+                    url=self._map_url(m),
+                    today=self.settings.today,
+                    analytics=(
+                        self.data.by_map[m.id].to_json()
+                        if analytics and m.id in self.data.by_map
+                        else None
+                    ),
+                    kpi_trend=self._trend_of(m.id),
+                    moments=health.moments if health else None,
+                    feelings=health.feelings if health else None,
+                    coverage=health.coverage if health else None,
+                )
             )
-            for m in self.catalogue.maps
-        ]
+        return records
 
     def _trend_of(self, map_id: str) -> Callable[[str, str], Sequence[TrendPoint] | None]:
         def points(stage: str, kpi: str) -> Sequence[TrendPoint] | None:

@@ -108,6 +108,8 @@ def _explain(error: ValidationError, index: PositionIndex) -> list[Problem]:
         return [Problem(f"{name}: expected {expected}, got {_describe(error.instance)}", here)]
     if kind in {"minimum", "maximum"}:
         low, high = error.schema.get("minimum"), error.schema.get("maximum")
+        if high is None:
+            return [Problem(f"{name} must be at least {low}, got {error.instance}", here)]
         return [Problem(f"{name} must be between {low} and {high}, got {error.instance}", here)]
     if kind == "enum":
         options = [str(option) for option in error.validator_value]
@@ -122,6 +124,8 @@ def _explain(error: ValidationError, index: PositionIndex) -> list[Problem]:
         value, hint = str(error.instance), None
         if path and path[-1] == "review_every":
             expected = "a period such as '6 months' (days, weeks, months or years)"
+        elif path and path[-1] == "at_risk_within":
+            expected = "a share of the target such as '10%', or an amount such as 0.5"
         else:
             expected = "an id of letters, digits, '-', '_' or '.', starting with a letter or digit"
             if value != value.strip():
@@ -134,6 +138,8 @@ def _explain(error: ValidationError, index: PositionIndex) -> list[Problem]:
         return [Problem(f"{name}: expected a date as YYYY-MM-DD, got '{error.instance}'", here)]
     if kind == "minItems":
         return [Problem(f"{name}: needs at least {error.validator_value} item", here)]
+    if kind == "minLength":
+        return [Problem(f"{name}: must not be empty", here)]
     if kind == "maxLength":
         return [Problem(f"{name}: longer than {error.validator_value} characters", here)]
     if kind in {"oneOf", "anyOf"}:

@@ -72,8 +72,10 @@ from mkdocs_journey.data.engine.common import (
     EngineOutput,
     FunnelCounts,
     MapShape,
+    Measures,
     PathAggregates,
     Rejected,
+    TimeWindow,
     connection,
     key_part,
     sql_text,
@@ -90,6 +92,7 @@ from mkdocs_journey.data.engine.journeys import (
     order_touches,
     split_paths,
 )
+from mkdocs_journey.data.engine.measures import keep_window, measure
 from mkdocs_journey.data.engine.reading import load_events, resolve_columns, set_aside
 from mkdocs_journey.data.sources import DataSource
 
@@ -101,30 +104,44 @@ __all__ = [
     "EngineOutput",
     "FunnelCounts",
     "MapShape",
+    "Measures",
     "PathAggregates",
     "Rejected",
+    "TimeWindow",
     "group_channels",
     "resolve_columns",
     "run",
 ]
 
 
-def run(source: DataSource, shape: MapShape | None, settings: ChannelSettings) -> EngineOutput:
-    """Read ``source`` and compute every aggregate the analytics need. Raises
-    :class:`DataError`, also for a failure of the engine itself (a memory limit, say): a build
-    reports it for the source and goes on, it never ends in a traceback."""
+def run(
+    source: DataSource,
+    shape: MapShape | None,
+    settings: ChannelSettings,
+    window: TimeWindow | None = None,
+) -> EngineOutput:
+    """Read ``source`` and compute every aggregate the analytics need, from the events inside
+    ``window`` if one is given. Raises :class:`DataError`, also for a failure of the engine
+    itself (a memory limit, say): a build reports it for the source and goes on, it never ends
+    in a traceback."""
     try:
-        return _run(source, shape, settings)
+        return _run(source, shape, settings, window)
     except duckdb.Error as error:
         message = f"{source.file_label}: the analysis failed in the engine: {error}"
         raise DataError(message) from error
 
 
-def _run(source: DataSource, shape: MapShape | None, settings: ChannelSettings) -> EngineOutput:
+def _run(
+    source: DataSource,
+    shape: MapShape | None,
+    settings: ChannelSettings,
+    window: TimeWindow | None,
+) -> EngineOutput:
     with LOCK, connection() as con:
         columns, header, read = load_events(con, source)
         unreadable = set_aside(con, len(header)) if read != "fast" else []
         classify(con, source, shape, settings)
+        keep_window(con, window)
         records = int(con.execute("SELECT count(*) FROM ev").fetchone()[0])  # type: ignore[index]
         rows_read = records + len(unreadable)
         con.execute("DROP VIEW cls")
@@ -182,6 +199,10 @@ def _run(source: DataSource, shape: MapShape | None, settings: ChannelSettings) 
         insights = path_insights(
             con, touchpoints if with_tps else channels, touchpoint_ids if with_tps else channel_ids
         )
+        stages = dict(con.execute("SELECT sid, name FROM stage_ids").fetchall())
+        measures = measure(
+            con, touchpoints if with_tps else {}, stages, has_event_field="event" in columns
+        )
     return EngineOutput(
         rows_read=int(rows_read),
         rows_used=int(rows_used),
@@ -202,6 +223,7 @@ def _run(source: DataSource, shape: MapShape | None, settings: ChannelSettings) 
         insights=insights,
         unassigned=tuple((s, m, int(n)) for s, m, n in unassigned),
         insight_subject="touchpoint" if with_tps else "channel",
+        measures=measures,
     )
 
 

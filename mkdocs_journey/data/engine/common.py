@@ -3,11 +3,12 @@ connection, and the layout of a touch's 128-bit sort key."""
 
 from __future__ import annotations
 
+import datetime as dt
 import tempfile
 import threading
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import duckdb
 
@@ -58,6 +59,36 @@ class FunnelCounts:
 
 
 @dataclass(frozen=True)
+class TimeWindow:
+    """Only the events from ``since`` to ``until`` (whole days, both included, in the source's
+    time zone); None on either side: open."""
+
+    since: dt.date | None = None
+    until: dt.date | None = None
+
+    def __bool__(self) -> bool:
+        return self.since is not None or self.until is not None
+
+
+@dataclass(frozen=True)
+class Measures:
+    """Counts beyond the funnel and the paths, for KPI metrics and moments of truth.
+
+    ``reach``: per touchpoint, the leads who touched it before their first conversion (any
+    time, for leads who never converted) and how many of them converted; ``stage_reach``: the
+    same per stage. ``events``: rows per value of the ``event`` field (trimmed, lower case),
+    the most frequent first."""
+
+    first_event_us: int | None = None  # the earliest and latest used event, microseconds (UTC)
+    last_event_us: int | None = None
+    has_event_field: bool = False  # the file has an ``event`` column
+    events: tuple[tuple[str, int], ...] = ()
+    events_listed_all: bool = True  # False: only the most frequent events are listed
+    reach: tuple[tuple[str, int, int], ...] = ()  # touchpoint, leads, converters
+    stage_reach: tuple[tuple[str, int, int], ...] = ()  # stage, leads, converters
+
+
+@dataclass(frozen=True)
 class EngineOutput:
     """Everything the analytics need, as small plain tables."""
 
@@ -80,6 +111,7 @@ class EngineOutput:
     insights: tuple[tuple[str, str, int, int], ...]  # before, target, target leads, leads before
     unassigned: tuple[tuple[str, str, int], ...]  # source, medium, rows (LISTED most)
     insight_subject: str = "touchpoint"  # or "channel"
+    measures: Measures = field(default_factory=Measures)
 
 
 LOCK = threading.Lock()

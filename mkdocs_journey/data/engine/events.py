@@ -24,6 +24,7 @@ from mkdocs_journey.data.engine.common import (
     sql_text,
     sql_trim,
 )
+from mkdocs_journey.data.engine.measures import name_events
 from mkdocs_journey.data.sources import DataSource
 
 
@@ -136,11 +137,12 @@ def classify(
         )
         _touchpoint_ids(con)
     _check_code_widths(con, source)
+    name_events(con)
     q = quality
     con.execute(
         f"""
         CREATE TEMP VIEW cls AS
-        SELECT line, lead, ts, tp, tid, sid, conv, rev, cid, kid, reason,
+        SELECT line, lead, ts, tp, tid, sid, eid, conv, rev, cid, kid, reason,
                CASE reason
                  WHEN {sql_text(q.UNREADABLE)} THEN fields
                  WHEN {sql_text(q.BAD_TIMESTAMP)} THEN coalesce(ts_raw, '')
@@ -155,7 +157,8 @@ def classify(
                h
         FROM (
           SELECT e.rowid + 2 AS line, e.lead, e.ts, t.tp, coalesce(t.tid, 0) AS tid,
-                 coalesce(s.sid, t.sid, 0) AS sid, e.conv, e.rev, c.cid, c.kid,
+                 coalesce(s.sid, t.sid, 0) AS sid, coalesce(v.eid, 0) AS eid,
+                 e.conv, e.rev, c.cid, c.kid,
                  e.fields, e.ts_raw, e.rev_raw, e.conv_raw, s.name AS stage, e.h,
                  CASE
                    WHEN e.fields IS NOT NULL THEN {sql_text(q.UNREADABLE)}
@@ -172,7 +175,8 @@ def classify(
           FROM ev e
           JOIN combo_ids c ON c.sk = e.sk
           LEFT JOIN tp_lookup t ON t.raw = e.tp
-          LEFT JOIN stage_lookup s ON s.raw = e.stage)
+          LEFT JOIN stage_lookup s ON s.raw = e.stage
+          LEFT JOIN event_lookup v ON v.raw = e.event)
         """
     )
     con.execute(
@@ -183,7 +187,7 @@ def classify(
     con.execute(
         """
         CREATE TEMP TABLE clean AS
-        SELECT line, lead, ts, kid, cid, tid, sid, conv,
+        SELECT line, lead, ts, kid, cid, tid, sid, eid, conv,
                CASE WHEN conv THEN coalesce(rev, 0) ELSE 0 END AS value, h
         FROM cls WHERE reason IS NULL
         """
