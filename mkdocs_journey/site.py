@@ -17,6 +17,7 @@ from jinja2 import Environment
 
 from mkdocs_journey import finite_json
 from mkdocs_journey.analytics.channels import GA4_CHANNELS, load_channel_settings
+from mkdocs_journey.analytics.evidence_coverage import site_coverage
 from mkdocs_journey.analytics.health import MapHealth, map_health
 from mkdocs_journey.analytics.pipeline import CACHE
 from mkdocs_journey.analytics.result import DataAnalysis
@@ -32,12 +33,15 @@ from mkdocs_journey.page_text import generated_page, plain_title
 from mkdocs_journey.parsing.blocks import replace_fences
 from mkdocs_journey.parsing.page import MapReading, read_page
 from mkdocs_journey.render.analytics_view import analytics_view, quality_view
+from mkdocs_journey.render.health_view import coverage_view, diagram_marks, health_view
 from mkdocs_journey.render.history_view import (
     HistoryDrawings,
     kpi_trend_table,
     map_changes,
+    sparkline_slot,
     what_changed,
 )
+from mkdocs_journey.render.kpi_views import Dashboard, DashboardRow, dashboard, kpi_figure
 from mkdocs_journey.render.views import SEVERITY_WORDS, MapRow, MapView, PainRow, map_view
 from mkdocs_journey.settings import Settings
 from mkdocs_journey.urls import relative_url
@@ -78,7 +82,7 @@ class Report:
 class GeneratedPage:
     path: str
     title: str
-    kind: str  # "index", "persona", "pain-points", "data-quality", "changes"
+    kind: str  # "index", "persona", "pain-points", "kpis", "data-quality", "changes"
     key: str = ""  # the persona id for persona pages
 
 
@@ -155,6 +159,8 @@ class JourneySite:
             GeneratedPage(f"{base}/index.md", "Journey maps", "index"),
             GeneratedPage(f"{base}/pain-points.md", "Pain points", "pain-points"),
         ]
+        if any(stage.kpis for m in self.catalogue.maps for stage in m.stages):
+            pages.append(GeneratedPage(f"{base}/kpis.md", "KPI dashboard", "kpis"))
         if self.data.sources:
             pages.append(GeneratedPage(f"{base}/data-quality.md", "Data quality", "data-quality"))
         if self.history.compares:
@@ -177,7 +183,9 @@ class JourneySite:
         """The page's Markdown: its title (author text, e.g. a persona's name, kept as text) and
         the placeholder its listing fills."""
         page = self.generated[path]
-        return generated_page(plain_title(page.title) or page.key, f"{_SLOT}-site")
+        # The dashboard's table is wide: it takes the room of the (empty) table of contents.
+        hide = ("toc",) if page.kind == "kpis" else ()
+        return generated_page(plain_title(page.title) or page.key, f"{_SLOT}-site", hide)
 
     # -- phase 2: page by page -------------------------------------------------------------
     def page_markdown(self, path: str, markdown: str) -> str:
@@ -215,7 +223,9 @@ class JourneySite:
             return self.env.get_template("journey/broken-map.html").render(
                 label=reading.label, problems=reading.problems
             )
-        view = self.view_of(reading.journey_map, url, reading.problems, visuals=True)
+        # Information (feelings vs behaviour) has its own place on the map, not the problems box.
+        problems = tuple(p for p in reading.problems if p.severity is not Severity.INFO)
+        view = self.view_of(reading.journey_map, url, problems, visuals=True)
         map_id = reading.journey_map.id
         return self.env.get_template("journey/map.html").render(
             view=view,
@@ -230,7 +240,8 @@ class JourneySite:
         if not maps:
             return html, []
         volumes = {m.id: self.data.edge_volumes(m.id) for m in maps}
-        return self.visuals.fill(html, maps, volumes)
+        marks = {m.id: diagram_marks(m, self.health(m).moments) for m in maps}
+        return self.visuals.fill(html, maps, volumes, marks)
 
     def view_of(
         self,
@@ -247,6 +258,7 @@ class JourneySite:
         )
         persona = journey_map.persona
         persona_target = self.persona_url(persona.id) if persona else ""
+        anchor = f"journey-{journey_map.id}"
         return map_view(
             journey_map,
             today=self.settings.today,
@@ -265,6 +277,7 @@ class JourneySite:
                 if analysis is not None
                 else None
             ),
+            health=health_view(journey_map, self.health(journey_map), anchor),
         )
 
     def currency_of(self, journey_map: JourneyMap) -> str:
@@ -276,7 +289,11 @@ class JourneySite:
     def render_generated(self, page: GeneratedPage, url: str) -> str:
         if page.kind == "index":
             return self.env.get_template("journey/index.html").render(
-                rows=self._rows(self.catalogue.maps, url), personas=self._persona_items(url)
+                rows=self._rows(self.catalogue.maps, url),
+                personas=self._persona_items(url),
+                coverage=coverage_view(
+                    site_coverage(self.health(m).coverage for m in self.catalogue.maps)
+                ),
             )
         if page.kind == "persona":
             return self.env.get_template("journey/persona.html").render(
@@ -289,6 +306,10 @@ class JourneySite:
                     list(self.data.by_source.values()), self.settings.max_rejected_share
                 )
             )
+        if page.kind == "kpis":
+            return self.env.get_template("journey/kpi-dashboard.html").render(
+                board=self.kpi_dashboard(url)
+            )
         if page.kind == "changes":
             urls = {m.id: relative_url(self._map_url(m), url) for m in self.catalogue.maps}
             return self.env.get_template("journey/what-changed.html").render(
@@ -297,6 +318,33 @@ class JourneySite:
         return self.env.get_template("journey/pain-points.html").render(
             rows=self._pain_rows(url), severity_words=SEVERITY_WORDS
         )
+
+    def kpi_dashboard(self, url: str) -> Dashboard:
+        """Every KPI of every map, for the dashboard page at ``url``."""
+        stage_order = {name: number for number, name in enumerate(self.settings.stages)}
+        rows = []
+        for journey_map in self.catalogue.maps:
+            series = self.history.trends.of_map(journey_map.id)
+            trend_numbers = {(one.stage, one.name): n for n, one in enumerate(series)}
+            link = relative_url(self._map_url(journey_map), url) + f"#journey-{journey_map.id}"
+            for item in self.health(journey_map).kpis:
+                number = trend_numbers.get((item.stage.name, item.kpi.name))
+                rows.append(
+                    DashboardRow(
+                        figure=kpi_figure(item, journey_map.review_every),
+                        map_id=journey_map.id,
+                        map_title=journey_map.title,
+                        map_url=link,
+                        persona=journey_map.persona.name if journey_map.persona else "",
+                        owner=journey_map.owner,
+                        stage_order=stage_order.get(item.stage.name, len(stage_order)),
+                        order=0,
+                        trend_slot=(
+                            None if number is None else sparkline_slot(journey_map.id, number)
+                        ),
+                    )
+                )
+        return dashboard(rows)
 
     def _rows(self, maps: Iterable[JourneyMap], url: str) -> list[MapRow]:
         rows = [MapRow(self.view_of(m, url), relative_url(self._map_url(m), url)) for m in maps]

@@ -17,6 +17,7 @@ from mkdocs_journey.diagrams import (
     CURVE_TEMPLATE,
     DEFAULT_MAX_WIDTH,
     DiagramCache,
+    DiagramMarks,
     Renderer,
     RendererUnavailable,
     build_emotion_curve,
@@ -76,10 +77,12 @@ class Visuals:
         html: str,
         page_maps: Iterable[JourneyMap],
         volumes: Mapping[str, Mapping[tuple[str, str], int] | None] | None = None,
+        marks: Mapping[str, DiagramMarks] | None = None,
     ) -> tuple[str, list[str]]:
         """Draw every slot of the page; return the page and the problems to report.
 
-        ``volumes`` maps a map id to its observed touchpoint-to-touchpoint counts.
+        ``volumes`` maps a map id to its observed touchpoint-to-touchpoint counts; ``marks``
+        to what its moments of truth mark.
         """
         problems: list[str] = []
         page_maps = list(page_maps)
@@ -98,6 +101,7 @@ class Visuals:
                 cache=self.cache,
                 diagram_id=match.group("slot"),
                 edge_volumes=(volumes or {}).get(journey_map.id),
+                marks=(marks or {}).get(journey_map.id),
                 max_width=self.max_width,
             )
             if result.error or result.svg is None or result.diagram is None:

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from mkdocs_journey.model import JourneyMap, Kpi, ReviewPolicy, Stage
 
-MET, AT_RISK, MISSED, NO_DATA = "met", "at-risk", "missed", "no-data"
+MET, AT_RISK, MISSED, NO_DATA = "met", "at-risk", "missed", "unknown"  # unknown: no data
 #: Every status, worst first: the order of the summaries and of the dashboard.
 STATUSES: tuple[str, ...] = (MISSED, AT_RISK, NO_DATA, MET)
 #: The words a reader sees for each status.
@@ -57,7 +57,7 @@ class KpiAssessment:
 
 
 def kpi_status(kpi: Kpi) -> str:
-    """met, at-risk, missed or no-data, from the KPI's target, direction and tolerance."""
+    """met, at-risk, missed or unknown (no data), from the KPI's target, direction and tolerance."""
     if kpi.target is None or kpi.actual is None:
         return NO_DATA
     # How far the actual is on the wrong side of the target (negative: on the good side).

@@ -15,8 +15,11 @@ in :mod:`mkdocs_journey.render.moment_words`. The rules:
 - **accelerator**: touchpoints whose presence on a path raises the conversion rate the most.
   Among the leads who reached the touchpoint's stage before converting, those who touched it
   before converting are compared with those who did not (a lead who never converted counts
-  every touch): the rate with it minus the rate without it, at least :data:`MIN_LIFT`. Both
-  groups need ``min_leads`` leads; below that nothing is claimed;
+  every touch): the rate with it minus the rate without it, at least :data:`MIN_LIFT`, and more
+  than chance would give. Both groups need ``min_leads`` leads; below that nothing is claimed.
+  "More than chance": a one-sided two-proportion z-test at :data:`SIGNIFICANCE`, divided by the
+  number of touchpoints compared (Bonferroni), because a map tests every touchpoint at once and
+  random data would otherwise show an "accelerator" on most large files;
 - **flagged by the author**: ``moment_of_truth: true`` (or a reason) on a stage or touchpoint.
 
 The data-driven rules also need ``min_leads`` leads behind their figure (the stage's leads, or
@@ -25,8 +28,10 @@ those who reached the next stage for a median), and a comparison of at least two
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from statistics import NormalDist
 
 from mkdocs_journey.analytics.result import DataAnalysis, FunnelStep
 from mkdocs_journey.model import JourneyMap
@@ -38,6 +43,9 @@ FRICTION_SCORE = 2.0
 #: Accelerators: the conversion rate with the touchpoint at least this much (a share, 0.05 =
 #: 5 percentage points) above the rate without it.
 MIN_LIFT = 0.05
+#: Accelerators: the chance that random data shows a lift this large, at most (one-sided; split
+#: among the touchpoints compared).
+SIGNIFICANCE = 0.05
 #: At most this many touchpoints of each kind (high friction, accelerator), the strongest first.
 TOP = 3
 
@@ -187,19 +195,25 @@ def accelerators(facts: MomentFacts) -> Iterable[MomentOfTruth]:
         return
     reach = {r.key: r for r in analysis.reach}
     stage_reach = {r.key: r for r in analysis.stage_reach}
-    found = []
+    compared = []
     for stage, tp in facts.journey_map.touchpoints():
         touched, population = reach.get(tp.id), stage_reach.get(stage.name)
         if touched is None or population is None:
             continue
         leads_without = population.leads - touched.leads
         converters_without = population.converters - touched.converters
-        if touched.leads < facts.min_leads or leads_without < facts.min_leads:
-            continue
+        if touched.leads >= facts.min_leads and leads_without >= facts.min_leads:
+            compared.append((stage, tp, touched, leads_without, converters_without))
+    if not compared:
+        return
+    min_z = NormalDist().inv_cdf(1 - SIGNIFICANCE / len(compared))
+    found = []
+    for stage, tp, touched, leads_without, converters_without in compared:
         rate_with = touched.converters / touched.leads
         rate_without = converters_without / leads_without
         lift = rate_with - rate_without
-        if lift >= MIN_LIFT:
+        z = _z_score(touched.converters, touched.leads, converters_without, leads_without)
+        if lift >= MIN_LIFT and z >= min_z:
             found.append(
                 MomentOfTruth(
                     ACCELERATOR,
@@ -214,10 +228,21 @@ def accelerators(facts: MomentFacts) -> Iterable[MomentOfTruth]:
                         ("converters_without", converters_without),
                         ("rate_with", rate_with),
                         ("rate_without", rate_without),
+                        ("z", z),
+                        ("z_needed", min_z),
                     ),
                 )
             )
     yield from sorted(found, key=lambda m: -(m.value or 0.0))[:TOP]
+
+
+def _z_score(converted_a: int, leads_a: int, converted_b: int, leads_b: int) -> float:
+    """Two-proportion z statistic of rate a minus rate b, with the pooled rate."""
+    pooled = (converted_a + converted_b) / (leads_a + leads_b)
+    spread = pooled * (1 - pooled) * (1 / leads_a + 1 / leads_b)
+    if spread <= 0:
+        return 0.0
+    return (converted_a / leads_a - converted_b / leads_b) / math.sqrt(spread)
 
 
 def flagged_by_author(facts: MomentFacts) -> Iterable[MomentOfTruth]:

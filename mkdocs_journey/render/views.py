@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from mkdocs_journey.model import JourneyMap, Kpi, Opportunity, PainPoint, Problem, Stage
+from mkdocs_journey.render.health_view import HealthView
 from mkdocs_journey.render.numbers import format_number
 
 SEVERITY_WORDS = {1: "minor", 2: "moderate", 3: "serious", 4: "major", 5: "critical"}
@@ -49,6 +50,8 @@ class MapView:
     diagram_slot: str | None = None  # placeholder id replaced by the flow diagram SVG
     curve_slot: str | None = None  # placeholder id replaced by the emotion curve SVG
     analytics: Any = None  # analytics view (from mkdocs_journey.render.analytics_view)
+    #: KPI summary, moments of truth, feelings vs behaviour, evidence coverage
+    health: HealthView | None = None
 
 
 def kpi_view(kpi: Kpi) -> KpiView:
@@ -68,6 +71,7 @@ def map_view(
     diagram_slot: str | None = None,
     curve_slot: str | None = None,
     analytics: Any = None,
+    health: HealthView | None = None,
 ) -> MapView:
     columns = tuple(
         StageColumn(
@@ -93,6 +97,7 @@ def map_view(
         diagram_slot=diagram_slot,
         curve_slot=curve_slot,
         analytics=analytics,
+        health=health,
     )
 
 

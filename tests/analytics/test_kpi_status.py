@@ -25,8 +25,8 @@ TEN_PERCENT = Tolerance(10, relative=True)
         (7, 6, "lower", Tolerance(1), "met"),
         (-10, -10.5, "higher", TEN_PERCENT, "at-risk"),  # the band is 10% of |target|
         (0, -1, "higher", TEN_PERCENT, "missed"),  # 10% of 0 is no band at all
-        (None, 3, "higher", None, "no-data"),
-        (3, None, "higher", None, "no-data"),
+        (None, 3, "higher", None, "unknown"),
+        (3, None, "higher", None, "unknown"),
     ],
 )
 def test_status(
