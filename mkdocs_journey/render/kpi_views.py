@@ -65,7 +65,7 @@ class KpiFigure:
     as_of: str  # YYYY-MM-DD of the figure (data's latest event, or the written as_of); ""
     stale_text: str  # why it is stale, for the badge's title; "" when fresh
     computed: bool
-    origin: str  # where the figure comes from, in a few words: "shop data", a source
+    origin: str  # where the figure comes from, in a few words: "shop data", a source, a URL's host
     source_href: str | None  # a link for a hand-written source, only http(s)
     provenance: str  # file hash, rows and latest event of a computed figure; ""
     window: str  # "since 2024-03-01", "2024-01-01 to 2024-02-29"; ""
@@ -101,7 +101,12 @@ def kpi_figure(item: AssessedKpi, review_every: ReviewPolicy | None) -> KpiFigur
     elif kpi.metric:
         origin = "no data"
     else:
-        origin = kpi.source or ("written by hand" if kpi.actual is not None else "")
+        href = http_url(kpi.source)
+        origin = (
+            (urlsplit(href).hostname or href)
+            if href
+            else kpi.source or ("written by hand" if kpi.actual is not None else "")
+        )
     return KpiFigure(
         kpi=kpi,
         stage=item.stage.name,
