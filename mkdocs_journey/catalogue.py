@@ -108,7 +108,9 @@ def build_catalogue(
                     ),
                 )
             )
-        for ref in reading.channel_refs if channel_names is not None else ():
+        for ref in reading.channel_refs:
+            if channel_names is None:
+                break
             found = channel_problem(ref.channel, channel_names, ref.metric)
             if found is not None:
                 message = f"KPI '{ref.kpi}': {found.message}" if ref.kpi else found.message
