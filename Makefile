@@ -7,7 +7,7 @@ BIN     = $(VENV)/bin
 # Material prints a notice about MkDocs 2.0 on every run; this project already runs on ProperDocs too.
 export NO_MKDOCS_2_WARNING = 1
 
-.PHONY: serve build test install install-test browser test-support lint docs bench clean
+.PHONY: serve build test install install-test browser test-support lint docs bench clean screenshots
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -47,6 +47,11 @@ docs: install
 test: install-test browser test-support
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -q
+
+# The screenshots of a map page in docs/images/ (desktop light, flow diagram, desktop dark, phone), taken in
+# Chromium from the example site; run after a change to the map page's look.
+screenshots: install-test browser
+	$(BIN)/python -m tests.browser.screenshots
 
 bench: install-test
 	$(BIN)/python bench/diagrams.py

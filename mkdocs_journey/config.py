@@ -9,7 +9,7 @@ from mkdocs.config import base
 from mkdocs.config import config_options as c
 
 from mkdocs_journey.data.sources import currency_code
-from mkdocs_journey.model import DEFAULT_STAGES
+from mkdocs_journey.model import DEFAULT_STAGES, LAYOUTS
 from mkdocs_journey.settings import Settings, build_date
 
 
@@ -70,6 +70,9 @@ class JourneyConfig(base.Config):
     # Generated pages: index of maps, one page per persona, the pain-point register.
     pages_dir = c.Type(str, default="journeys")
     json_export = c.Type(str, default="journeys.json")
+    # A page holding a map takes the whole window ("wide") or the theme's column ("normal");
+    # a map's own `layout` key wins.
+    layout = c.Choice(LAYOUTS, default="wide")
     # Fixes "today" for the stale check and `generated` (default: SOURCE_DATE_EPOCH, else the
     # day of the build).
     today = _Today()
@@ -114,6 +117,7 @@ class JourneyConfig(base.Config):
             channel_rules=list(self.channel_rules),
             source_categories=dict(self.source_categories),
             max_rejected_share=float(self.max_rejected_share),
+            layout=self.layout,
             currency=self.currency or "",
             docs_dir=docs_dir,
             compare_to=self.compare_to,

@@ -103,6 +103,7 @@ def map_record(
         "tags": list(journey_map.tags),
         "flow": [flow_record(edge) for edge in journey_map.flow],
         "diagram": diagram_record(journey_map.diagram),
+        "layout": journey_map.layout,
         "data": journey_map.data,
         "page": journey_map.page,
         "url": url,

@@ -35,7 +35,7 @@ from markdown.postprocessors import Postprocessor
 from markdown.preprocessors import Preprocessor
 
 from mkdocs_journey.data.sources import currency_code
-from mkdocs_journey.model import DEFAULT_STAGES, Severity
+from mkdocs_journey.model import DEFAULT_STAGES, LAYOUTS, Severity
 from mkdocs_journey.parsing.page import read_page
 from mkdocs_journey.render.environment import make_environment, stylesheet
 from mkdocs_journey.settings import Settings, build_date
@@ -66,6 +66,7 @@ class JourneyExtension(Extension):
             "currency": ["", "ISO 4217 code of the revenue (EUR, USD...); empty: none."],
             "strict": [False, "Fail the conversion when a map has a problem."],
             "stylesheet": [True, "Put the maps' stylesheet in the page, before the first map."],
+            "layout": ["wide", "wide or normal: the maps' layout, as the plugin's option."],
         }
         super().__init__(**kwargs)
         self.site: JourneySite | None = None
@@ -88,6 +89,7 @@ class JourneyExtension(Extension):
             channel_rules=_option_of_type(self, "channel_rules", list),
             source_categories=_option_of_type(self, "source_categories", dict),
             max_rejected_share=float(_option_of_type(self, "max_rejected_share", int | float)),
+            layout=_layout_option(self.getConfig("layout")),
             diagram_max_width=int(_option_of_type(self, "diagram_max_width", int)),
             currency=_currency_option(self.getConfig("currency")),
         )
@@ -124,6 +126,13 @@ def _date_option(value: object) -> dt.date:
         raise ValueError(
             f"journey extension: 'today' must be a date as YYYY-MM-DD, got {value!r}"
         ) from None
+
+
+def _layout_option(value: object) -> str:
+    if value in LAYOUTS:
+        return str(value)
+    choices = " or ".join(repr(layout) for layout in LAYOUTS)
+    raise ValueError(f"journey extension: 'layout' must be {choices}, got {value!r}")
 
 
 def _currency_option(value: object) -> str:
@@ -222,6 +231,8 @@ class _RenderMaps(Postprocessor):
             return text
         page = self.extension.page
         html, problems = site.page_output(page, site.page_html(page, "", text))
+        problems = [*site.render_warnings, *problems]
+        site.render_warnings.clear()
         for problem in problems:
             log.warning(problem)
         failures = [*self.extension.failures, *problems]

@@ -32,6 +32,10 @@ EVIDENCE_TYPES: tuple[str, ...] = (
 
 OPPORTUNITY_STATUSES: tuple[str, ...] = ("idea", "planned", "in progress", "done", "dropped")
 
+#: How a map's page is laid out: "wide" takes the whole window (navigation and table of contents
+#: move to a drawer), "normal" keeps the theme's reading column.
+LAYOUTS: tuple[str, ...] = ("wide", "normal")
+
 
 @dataclass(frozen=True)
 class SourcePosition:
@@ -269,6 +273,7 @@ class JourneyMap:
     flow: tuple[FlowEdge, ...] = ()  # empty: stages follow one another in order
     diagram: DiagramOptions = field(default_factory=DiagramOptions)
     data: str | None = None  # name of a data source declared in the site config
+    layout: str | None = None  # "wide" or "normal"; None: the site's `layout` option
     position: SourcePosition | None = None
 
     @property

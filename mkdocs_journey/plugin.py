@@ -5,6 +5,7 @@ Everything a future host needs is in the core; this module only translates MkDoc
 
 from __future__ import annotations
 
+import html
 import logging
 from pathlib import Path
 from typing import Any
@@ -14,6 +15,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
+from mkdocs.structure.toc import AnchorLink, TableOfContents
 
 from mkdocs_journey import finite_json
 from mkdocs_journey.analytics.result import DataAnalysis
@@ -22,6 +24,7 @@ from mkdocs_journey.data.cache import AnalysisCache
 from mkdocs_journey.diagrams import DiagramCache
 from mkdocs_journey.joined import disk_analysis_cache
 from mkdocs_journey.model import Severity
+from mkdocs_journey.page_parts import Heading
 from mkdocs_journey.render.environment import dashboard_script, make_environment, stylesheet
 from mkdocs_journey.site import JourneySite, SourcePage
 
@@ -113,14 +116,21 @@ class JourneyPlugin(BasePlugin[JourneyConfig]):
             return None
         return self.site.page_markdown(page.file.src_uri, markdown)
 
-    # Before the search plugin reads page.content, so the stage tables are searchable text.
+    # Before the search plugin reads page.content and page.toc, so the stage grids are
+    # searchable text and the maps' sections are entries of the table of contents and search.
     @event_priority(50)
     def on_page_content(
         self, html: str, *, page: Page, config: MkDocsConfig, files: Files
     ) -> str | None:
         if self.site is None:
             return None
-        return self.site.page_html(page.file.src_uri, page.url, html)
+        output = self.site.page_html(page.file.src_uri, page.url, html)
+        for message in self.site.render_warnings:
+            self._warn(message)
+        self.site.render_warnings.clear()
+        if output != html:
+            page.toc = _with_map_sections(page.toc, self.site.page_headings(output))
+        return output
 
     # After the search plugin has indexed the page (on_page_context), so SVGs stay out of it.
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str | None:
@@ -163,3 +173,40 @@ def strict_failure_message(failures: list[str]) -> str:
         f"journey: {count} problem{'' if count == 1 else 's'} in journey maps or their data, "
         f"and strict mode is on:\n{listed}"
     )
+
+
+def _with_map_sections(toc: TableOfContents, headings: list[Heading]) -> TableOfContents:
+    """The page's table of contents with the headings the plugin rendered, in page order.
+
+    Markdown's entries are kept as they are (titles, ids); a rendered heading becomes a new
+    entry, its label escaped the way Markdown's toc escapes titles (themes print them raw).
+    """
+    existing: dict[str, AnchorLink] = {}
+
+    def flatten(links: list[AnchorLink]) -> None:
+        for link in links:
+            existing[link.id] = link
+            flatten(link.children)
+
+    flatten(list(toc))
+    found = {heading.id for heading in headings}
+    if not set(existing) <= found:
+        return toc  # headings we cannot place (made by something else): leave the toc alone
+    flat: list[AnchorLink] = []
+    for heading in headings:
+        if heading.id in existing:
+            link = existing[heading.id]
+        elif heading.label is not None:
+            link = AnchorLink(html.escape(heading.label, quote=False), heading.id, heading.level)
+        else:
+            continue
+        link.children = []
+        flat.append(link)
+    roots: list[AnchorLink] = []
+    parents: list[AnchorLink] = []
+    for link in flat:
+        while parents and parents[-1].level >= link.level:
+            parents.pop()
+        (parents[-1].children if parents else roots).append(link)
+        parents.append(link)
+    return TableOfContents(roots)

@@ -48,6 +48,7 @@ class Settings:
     channel_rules: list[Any] = field(default_factory=list)
     source_categories: dict[str, Any] = field(default_factory=dict)
     max_rejected_share: float = 0.05
+    layout: str = "wide"  # of pages holding a map, unless the map says otherwise
     currency: str = ""  # ISO 4217 code (EUR, USD...) of the revenue in the data; "" for none
     docs_dir: Path | None = None  # default: <project_dir>/docs
     #: A git ref, or "previous mike version": what the "Changed since" blocks compare with.

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from jinja2 import Environment
+from markupsafe import Markup
 
 from mkdocs_journey import finite_json
 from mkdocs_journey.analytics.channels import GA4_CHANNELS, load_channel_settings
@@ -29,11 +30,12 @@ from mkdocs_journey.diagrams import DiagramCache
 from mkdocs_journey.export import export_document, map_record
 from mkdocs_journey.joined import DataJoin, configured_sources, join_data
 from mkdocs_journey.model import JourneyMap, Problem, Severity
+from mkdocs_journey.page_parts import Heading, Placeholder, headings, placeholders, summaries
 from mkdocs_journey.page_text import generated_page, plain_title
 from mkdocs_journey.parsing.blocks import replace_fences
 from mkdocs_journey.parsing.page import MapReading, read_page
 from mkdocs_journey.render.analytics_view import analytics_view, quality_view
-from mkdocs_journey.render.health_view import coverage_view, diagram_marks, health_view
+from mkdocs_journey.render.health_view import coverage_view, diagram_marks
 from mkdocs_journey.render.history_view import (
     HistoryDrawings,
     kpi_trend_table,
@@ -44,8 +46,9 @@ from mkdocs_journey.render.history_view import (
 from mkdocs_journey.render.kpi_views import Dashboard, DashboardRow, dashboard, kpi_figure
 from mkdocs_journey.render.views import SEVERITY_WORDS, MapRow, MapView, PainRow, map_view
 from mkdocs_journey.settings import Settings
+from mkdocs_journey.suggest import did_you_mean
 from mkdocs_journey.urls import relative_url
-from mkdocs_journey.visuals import Visuals, curve_slot, diagram_slot
+from mkdocs_journey.visuals import Visuals, diagram_slot
 
 # Placeholders survive Python-Markdown untouched: letters, digits and hyphens only.
 _SLOT = "journeyslot-a7c1"
@@ -110,6 +113,9 @@ class JourneySite:
         self.history = SiteHistory()
         self.generated: dict[str, GeneratedPage] = {}
         self._health: dict[str, MapHealth] = {}
+        #: Problems found while rendering pages (a placeholder naming no map...), for the host
+        #: to report; it empties the list.
+        self.render_warnings: list[str] = []
 
     # -- phase 1: every page -------------------------------------------------------------
     def collect(self, pages: Iterable[SourcePage]) -> Report:
@@ -206,19 +212,107 @@ class JourneySite:
         return markdown
 
     def page_html(self, path: str, url: str, html: str) -> str:
-        """Render the page's maps (or site listing) into their placeholders."""
+        """Render the page's maps (or site listing) into their placeholders.
+
+        A map goes where its block was written (a front-matter map under the page's title),
+        or where the author put a ``<!-- journey:map -->`` placeholder; its data section
+        follows the map unless a ``<!-- journey:data -->`` placeholder puts it elsewhere. A
+        ``summary`` admonition moves into the "at a glance" block of the map whose block it
+        follows (or of the first map, when it comes before every map's block).
+        """
+        if path in self.generated:
+            page = self.generated[path]
+            return _SLOT_PARAGRAPH.sub(
+                lambda m: self.render_generated(page, url) if m.group("name") == "site" else "",
+                html,
+            )
         readings = {f"map-{r.block.index}": r for r in self.catalogue.readings_of(path)}
+        if not readings:
+            return html
+        slots = {m.group("name"): m for m in _SLOT_PARAGRAPH.finditer(html)}
+        drawable = {r.journey_map.id: r for r in readings.values() if r.journey_map is not None}
+        edits: list[tuple[int, int, str]] = []
+        placed: dict[tuple[str, str], Placeholder] = {}
+        for placeholder in placeholders(html):
+            map_id = self._placeholder_target(path, placeholder, list(drawable))
+            if map_id is None or (placeholder.part, map_id) in placed:
+                if map_id is not None:
+                    self.render_warnings.append(
+                        f"{path}: a second <!-- journey:{placeholder.part} --> placeholder "
+                        f"for the map '{map_id}' is ignored"
+                    )
+                edits.append((placeholder.start, placeholder.end, ""))
+                continue
+            placed[(placeholder.part, map_id)] = placeholder
 
-        def fill(match: re.Match[str]) -> str:
-            name = match.group("name")
-            if name == "site" and path in self.generated:
-                return self.render_generated(self.generated[path], url)
+        def written_at(map_id: str) -> int:
+            # Where the map's block was written (a front-matter map: under the title).
+            slot = slots.get(f"map-{drawable[map_id].block.index}")
+            return slot.start() if slot else len(html)
+
+        order = sorted(drawable, key=written_at)
+        summaries_of: dict[str, list[Markup]] = {}
+        for block in summaries(html) if order else []:
+            before = [map_id for map_id in order if written_at(map_id) < block.start]
+            owner = before[-1] if before else order[0]
+            # The page's own Markdown made this HTML: it moves, it is not author text from YAML.
+            summaries_of.setdefault(owner, []).append(Markup(block.html))  # noqa: S704
+            edits.append((block.start, block.end, ""))
+
+        def render(map_id: str) -> str:
+            reading = drawable[map_id]
+            return self.render_reading(
+                reading,
+                url,
+                summaries=summaries_of.get(map_id, []),
+                with_data=("data", map_id) not in placed,
+            )
+
+        for name, slot in slots.items():
             reading = readings.get(name)
-            return self.render_reading(reading, url) if reading else ""
+            if reading is None:
+                edits.append((slot.start(), slot.end(), ""))
+            elif reading.journey_map is None:
+                edits.append((slot.start(), slot.end(), self.render_reading(reading, url)))
+            elif ("map", reading.journey_map.id) in placed:
+                edits.append((slot.start(), slot.end(), ""))
+            else:
+                edits.append((slot.start(), slot.end(), render(reading.journey_map.id)))
+        for (part, map_id), placeholder in placed.items():
+            content = (
+                render(map_id) if part == "map" else self.render_data(path, drawable[map_id], url)
+            )
+            edits.append((placeholder.start, placeholder.end, content))
+        return _apply(html, edits)
 
-        return _SLOT_PARAGRAPH.sub(fill, html)
+    def _placeholder_target(
+        self, path: str, placeholder: Placeholder, map_ids: list[str]
+    ) -> str | None:
+        if not map_ids:
+            self.render_warnings.append(
+                f"{path}: <!-- journey:{placeholder.part} --> placeholder, but no map on this "
+                "page could be read"
+            )
+            return None
+        if placeholder.map_id is None:
+            return map_ids[0]
+        if placeholder.map_id in map_ids:
+            return placeholder.map_id
+        hint = did_you_mean(placeholder.map_id, map_ids)
+        self.render_warnings.append(
+            f"{path}: <!-- journey:{placeholder.part} {placeholder.map_id} --> names no map of "
+            f"this page ({hint or 'maps here: ' + ', '.join(map_ids)})"
+        )
+        return None
 
-    def render_reading(self, reading: MapReading, url: str) -> str:
+    def render_reading(
+        self,
+        reading: MapReading,
+        url: str,
+        *,
+        summaries: list[Markup] | None = None,
+        with_data: bool = True,
+    ) -> str:
         if reading.journey_map is None:
             return self.env.get_template("journey/broken-map.html").render(
                 label=reading.label, problems=reading.problems
@@ -229,9 +323,30 @@ class JourneySite:
         map_id = reading.journey_map.id
         return self.env.get_template("journey/map.html").render(
             view=view,
+            summaries=summaries or [],
+            with_data=with_data,
             changes=map_changes(self.history, map_id),
             kpi_trends=kpi_trend_table(self.history, map_id),
         )
+
+    def render_data(self, path: str, reading: MapReading, url: str) -> str:
+        """A map's data section on its own, where a ``<!-- journey:data -->`` placeholder is."""
+        assert reading.journey_map is not None
+        view = self.view_of(reading.journey_map, url, visuals=True)
+        if view.analytics is None:
+            self.render_warnings.append(
+                f"{path}: <!-- journey:data --> placeholder for the map "
+                f"'{reading.journey_map.id}', which has no data source (its `data` key)"
+            )
+            return ""
+        return self.env.get_template("journey/analytics.html").render(
+            analytics=view.analytics, anchor=view.anchor
+        )
+
+    @staticmethod
+    def page_headings(html: str) -> list[Heading]:
+        """The headings of a finished page; those the plugin rendered carry their label."""
+        return headings(html)
 
     def page_output(self, path: str, html: str) -> tuple[str, list[str]]:
         """Draw the flow diagrams and emotion curves of the page's maps into the final HTML."""
@@ -258,14 +373,13 @@ class JourneySite:
         )
         persona = journey_map.persona
         persona_target = self.persona_url(persona.id) if persona else ""
-        anchor = f"journey-{journey_map.id}"
         return map_view(
             journey_map,
             today=self.settings.today,
             persona_url=relative_url(persona_target, url) if persona_target else None,
             problems=problems,
             diagram_slot=diagram_slot(journey_map) if draw else None,
-            curve_slot=curve_slot(journey_map) if visuals else None,
+            layout=self.settings.layout,
             analytics=(
                 analytics_view(
                     analysis,
@@ -277,7 +391,7 @@ class JourneySite:
                 if analysis is not None
                 else None
             ),
-            health=health_view(journey_map, self.health(journey_map), anchor),
+            health=self.health(journey_map),
         )
 
     def currency_of(self, journey_map: JourneyMap) -> str:
@@ -435,3 +549,16 @@ class JourneySite:
             indent=2,
             ensure_ascii=False,
         )
+
+
+def _apply(html: str, edits: list[tuple[int, int, str]]) -> str:
+    """Replace spans of ``html``, last first; a span inside one already replaced is dropped."""
+    pieces: list[str] = []
+    end = len(html)
+    for start, stop, text in sorted(edits, key=lambda edit: edit[0], reverse=True):
+        if stop > end:
+            continue
+        pieces += [html[stop:end], text]
+        end = start
+    pieces.append(html[:end])
+    return "".join(reversed(pieces))

@@ -1,7 +1,8 @@
-"""Drawing the flow diagrams and emotion curves into a finished page.
+"""Drawing the flow diagrams into a finished page.
 
 They are inserted last, into empty slot elements of the page's HTML, so Python-Markdown never
 parses a large inline SVG and search plugins (which read the page content earlier) never index it.
+(The emotion curve is a lane of the stage table, drawn with it: small and without text.)
 """
 
 from __future__ import annotations
@@ -14,13 +15,11 @@ from jinja2 import Environment
 from markupsafe import Markup
 
 from mkdocs_journey.diagrams import (
-    CURVE_TEMPLATE,
     DEFAULT_MAX_WIDTH,
     DiagramCache,
     DiagramMarks,
     Renderer,
     RendererUnavailable,
-    build_emotion_curve,
     get_renderer,
     render_flow_diagram,
     safe_prefix,
@@ -33,23 +32,10 @@ FLOW_TEMPLATE = "journey/flow-diagram.html"
 _DIAGRAM_SLOT = re.compile(
     r'<div class="journey-diagram" data-journey-diagram="(?P<slot>[^"]+)"></div>'
 )
-_CURVE_SLOT = re.compile(
-    r'<div class="journey-curve-wrap" data-journey-curve="(?P<slot>[^"]+)"></div>'
-)
 
 
 def diagram_slot(journey_map: JourneyMap) -> str:
     return f"jd-{journey_map.id}"
-
-
-def curve_slot(journey_map: JourneyMap) -> str | None:
-    """The curve's slot, or None for a map with no emotion to draw."""
-    has_emotion = any(stage.emotion is not None for stage in journey_map.stages)
-    return _curve_slot(journey_map) if has_emotion else None
-
-
-def _curve_slot(journey_map: JourneyMap) -> str:
-    return f"jc-{journey_map.id}"
 
 
 @dataclass
@@ -86,7 +72,7 @@ class Visuals:
         """
         problems: list[str] = []
         page_maps = list(page_maps)
-        maps = {diagram_slot(m): m for m in page_maps} | {_curve_slot(m): m for m in page_maps}
+        maps = {diagram_slot(m): m for m in page_maps}
 
         def diagram(match: re.Match[str]) -> str:
             journey_map = maps.get(match.group("slot"))
@@ -116,16 +102,7 @@ class Visuals:
                 legend_id=f"{safe_prefix(match.group('slot'))}-legend",
             )
 
-        def curve(match: re.Match[str]) -> str:
-            journey_map = maps.get(match.group("slot"))
-            if journey_map is None:
-                return match.group(0)
-            drawing = build_emotion_curve(journey_map, curve_id=match.group("slot"))
-            svg = self.env.get_template(CURVE_TEMPLATE).render(curve=drawing)
-            return f'<div class="journey-curve-wrap">{svg}</div>'
-
         html = _DIAGRAM_SLOT.sub(diagram, html)
-        html = _CURVE_SLOT.sub(curve, html)
         # "No renderer works" is said once per build, not once per diagram.
         problems.extend(self.problems)
         self.problems.clear()

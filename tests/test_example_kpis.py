@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from mkdocs_journey.render.numbers import percent
 from tests.conftest import Build, run_build
 
 EXAMPLE = Path(__file__).parent.parent / "example-site"
@@ -199,8 +200,8 @@ def test_the_index_counts_kpis_and_evidence(example: Build, document: dict[str, 
     for record in document["maps"]:
         row = index.select_one(f'tr[data-journey-map="{record["id"]}"]')
         counts = {
-            cell["class"][1].removeprefix("journey-status--"): int(
-                cell.get_text(" ", strip=True).split()[1]
+            cell["class"][1].removeprefix("journey-kpi-count--"): int(
+                cell.get_text(" ", strip=True).split()[0]
             )
             for cell in row.select(
                 ".journey-index__kpis .journey-kpi-count:not(.journey-kpi-count--stale)"
@@ -212,7 +213,7 @@ def test_the_index_counts_kpis_and_evidence(example: Build, document: dict[str, 
         total = sum(backed[key]["total"] for key in ("touchpoints", "pain_points", "kpis"))
         covered = sum(backed[key]["covered"] for key in ("touchpoints", "pain_points", "kpis"))
         evidence = row.select_one(".journey-index__evidence").get_text(" ", strip=True)
-        assert f"{covered / total:.0%} backed" in evidence
+        assert f"{percent(covered / total)} backed" in evidence
 
 
 # --- moments of truth and feelings, true for the data -----------------------------------------

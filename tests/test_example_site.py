@@ -43,7 +43,10 @@ def test_every_map_has_stage_table_diagram_and_curve(example_build: Build) -> No
             total += 1
             assert map_div.select_one("table.journey-table"), page
             assert map_div.select_one(".journey-diagram svg[role=img]"), page
-            assert map_div.select_one("svg.journey-curve[role=img]"), page
+            # The emotion curve is a lane of the stage grid: a drawing in every stage column.
+            curve_cells = map_div.select("tr.journey-row--emotions td.journey-curve-cell")
+            assert len(curve_cells) == len(map_div.select("thead th.journey-stage")), page
+            assert all(c.select_one("svg.journey-curve__drawing") for c in curve_cells), page
     assert total >= 4
 
 
@@ -79,22 +82,34 @@ def test_curve_marks_lowest_and_highest_stage(example_build: Build) -> None:
                 score = td.select_one(".journey-score")
                 if score is not None:
                     scores[th.get_text(strip=True)] = int(score.get_text())
-            curve = map_div.select_one("svg.journey-curve")
-            lowest = curve.select_one("g.journey-curve-lowest title").get_text()
-            highest = curve.select_one("g.journey-curve-highest title").get_text()
+            stages = [th.get_text(strip=True) for th in map_div.select("thead th.journey-stage")]
+            marked = {
+                stages[index]: moment.get_text(strip=True)
+                for index, td in enumerate(map_div.select("tr.journey-row--emotions td"))
+                for moment in td.select(".journey-curve__moment")
+            }
             low_stage = min(scores, key=lambda s: scores[s])  # first of equals, in stage order
             high_stage = max(scores, key=lambda s: scores[s])
-            assert lowest.startswith(f"{low_stage}:"), page
-            assert highest.startswith(f"{high_stage}:"), page
+            assert marked == {
+                low_stage: "moment of truth: low point",
+                high_stage: "moment of truth: high point",
+            }, page
+            # The glance block names the same two stages.
+            glance = [
+                a.get_text(strip=True)
+                for kind in ("emotional-low", "emotional-peak")
+                for a in map_div.select(f".journey-moment--{kind} .journey-moment__where")
+            ]
+            assert glance == [low_stage, high_stage], page
 
 
 def test_css_has_a_rule_for_every_class_the_drawings_use(example_build: Build) -> None:
     css = (example_build.site / "assets" / "journey" / "journey.css").read_text(encoding="utf-8")
-    styled = set(re.findall(r"\.(journey-[a-z0-9-]+)", css))
+    styled = set(re.findall(r"\.(journey-[a-z0-9_-]+)", css))
     used: set[str] = set()
     for page in _map_pages(example_build):
         soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
-        for drawing in soup.select(".journey-diagram svg, svg.journey-curve"):
+        for drawing in soup.select(".journey-diagram svg, svg.journey-curve__drawing"):
             for tag in [drawing, *drawing.find_all(True)]:
                 used.update(c for c in tag.get("class", []) if c.startswith("journey-"))
     assert used, "no classes found in drawings"
@@ -118,7 +133,8 @@ def test_every_map_shows_its_data(example_build: Build) -> None:
         soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
         for map_div in soup.select("div.journey-map"):
             anchor = map_div["id"]
-            section = map_div.select_one(".journey-analytics")
+            # After the map, or where the page's <!-- journey:data --> placeholder put it.
+            section = soup.select_one(f"#{anchor}-data").find_parent(class_="journey-analytics")
             assert section is not None, anchor
             for part in (
                 "funnel",
@@ -148,6 +164,33 @@ def test_data_quality_page_lists_every_source(example_build: Build) -> None:
         "negative revenue",
     ):
         assert reason in text
+
+
+def test_the_author_places_map_data_and_summary(example_build: Build) -> None:
+    page = example_build.page("maps/smb-owner/")
+    article = page.select_one("article")
+    map_div = article.select_one("div.journey-map")
+    # <!-- journey:map --> after the introduction and the author's warning, not under the title.
+    assert map_div.find_previous("div", class_="admonition warning") is not None
+    # <!-- journey:data --> after the notes on evidence, outside the map.
+    data = article.select_one("#journey-smb-accounting-data").find_parent(
+        class_="journey-analytics"
+    )
+    assert data.find_parent(class_="journey-map") is None
+    assert data.find_previous("h2", id="how-the-evidence-was-gathered") is not None
+    # The summary admonition now opens the map's "At a glance" block.
+    summary = map_div.select_one(".journey-glance__summary .admonition.summary")
+    assert "The moment of truth is the bank connection" in summary.get_text()
+    assert "<!--" not in str(article)
+    # The table of contents lists the map's sections and its data, in page order.
+    toc = [a.get_text(" ", strip=True) for a in page.select("nav.md-nav--secondary a")]
+    title = map_div.select_one("h2.journey-title").get_text(strip=True)
+    assert toc.index(title) < toc.index("At a glance") < toc.index("Stage by stage")
+    assert (
+        toc.index("How the evidence was gathered")
+        < toc.index("Data")
+        < toc.index("Changes since the last review")
+    )
 
 
 def test_journeys_json_validates_against_the_published_schema(example_build: Build) -> None:

@@ -100,6 +100,7 @@ def full_map() -> JourneyMap:
         tags=("a", "b"),
         flow=(FlowEdge("Awareness", "t1", "sees", at),),
         diagram=DiagramOptions(enabled=False, direction="TB", layout="chain"),
+        layout="normal",
         data="crm",
         position=at,
     )
@@ -119,6 +120,7 @@ def test_every_field_is_mapped_to_its_documented_key() -> None:
         "tags",
         "flow",
         "diagram",
+        "layout",
         "data",
         "page",
         "url",
@@ -204,6 +206,7 @@ def test_every_field_is_mapped_to_its_documented_key() -> None:
     assert record["stale"] is True
     assert record["flow"] == [{"source": "Awareness", "target": "t1", "label": "sees"}]
     assert record["diagram"] == {"enabled": False, "direction": "TB", "layout": "chain"}
+    assert record["layout"] == "normal"
     assert record["page"] == "maps/full.md"
     assert "analytics" not in record
 

@@ -36,7 +36,7 @@ def test_a_fenced_map_becomes_table_diagram_and_curve() -> None:
     stages = [th.get_text(strip=True) for th in journey.select("table.journey-table thead th")]
     assert stages[1:] == ["Awareness", "Decision"]
     assert journey.select_one("svg.journey-diagram") is not None  # real Graphviz, in-process
-    assert journey.select_one(".journey-curve") is not None
+    assert journey.select_one("td.journey-curve-cell .journey-curve") is not None
     assert "Price only on request" in journey.get_text()
     # Other fences are left to the host's own extensions.
     assert page.select_one("code.language-python") is not None

@@ -12,7 +12,7 @@ LANES = [
     "Goal",
     "Actions",
     "Touchpoints",
-    "Emotions & thoughts",
+    "Emotion",
     "Pain points",
     "Opportunities",
     "KPIs",
@@ -29,7 +29,7 @@ def _stage_names(map_div) -> list[str]:
 def _lanes(map_div) -> list[str]:
     return [
         th.get_text(strip=True)
-        for th in map_div.select("table.journey-table tbody th.journey-lane")
+        for th in map_div.select("table.journey-table tbody th.journey-lane .journey-lane__name")
     ]
 
 

@@ -47,4 +47,4 @@ def test_unavailable_renderer_warns_and_shows_error_box(fixture_site, tmp_path: 
     assert (
         map_div.select_one("table.journey-table") is not None
     )  # the rest of the map still renders
-    assert map_div.select_one("svg.journey-curve") is not None
+    assert map_div.select_one("td.journey-curve-cell svg.journey-curve__drawing") is not None

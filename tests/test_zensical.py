@@ -62,7 +62,7 @@ def test_the_map_renders_with_the_stages_from_the_options(built) -> None:
     assert stages == ["Discover", "Try", "Buy"]
     assert journey.select_one("table.journey-table") is not None
     assert journey.select_one("svg.journey-diagram") is not None
-    assert journey.select_one("svg.journey-curve") is not None
+    assert journey.select_one("td.journey-curve-cell svg.journey-curve__drawing") is not None
 
 
 def test_the_data_source_from_the_options_gives_the_numbers(built) -> None:

@@ -1,6 +1,6 @@
 """Moments of truth: where a journey is won or lost, found in the map and in its data.
 
-Each rule is a finder in :data:`FINDERS`, turning a map (and its analysis, when it has data)
+Each rule is a finder in :data:`MOMENT_FINDERS`, turning a map (and its analysis, when it has data)
 into :class:`MomentOfTruth` items with the figures behind them; the words a reader sees are made
 in :mod:`mkdocs_journey.render.moment_words`. The rules:
 
@@ -263,7 +263,7 @@ def flagged_by_author(facts: MomentFacts) -> Iterable[MomentOfTruth]:
 
 
 #: Every rule, in the order moments are listed.
-FINDERS: tuple[Finder, ...] = (
+MOMENT_FINDERS: tuple[Finder, ...] = (
     emotional_extremes,
     bottleneck,
     slowest_step,
@@ -277,7 +277,7 @@ def find_moments(
     journey_map: JourneyMap, analysis: DataAnalysis | None, min_leads: int = MIN_LEADS
 ) -> tuple[MomentOfTruth, ...]:
     facts = MomentFacts(journey_map, analysis, min_leads)
-    return tuple(moment for finder in FINDERS for moment in finder(facts))
+    return tuple(moment for finder in MOMENT_FINDERS for moment in finder(facts))
 
 
 def moments_by_kind(

@@ -51,10 +51,19 @@ def unguarded(value: str) -> str:
 # --- CSV --------------------------------------------------------------------------------------
 
 
+#: Characters that make a CSV cell quoted: the writer's separator, and the two other separators
+#: a reader may guess from the first line (see parse_csv), besides quotes and line breaks.
+_QUOTED = re.compile(r'[,;\t"\r\n]')
+#: A quoted cell of a CSV line, doubled quotes inside included.
+_QUOTED_CELL = re.compile(r'"(?:[^"]|"")*"')
+
+
+def _cell(value: str) -> str:
+    return f'"{value.replace(chr(34), chr(34) * 2)}"' if _QUOTED.search(value) else value
+
+
 def csv_text(grid: Grid) -> str:
-    out = io.StringIO()
-    csv.writer(out, lineterminator="\r\n").writerows([[guarded(v) for v in row] for row in grid])
-    return out.getvalue()
+    return "".join(",".join(_cell(guarded(v)) for v in row) + "\r\n" for row in grid)
 
 
 def write_csv(grid: Grid, path: Path) -> None:
@@ -76,7 +85,7 @@ def read_csv(path: Path) -> Grid:
 def parse_csv(text: str, where: str = "CSV") -> Grid:
     # The separator is the one the first line uses most: spreadsheets set to a language with a
     # decimal comma write ";". (csv.Sniffer guesses quoting too, and misreads doubled quotes.)
-    first = text.lstrip("\r\n").split("\n", 1)[0]
+    first = _QUOTED_CELL.sub("", text.lstrip("\r\n").split("\n", 1)[0])
     delimiter = max(",;\t", key=first.count)
     rows: Grid = []
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)

@@ -12,7 +12,7 @@ from typing import Any
 
 from mkdocs_journey.changes.diff import Change, Comparison, MapDiff
 from mkdocs_journey.inert import markdown_text
-from mkdocs_journey.render.views import format_number
+from mkdocs_journey.render.numbers import format_number
 
 REPORT_FORMAT = 1
 _LONGEST_QUOTE = 100

@@ -1,6 +1,6 @@
 """Flow diagrams and emotion curves of journey maps, without MkDocs.
 
-The plugin is a thin adapter over :func:`render_flow_diagram` and :func:`build_emotion_curve`:
+The plugin is a thin adapter over :func:`render_flow_diagram` and :func:`build_emotion_lane`:
 it chooses a renderer once (:func:`get_renderer`), keeps one :class:`DiagramCache` for the life
 of the process, and turns a :class:`DiagramResult` with an ``error`` into a warning and an
 error box. Author input never makes these functions raise; bugs still do, loudly.
@@ -17,10 +17,9 @@ from pathlib import Path
 
 from mkdocs_journey.diagrams.cache import DiagramCache, cache_key
 from mkdocs_journey.diagrams.curve import (
-    CURVE_TEMPLATE,
-    CurvePoint,
-    EmotionCurve,
-    build_emotion_curve,
+    CurveCell,
+    EmotionLane,
+    build_emotion_lane,
 )
 from mkdocs_journey.diagrams.dot import (
     AUTO,
@@ -46,14 +45,13 @@ CSS_FILE = Path(__file__).resolve().parent.parent / "render" / "assets" / "journ
 
 __all__ = [
     "CSS_FILE",
-    "CURVE_TEMPLATE",
     "DEFAULT_MAX_WIDTH",
     "RENDERER_NAMES",
-    "CurvePoint",
+    "CurveCell",
     "DiagramCache",
     "DiagramMarks",
     "DiagramResult",
-    "EmotionCurve",
+    "EmotionLane",
     "FlowDiagram",
     "Mark",
     "RenderError",
@@ -62,7 +60,7 @@ __all__ = [
     "SvgError",
     "available_renderers",
     "build_dot",
-    "build_emotion_curve",
+    "build_emotion_lane",
     "cache_key",
     "dot_escape",
     "finish_svg",

@@ -14,6 +14,8 @@ import re
 import xml.etree.ElementTree as ET
 from collections.abc import Mapping
 
+from mkdocs_journey.diagrams.columns import COLUMNS_CLASS, fit_to_columns
+
 SVG_NS = "http://www.w3.org/2000/svg"
 XLINK_NS = "http://www.w3.org/1999/xlink"
 ET.register_namespace("", SVG_NS)
@@ -44,7 +46,7 @@ CLASS_PREFIX = "journey-"
 #: What :func:`finish_svg` does to Graphviz's output, as a version in the diagram cache's key:
 #: change it with the finishing (the package version alone may stay the same between commits
 #: that a CI cache spans).
-FINISHING = "2: point-as-px, aligned stages, labels off lines"
+FINISHING = "3: point-as-px, aligned stages, labels off lines, stage columns"
 
 
 class SvgError(ValueError):
@@ -309,6 +311,10 @@ def finish_svg(
     if stage_columns is not None:
         align_stages(root, columns=stage_columns)
     move_labels_off_lines(root)
+    width, height = _points(root.get("width", "")), _points(root.get("height", ""))
+    columns = None
+    if stage_columns and direction == "LR" and width is not None:
+        columns = fit_to_columns(root, width=width)
     _prefix_ids(root, prefix)
 
     heading = ET.Element(f"{_SVG}title", {"id": f"{prefix}-title"})
@@ -317,7 +323,6 @@ def finish_svg(
     details.text = description
     root.insert(0, details)
     root.insert(0, heading)
-    width, height = _points(root.get("width", "")), _points(root.get("height", ""))
     if width is not None and height is not None:
         # One Graphviz point is drawn as one CSS pixel, so the font sizes of the DOT are the
         # sizes a reader sees (Graphviz's own 1pt = 4/3 px would only enlarge the drawing,
@@ -325,7 +330,16 @@ def finish_svg(
         # shrink below this size; it needs the number for that.
         root.set("width", f"{width:g}")
         root.set("height", f"{height:g}")
-        root.set("style", f"--journey-width: {width:g}px")
+        style = f"--journey-width: {width:g}px"
+        if columns is not None:
+            # Drawn at its size from the left, however wide the box the columns give it.
+            root.set("preserveAspectRatio", "xMinYMin meet")
+            style += (
+                f"; --journey-height: {height:g}px; --journey-stages: {columns.stages}"
+                f"; --journey-pitch-min: {columns.pitch:.2f}px"
+            )
+            css_class = f"{css_class} {COLUMNS_CLASS}"
+        root.set("style", style)
     if direction is not None:
         root.set("data-direction", direction)
     root.set("role", "img")
@@ -403,6 +417,7 @@ _DRAWING_ATTRIBUTES = frozenset(
         "stroke-opacity",
         "stroke-linecap",
         "stroke-linejoin",
+        "vector-effect",
         "{http://www.w3.org/XML/1998/namespace}space",
         *_URL_ATTRIBUTES,
     )

@@ -105,6 +105,7 @@ def build_map(data: dict[str, Any], index: PositionIndex, stages: tuple[str, ...
         flow=_flow(data.get("flow", ()), built_stages, builder),
         diagram=_diagram(data.get("diagram", True)),
         data=data.get("data"),
+        layout=data.get("layout"),
         position=index.origin,
     )
     return BuiltMap(journey_map, persona_ref, builder.problems, tuple(builder.channel_refs))

@@ -18,6 +18,8 @@ from jinja2 import (
     select_autoescape,
 )
 
+from mkdocs_journey.render.views import SEVERITY_WORDS
+
 ASSETS = Path(__file__).parent / "assets"
 
 
@@ -36,6 +38,7 @@ def make_environment(override_dirs: Sequence[str] = ()) -> Environment:
         lstrip_blocks=True,
     )
     env.filters["safe_href"] = safe_href
+    env.globals["severity_words"] = SEVERITY_WORDS
     return env
 
 

@@ -23,6 +23,17 @@ from mkdocs_journey.render.moment_words import (
 )
 from mkdocs_journey.render.numbers import percent
 
+#: Whether a kind of moment is where the journey is lost, slowed, won, or one the author marks.
+TONES: Mapping[str, str] = {
+    m.EMOTIONAL_LOW: "loss",
+    m.BOTTLENECK: "loss",
+    m.HIGH_FRICTION: "loss",
+    m.SLOWEST_STEP: "slow",
+    m.EMOTIONAL_PEAK: "win",
+    m.ACCELERATOR: "win",
+    m.FLAGGED: "flag",
+}
+
 
 @dataclass(frozen=True)
 class MomentView:
@@ -34,6 +45,18 @@ class MomentView:
     reason: str
     origin: str  # map, data, author
     href: str  # where on the page it is shown
+    quote: str = ""  # an emotional low or peak: what the customer thinks there
+    #: how the glance block and the curve lane mark it: "loss", "slow", "win" or "flag"
+    tone: str = "flag"
+
+    @property
+    def mark(self) -> str:
+        """The moment on its stage's cell of the curve lane, in a few words."""
+        if self.kind in (m.BOTTLENECK, m.SLOWEST_STEP):
+            return f"{self.title}: {self.figure}"
+        if self.subject != self.stage:  # a touchpoint
+            return f"{self.title}: {self.subject}"
+        return self.title
 
 
 @dataclass(frozen=True)
@@ -43,6 +66,7 @@ class FeelingView:
     title: str
     headline: str
     sentence: str
+    href: str = ""  # the stage's place on the emotion curve
 
 
 #: How well backed a share of evidence is, in Smaply's three colours: none, partly, well.
@@ -59,7 +83,7 @@ class CoverageItem:
     label: str  # "touchpoints with evidence"
     covered: int
     total: int
-    percent: str  # "43%" or "–"
+    percent: str  # "42.9%" or "–"
     level: str  # none, low, partial, good
 
     @property
@@ -80,7 +104,7 @@ def coverage_view(coverage: EvidenceCoverage) -> CoverageView:
             label,
             share.covered,
             share.total,
-            f"{share.share:.0%}" if share.share is not None else "–",
+            percent(share.share),
             coverage_level(share.share),
         )
 
@@ -119,15 +143,20 @@ def health_view(
 ) -> HealthView:
     """``stage_anchors``: the id of each stage's place on the page (its column), for links."""
     stage_anchors = stage_anchors or {}
+    stages = {stage.name: stage for stage in journey_map.stages}
+
+    def on_curve(stage: str) -> str:
+        """The stage's cell of the emotion lane, where its moments are marked."""
+        return f"#{stage_anchors[stage]}-emotion" if stage in stage_anchors else f"#{anchor}"
+
     moments = []
     for moment in health.moments:
         words = describe(moment, journey_map)
-        if moment.touchpoint:
-            href = f"#{anchor}-tp-{moment.touchpoint}"
-        elif moment.stage in stage_anchors:
-            href = f"#{stage_anchors[moment.stage]}"
-        else:
-            href = f"#{anchor}"
+        href = f"#{anchor}-tp-{moment.touchpoint}" if moment.touchpoint else on_curve(moment.stage)
+        quote = ""
+        emotion = stages[moment.stage].emotion if moment.stage in stages else None
+        if moment.kind in (m.EMOTIONAL_LOW, m.EMOTIONAL_PEAK) and emotion and emotion.thoughts:
+            quote = emotion.thoughts[0]
         moments.append(
             MomentView(
                 moment.kind,
@@ -138,6 +167,8 @@ def health_view(
                 words.reason,
                 moment.origin,
                 href,
+                quote,
+                TONES[moment.kind],
             )
         )
     stage_kpis: dict[str, list[KpiFigure]] = {}
@@ -148,29 +179,33 @@ def health_view(
     return HealthView(
         summary=kpi_summary(journey_map, health.kpis),
         moments=tuple(moments),
-        feelings=tuple(feeling_view(finding) for finding in health.feelings),
+        feelings=tuple(
+            feeling_view(finding, on_curve(finding.behaviour.stage)) for finding in health.feelings
+        ),
         coverage=coverage_view(health.coverage),
         stage_kpis={stage: tuple(figures) for stage, figures in stage_kpis.items()},
     )
 
 
-def feeling_view(finding: FeelingFinding) -> FeelingView:
+def feeling_view(finding: FeelingFinding, href: str = "") -> FeelingView:
     return FeelingView(
         finding.kind,
         finding.behaviour.stage,
         FEELING_TITLE,
         feeling_headline(finding),
         feeling_sentence(finding),
+        href,
     )
 
 
-def going_on(health: MapHealth) -> Mapping[str, tuple[float, str]]:
-    """Per stage with a next stage in the data: the share of its leads who go on, and its text."""
+def going_on(health: MapHealth) -> Mapping[str, float]:
+    """Per stage with a next stage in the data: the share of its leads who go on (the emotion
+    lane's second series)."""
     analysis = health.analysis
     if analysis is None:
         return {}
     return {
-        step.stage: (step.conversion_to_next, percent(step.conversion_to_next))
+        step.stage: step.conversion_to_next
         for step in analysis.funnel
         if step.conversion_to_next is not None and step.leads
     }

@@ -21,7 +21,7 @@ from mkdocs_journey.changes.diff import Change, Comparison, MapDiff
 from mkdocs_journey.changes.report import headline, sentence, symbol
 from mkdocs_journey.changes.site_history import SiteHistory
 from mkdocs_journey.changes.trends import KpiSeries
-from mkdocs_journey.render.views import format_number
+from mkdocs_journey.render.numbers import format_number
 
 CURVE_TEMPLATE = "journey/changes-curve.html"
 SPARKLINE_TEMPLATE = "journey/kpi-sparkline.html"

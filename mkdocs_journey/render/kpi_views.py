@@ -2,21 +2,18 @@
 each figure comes from and how fresh it is; the per-map summary and the site-wide dashboard.
 
 Python decides every word and number here; the templates ``journey/kpi-card.html``,
-``journey/kpi-summary.html`` and ``journey/kpi-dashboard.html`` only lay them out.
+``journey/kpi-summary.html`` and ``journey/kpi-dashboard.html`` only lay them out (a status's
+icon is drawn by the stylesheet: a shape and a colour beside the word, never instead of it).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from mkdocs_journey.analytics.kpi_status import (
-    AT_RISK,
-    MET,
-    MISSED,
-    NO_DATA,
     STATUS_WORDS,
     STATUSES,
     AssessedKpi,
@@ -25,8 +22,6 @@ from mkdocs_journey.analytics.kpi_status import (
 from mkdocs_journey.model import JourneyMap, Kpi, ReviewPolicy
 from mkdocs_journey.render.numbers import count, format_number
 
-#: A status's icon, shown beside its word (never instead of it: colour and shape are extras).
-STATUS_ICONS: Mapping[str, str] = {MET: "✓", AT_RISK: "!", MISSED: "✗", NO_DATA: "–"}
 #: The order of the statuses' counts and filters: the worst first.
 STATUS_ORDER: tuple[str, ...] = STATUSES
 
@@ -57,8 +52,7 @@ class KpiFigure:
     kpi: Kpi
     stage: str
     status: str  # met, at-risk, missed, unknown
-    words: str  # "on target", "at risk", "off target", "no data"
-    icon: str
+    words: str  # "on target", "at risk", "off target", "no data" (the icon's shape is CSS's)
     target_text: str  # "40%", "7 days or lower", "–"
     actual_text: str
     stale: bool
@@ -112,7 +106,6 @@ def kpi_figure(item: AssessedKpi, review_every: ReviewPolicy | None) -> KpiFigur
         stage=item.stage.name,
         status=assessment.status,
         words=STATUS_WORDS[assessment.status],
-        icon=STATUS_ICONS[assessment.status],
         target_text=target,
         actual_text=format_number(kpi.actual, kpi.unit),
         stale=assessment.stale,
@@ -141,7 +134,6 @@ def _window(kpi: Kpi) -> str:
 class StatusCount:
     status: str
     words: str
-    icon: str
     count: int
 
 
@@ -151,7 +143,7 @@ def status_counts(
     """How many KPIs have each status, the worst first (statuses nobody has left out)."""
     found = [figure.status for figure in figures]
     return tuple(
-        StatusCount(status, STATUS_WORDS[status], STATUS_ICONS[status], found.count(status))
+        StatusCount(status, STATUS_WORDS[status], found.count(status))
         for status in STATUS_ORDER
         if keep_empty or status in found
     )

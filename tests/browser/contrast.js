@@ -65,7 +65,10 @@
   function backdrop(element, x, y, own) {
     const stack = document.elementsFromPoint(x, y);
     const index = stack.indexOf(element);
-    const below = index >= 0 ? stack.slice(index + 1) : stack;
+    // A thin line may miss the hit test at its own point: then what lies beneath it is what
+    // holds it or comes before it in the document (the painting order of SVG and of flow).
+    const below = index >= 0 ? stack.slice(index + 1) : stack.filter(
+      node => node.contains(element) || (node.compareDocumentPosition(element) & Node.DOCUMENT_POSITION_FOLLOWING));
     let colour = canvas;
     for (let k = below.length - 1; k >= 0; k--) {
       const paint = paintOf(below[k]);
@@ -92,6 +95,10 @@
     return r && r.width > 0 && r.height > 0 ? [r.left + r.width / 2, r.top + r.height / 2] : null;
   }
 
+  // A stroke or fill in the page's own background colour is a gap (the halo around a dot), not
+  // a mark.
+  const page = parse(getComputedStyle(document.body).backgroundColor);
+  const isGap = colour => page && colour && colour[3] === 1 && [0, 1, 2].every(i => Math.abs(colour[i] - page[i]) < 1);
   const records = [];
   const elements = roots.flatMap(selector => [...document.querySelectorAll(selector)]);
   const skipped = decorative.length ? decorative.join(',') : null;
@@ -127,9 +134,9 @@
       const style = getComputedStyle(shape);
       const stroke = parse(style.stroke);
       const width = parseFloat(style.strokeWidth || '0');
-      if (stroke && width > 0 && typeof shape.getTotalLength === 'function') {
+      if (stroke && !isGap(stroke) && width > 0 && typeof shape.getTotalLength === 'function') {
         const length = shape.getTotalLength();
-        const local = shape.getPointAtLength(length / 2);
+        const local = shape.getPointAtLength(length * 0.3);
         shape.scrollIntoView({block: 'center', inline: 'center'});
         const m = shape.getScreenCTM();
         if (m) {
@@ -142,7 +149,7 @@
         }
       }
       const fill = parse(style.fill);
-      if (fill && fill[3] > 0 && !shape.parentElement.matches(BOXES) && shape.tagName !== 'line') {
+      if (fill && fill[3] > 0 && !isGap(fill) && !shape.parentElement.matches(BOXES) && shape.tagName !== 'line') {
         const point = centreInView(shape, () => shape.getBoundingClientRect());
         if (!point) continue;
         const ground = backdrop(shape, point[0], point[1], false);
@@ -164,7 +171,9 @@
         if (!point) continue;
         // A border lies between the element's own background and what is beneath it: both count.
         const grounds = [backdrop(element, point[0], point[1], false)];
-        if (property.startsWith('border')) grounds.push(backdrop(element, point[0], point[1], true));
+        const own = parse(getComputedStyle(element).backgroundColor);
+        const sameAsFill = own && [0, 1, 2, 3].every(i => Math.abs(own[i] - colour[i]) < 0.5);
+        if (property.startsWith('border') && !sameAsFill) grounds.push(backdrop(element, point[0], point[1], true));
         const worst = Math.min(...grounds.map(ground => ratio(over(withAlpha(colour, opacity(element)), ground), ground)));
         records.push({kind: 'mark', what: describe(element) + ' ' + property, text: element.textContent.trim().slice(0, 30),
                       ratio: worst});

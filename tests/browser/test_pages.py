@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
-import re
-
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import Browse
+from tests.browser.conftest import (
+    RGB,
+    SET_SCHEME_JS,
+    Browse,
+    contrast,
+    luminance,
+    over,
+    parse_colour,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -15,9 +21,6 @@ MAP = "#journey-owner"
 WRAP = f"{MAP} .journey-table-wrap"
 GOAL_LANE = f"{MAP} tr.journey-row--goal th.journey-lane"
 GOAL_CELL = f"{MAP} tr.journey-row--goal td"  # first cell: "Notice the problem"
-
-RGB = tuple[float, float, float]
-RGBA = tuple[float, float, float, float]
 
 # Colour of an element and the background colours of it and every ancestor, innermost first.
 COLOURS_JS = """
@@ -29,44 +32,6 @@ element => {
   return {color: getComputedStyle(element).color, backgrounds};
 }
 """
-
-# Switch Material's colour scheme the way its palette toggle does, and let transitions finish.
-SET_SCHEME_JS = """
-async scheme => {
-  document.body.setAttribute('data-md-color-scheme', scheme);
-  getComputedStyle(document.body).backgroundColor;
-  await Promise.all(document.getAnimations().map(animation => animation.finished));
-}
-"""
-
-
-def parse_colour(css: str) -> RGBA:
-    match = re.fullmatch(r"rgba?\(([\d.]+),\s*([\d.]+),\s*([\d.]+)(?:,\s*([\d.]+))?\)", css.strip())
-    assert match, f"unexpected computed colour {css!r}"
-    red, green, blue, alpha = match.groups()
-    return float(red), float(green), float(blue), float(alpha) if alpha is not None else 1.0
-
-
-def over(top: RGBA, bottom: RGB) -> RGB:
-    """Alpha-composite a colour onto an opaque one."""
-    *rgb, alpha = top
-    return tuple(alpha * t + (1 - alpha) * b for t, b in zip(rgb, bottom, strict=True))  # type: ignore[return-value]
-
-
-def luminance(rgb: RGB) -> float:
-    """WCAG 2 relative luminance of an sRGB colour given in 0-255."""
-
-    def channel(value: float) -> float:
-        value /= 255
-        return value / 12.92 if value <= 0.04045 else ((value + 0.055) / 1.055) ** 2.4
-
-    red, green, blue = (channel(value) for value in rgb)
-    return 0.2126 * red + 0.7152 * green + 0.0722 * blue
-
-
-def contrast(first: RGB, second: RGB) -> float:
-    light, dark = sorted((luminance(first), luminance(second)), reverse=True)
-    return (light + 0.05) / (dark + 0.05)
 
 
 def seen_colours(page: Page, selector: str) -> tuple[RGB, RGB]:

@@ -4,24 +4,20 @@ from __future__ import annotations
 
 import re
 
-import jinja2
 from diagram_helpers import LOOP_FLOW, SVG, parse, trial_map
 
-from mkdocs_journey.diagrams import (
-    CSS_FILE,
-    CURVE_TEMPLATE,
-    build_emotion_curve,
-    get_renderer,
-    render_flow_diagram,
-)
+from mkdocs_journey.diagrams import CSS_FILE, get_renderer, render_flow_diagram
 from mkdocs_journey.model import Emotion, FlowEdge, Stage
+from mkdocs_journey.render.environment import stylesheet
 
 CSS = CSS_FILE.read_text(encoding="utf-8")
+# The colours live in the plugin's one palette (journey.css), for both schemes.
+PALETTE = stylesheet()
 COLOUR_PROPERTIES = ("fill", "stroke", "color", "background", "background-color")
 
 
-def rules() -> list[tuple[str, str]]:
-    text = re.sub(r"/\*.*?\*/", "", CSS, flags=re.DOTALL)
+def rules(css: str = CSS) -> list[tuple[str, str]]:
+    text = re.sub(r"/\*.*?\*/", "", css, flags=re.DOTALL)
     return [(s.strip(), b.strip()) for s, b in re.findall(r"([^{}]+)\{([^{}]*)\}", text)]
 
 
@@ -35,22 +31,15 @@ def classes_used() -> set[str]:
         diagram_id="css",
         edge_volumes={("search", "ad"): 10},
     ).svg
-    environment = jinja2.Environment(
-        loader=jinja2.PackageLoader("mkdocs_journey.render", "templates"), autoescape=True
-    )
-    curve = environment.get_template(CURVE_TEMPLATE).render(
-        curve=build_emotion_curve(journey_map, curve_id="css-curve")
-    )
     used: set[str] = set()
-    for svg in (flow or "", curve):
-        for element in parse(svg).iter():
-            used.update((element.get("class") or "").split())
+    for element in parse(flow or "").iter():
+        used.update((element.get("class") or "").split())
     return used
 
 
 def test_every_class_used_has_a_rule() -> None:
     used = classes_used()
-    # Everything the SVGs can emit is exercised: emotion scale, pains, loops, volumes, curve.
+    # Everything the SVG can emit is exercised: emotion scale, pains, loops, volumes.
     assert {
         "journey-emotion-neg2",
         "journey-emotion-neutral",
@@ -60,8 +49,6 @@ def test_every_class_used_has_a_rule() -> None:
         "journey-flow-back",
         "journey-flow-observed",
         "journey-stage-node",
-        "journey-curve-lowest",
-        "journey-curve-highest",
     } <= used
     assert all(name.startswith("journey-") for name in used)
     styled = {name for selector, _ in rules() for name in re.findall(r"\.([\w-]+)", selector)}
@@ -69,7 +56,7 @@ def test_every_class_used_has_a_rule() -> None:
 
 
 def test_colours_come_from_theme_variables_defined_for_both_schemes() -> None:
-    all_rules = rules()
+    all_rules = rules(PALETTE)
     schemes = {
         "default": next(b for s, b in all_rules if '[data-md-color-scheme="default"]' in s),
         "slate": next(b for s, b in all_rules if '[data-md-color-scheme="slate"]' in s),
@@ -79,7 +66,7 @@ def test_colours_come_from_theme_variables_defined_for_both_schemes() -> None:
     }
     assert defined["default"] == defined["slate"]
     assert defined["default"]
-    for selector, body in all_rules:
+    for selector, body in rules():
         for prop, value in re.findall(r"(?<![\w-])([\w-]+)\s*:\s*([^;]+);", body):
             if prop in COLOUR_PROPERTIES and value not in ("none", "transparent"):
                 assert value.startswith(("var(--md-", "var(--journey-")), (

@@ -1,25 +1,18 @@
-"""The emotion curve: view model arithmetic and the template that draws it."""
+"""The emotion curve as a lane of the stage grid: the arithmetic and the cells that draw it."""
 
 from __future__ import annotations
 
-from pathlib import Path
+import datetime as dt
 
-import jinja2
 import pytest
-from diagram_helpers import SVG, make_map, parse, trial_map
+from bs4 import BeautifulSoup
+from diagram_helpers import make_map, trial_map
 
-import mkdocs_journey
-from mkdocs_journey.diagrams import CURVE_TEMPLATE, build_emotion_curve
+from mkdocs_journey.diagrams import build_emotion_lane
+from mkdocs_journey.diagrams.curve import LANE_HEIGHT, score_y
 from mkdocs_journey.model import Emotion, Stage
-
-TEMPLATES = Path(mkdocs_journey.__file__).parent / "render" / "templates"
-
-
-def render(curve) -> str:
-    environment = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True, undefined=jinja2.StrictUndefined
-    )
-    return environment.get_template(CURVE_TEMPLATE).render(curve=curve)
+from mkdocs_journey.render.environment import make_environment
+from mkdocs_journey.render.views import map_view
 
 
 def scored(*scores: int | None) -> tuple[Stage, ...]:
@@ -43,87 +36,86 @@ def scored(*scores: int | None) -> tuple[Stage, ...]:
     ],
 )
 def test_moments_of_truth(scores, lowest: str | None, highest: str | None) -> None:
-    curve = build_emotion_curve(make_map(scored(*scores)), curve_id="c")
-    assert (curve.lowest.stage if curve.lowest else None) == lowest
-    assert (curve.highest.stage if curve.highest else None) == highest
-    marked = {point.stage: point.moment for point in curve.points if point.moment}
+    lane = build_emotion_lane(make_map(scored(*scores)))
+    assert (lane.lowest.stage if lane.lowest else None) == lowest
+    assert (lane.highest.stage if lane.highest else None) == highest
+    marked = {cell.stage: cell.moment for cell in lane.cells if cell.moment}
     expected = {lowest: "lowest", highest: "highest"} if lowest and highest else {}
     assert marked == expected
 
 
-def test_coordinates_follow_the_scale_and_stage_order() -> None:
-    curve = build_emotion_curve(trial_map(), curve_id="c")
-    assert [point.stage for point in curve.points] == [
-        "Awareness",
-        "Consideration",
-        "Decision",
-        "Retention",
-    ]
-    ys = {point.score: point.y for point in curve.points}
-    assert ys[2] < ys[1] < ys[-1] < ys[-2]  # SVG y grows downwards
-    assert [line.y for line in curve.grid] == sorted(line.y for line in curve.grid)
-    assert ys[2] == curve.grid[0].y
-    assert ys[-2] == curve.grid[-1].y
-    xs = [tick.x for tick in curve.stages]
-    assert xs == sorted(xs)
-    assert len(xs) == 5
-    assert all(curve.left <= x <= curve.right for x in xs)
-    assert curve.polyline == " ".join(f"{p.x},{p.y}" for p in curve.points)
+def test_every_stage_has_a_cell_and_the_pieces_meet() -> None:
+    lane = build_emotion_lane(make_map(scored(1, -1, -2, 2, 0)))
+    assert [cell.stage for cell in lane.cells] == ["S0", "S1", "S2", "S3", "S4"]
+    ys = [cell.y for cell in lane.cells]
+    assert ys == [score_y(s) for s in (1, -1, -2, 2, 0)]
+    assert score_y(2) < score_y(1) < score_y(0) < score_y(-1) < score_y(-2)  # y grows downwards
+    assert score_y(2) > 0
+    assert score_y(-2) < LANE_HEIGHT
+    # The first column has no line coming in, the last none going out.
+    assert lane.cells[0].enter_y is None
+    assert lane.cells[-1].leave_y is None
+    # Each column leaves at the height where the next one comes in: one unbroken line.
+    for left, right in zip(lane.cells, lane.cells[1:], strict=False):
+        assert left.leave_y == right.enter_y == pytest.approx((left.y + right.y) / 2)
+    assert [line.y for line in lane.grid] == sorted(line.y for line in lane.grid)
+    assert [line.label for line in lane.grid] == ["+2", "+1", "0", "-1", "-2"]
 
 
-def test_tooltips_hold_the_thoughts() -> None:
-    curve = build_emotion_curve(trial_map(), curve_id="c")
-    consideration = curve.points[1]
-    assert consideration.tooltip == "Consideration: Unsure (-1)\n“Which plan?”\n“Is it worth it?”"
-    assert curve.points[0].tooltip == "Awareness: Curious (+1)\n“Looks handy”"
+def test_a_stage_without_emotion_breaks_the_line() -> None:
+    lane = build_emotion_lane(make_map(scored(1, None, -1)))
+    middle = lane.cells[1]
+    assert middle.score is None
+    assert middle.y is middle.enter_y is middle.leave_y is None
+    assert lane.cells[0].leave_y is None
+    assert lane.cells[2].enter_y is None
+    assert lane.cells[1].css_class == "journey-emotion-none"
 
 
-def test_template_draws_an_accessible_svg() -> None:
-    svg = render(build_emotion_curve(trial_map(), curve_id="journey-trial-curve"))
-    root = parse(svg)
-    assert root.get("role") == "img"
-    assert root.get("aria-labelledby") == "journey-trial-curve-title"
-    assert root.get("aria-describedby") == "journey-trial-curve-desc"
-    title = root.find(f"{SVG}title")
-    desc = root.find(f"{SVG}desc")
-    assert title is not None
-    assert title.text == "Emotion curve of the journey map Start a free trial"
-    assert desc is not None
-    assert "the low point at Decision, the high point at Retention" in (desc.text or "")
-    assert "<script" not in svg
-    assert " on" not in svg.replace(" one", "")
-    points = [g for g in root.iter(f"{SVG}g") if "journey-curve-point" in (g.get("class") or "")]
-    assert len(points) == 4
-    lows = [g for g in points if "journey-curve-lowest" in (g.get("class") or "")]
-    assert len(lows) == 1
-    assert lows[0].findtext(f"{SVG}title", "").startswith("Decision")
-    assert lows[0].findtext(f"{SVG}text") == "Moment of truth"
-    assert root.find(f"{SVG}polyline") is not None
+def test_description_says_the_curve_in_words() -> None:
+    lane = build_emotion_lane(trial_map())
+    assert lane.description.startswith("Emotion by stage, from -2 to +2: Awareness +1 (Curious)")
+    assert "the low point at Decision, the high point at Retention" in lane.description
+    assert build_emotion_lane(make_map(scored(None, None))).description == (
+        "No stage of this map has an emotion score."
+    )
 
 
-def test_template_escapes_author_text() -> None:
+def _grid(journey_map) -> BeautifulSoup:
+    view = map_view(journey_map, today=dt.date(2026, 1, 1))
+    html = make_environment().get_template("journey/stage-table.html").render(view=view)
+    return BeautifulSoup(html, "html.parser")
+
+
+def test_each_column_draws_its_own_piece_at_its_centre() -> None:
+    soup = _grid(trial_map())
+    cells = soup.select("tr.journey-row--emotions td.journey-curve-cell")
+    assert len(cells) == 5  # Advocacy has no emotion, but keeps its column
+    for cell in cells[:4]:
+        point = cell.select_one("circle.journey-curve__point")
+        assert point["cx"] == "50%"
+        svg = cell.select_one("svg.journey-curve__drawing")
+        assert svg["aria-hidden"] == "true"
+        assert svg["width"] == "100%"
+    assert cells[4].select_one("circle") is None
+    assert cells[4].select_one(".journey-curve__none").get_text() == "No emotion recorded"
+    low = soup.select("td.journey-curve-cell circle.journey-curve__ring")
+    assert len(low) == 2  # rings around the low and the high point
+    labels = [p.get_text(" ", strip=True) for p in soup.select(".journey-curve__label")]
+    assert labels[0] == "+1 Curious"
+    assert "moment of truth: low point" in labels[2]
+    caption = soup.select_one("table.journey-table caption").get_text(" ", strip=True)
+    assert "the low point at Decision" in caption
+
+
+def test_author_text_in_the_lane_is_escaped() -> None:
     hostile = make_map(
         (
-            Stage(
-                '<script>alert("x")</script>',
-                emotion=Emotion(-2, "a & b", ("</title><g onload=x>",)),
-            ),
+            Stage('<script>alert("x")</script>', emotion=Emotion(-2, "a & b", ("</q><b>x",))),
             Stage("B", emotion=Emotion(2)),
         )
     )
-    svg = render(build_emotion_curve(hostile, curve_id='"><script>'))
-    root = parse(svg)  # still well-formed
-    assert "<script>" not in svg
-    assert "<g onload" not in svg
-    texts = [element.text or "" for element in root.iter(f"{SVG}title")]
-    assert any("</title><g onload=x>" in text for text in texts)
-    assert root.get("aria-labelledby") == "script-title"
-
-
-def test_map_without_emotions() -> None:
-    curve = build_emotion_curve(make_map(scored(None, None)), curve_id="c")
-    assert curve.points == ()
-    assert curve.polyline == ""
-    svg = render(curve)
-    assert parse(svg).find(f"{SVG}polyline") is None
-    assert "No stage of this map has an emotion score." in svg
+    html = str(_grid(hostile))
+    assert "<script>" not in html
+    assert "<b>x" not in html
+    assert "a &amp; b" in html

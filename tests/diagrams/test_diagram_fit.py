@@ -251,16 +251,16 @@ def test_labels_fit_their_boxes_in_the_browser(renderer: Renderer) -> None:
 
 
 # The rendered size (in CSS px) of the smallest text of each drawing, whether its box scrolls,
-# and how its width compares with its own (1 = drawn at its size).
+# and the scale it is drawn at (1 = one point of the drawing per CSS px): from the transform the
+# browser applies, as a drawing fitted to stage columns is wider than its own size, not larger.
 SIZES_JS = """
 () => [...document.querySelectorAll('div.journey-diagram')].map(box => {
   const svg = box.querySelector('svg');
-  const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
   return {
     scrolls: box.scrollWidth > box.clientWidth + 1,
-    scale,
+    scale: svg.getScreenCTM().a,
     text: Math.min(...[...svg.querySelectorAll('text')].filter(t => t.textContent.trim())
-      .map(t => parseFloat(getComputedStyle(t).fontSize) * scale)),
+      .map(t => parseFloat(getComputedStyle(t).fontSize) * t.getScreenCTM().a)),
   };
 })
 """
@@ -289,12 +289,12 @@ def test_diagrams_never_shrink_below_12_px_text(renderer: Renderer) -> None:
         result = render_flow_diagram(journey_map, renderer=renderer, diagram_id=f"w{index}")
         assert result.svg is not None, result.error
         svgs.append(f'<div class="journey-diagram" style="overflow-x: auto">{result.svg}</div>')
-    # Material's reading column on a laptop screen: narrower than a five-stage map.
+    # The width of the wide map page's content on a 1440x900 screen, less the grid's lane names.
     html = (
         f"<!doctype html><style>{MATERIAL_PAGE}{CSS}</style>"
-        f"<body style='width: 688px'>{''.join(svgs)}</body>"
+        f"<body style='width: 1256px'>{''.join(svgs)}</body>"
     )
-    forced, turned, short = measure_in_chromium(html, SIZES_JS, viewport=(1200, 900))
+    forced, turned, short = measure_in_chromium(html, SIZES_JS, viewport=(1440, 900))
     # Nine stages that must go left to right: drawn at their size, the box scrolls sideways.
     assert forced["scrolls"]
     assert forced["scale"] == pytest.approx(1, abs=0.01)

@@ -31,6 +31,8 @@ def _stage(**fields: object) -> dict:
 @pytest.mark.parametrize(
     ("data", "expected"),
     [
+        (_with(layout="big"), "layout: 'big' is not one of: wide, normal"),
+        (_with(layuot="wide"), "unknown key 'layuot' in the map (did you mean 'layout'?)"),
         (_with(titel="x"), "unknown key 'titel' in the map (did you mean 'title'?)"),
         (
             {"id": "m", "stages": [{"name": "Awareness"}]},

@@ -305,9 +305,11 @@ def test_quality_template(env: jinja2.Environment) -> None:
     assert "(not set) / (not set)" in text
 
 
-def test_css_uses_theme_variables() -> None:
+def test_css_uses_the_palette_variables() -> None:
     css = (Path(view.__file__).parent / view.ANALYTICS_CSS).read_text()
+    # Bars are marks in the palette's ink (journey.css), not Material's raw primary colour.
     assert "var(--journey-ink)" in css
+    assert "var(--md-primary-fg-color)" not in css
     assert "#" not in css.replace("/*", "").split("*/")[-1]  # no hard-coded colours
 
 
