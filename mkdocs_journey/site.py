@@ -189,8 +189,9 @@ class JourneySite:
         """The page's Markdown: its title (author text, e.g. a persona's name, kept as text) and
         the placeholder its listing fills."""
         page = self.generated[path]
-        # The dashboard's table is wide: it takes the room of the (empty) table of contents.
-        hide = ("toc",) if page.kind == "kpis" else ()
+        # The index and the dashboard are wide tables: they take the room of the (empty) table
+        # of contents, so the index's KPI and evidence columns are in view beside the maps.
+        hide = ("toc",) if page.kind in ("kpis", "index") else ()
         return generated_page(plain_title(page.title) or page.key, f"{_SLOT}-site", hide)
 
     # -- phase 2: page by page -------------------------------------------------------------

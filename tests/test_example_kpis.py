@@ -340,3 +340,68 @@ def test_moments_are_marked_in_the_diagram(example: Build, document: dict[str, A
     )
     assert "Bottleneck" in legend
     assert "Accelerator" in legend
+
+
+def test_moments_and_findings_are_at_a_glance_and_on_the_curve(
+    example: Build, document: dict[str, Any]
+) -> None:
+    """The glance block lists every moment of journeys.json (figure and reason, in its order) and
+    every feelings-vs-behaviour finding; each one is also marked on its stage's cell of the curve
+    lane (the curve's own low and high point by a ring on the point)."""
+    for record in document["maps"]:
+        page = example.page(record["url"])
+        root = page.select_one(f"#journey-{record['id']}")
+        listed = [
+            (
+                li["class"][1].removeprefix("journey-moment--"),
+                li.select_one(".journey-moment__figure").get_text(strip=True),
+                li.select_one(".journey-moment__reason").get_text(strip=True),
+            )
+            for li in root.select(".journey-glance .journey-moments > li")
+        ]
+        assert listed == [(m["kind"], m["figure"], m["reason"]) for m in record["moments"]]
+        findings = root.select(".journey-glance .journey-feelings > li")
+        assert [
+            li.select_one(".journey-moment__reason").get_text(strip=True) for li in findings
+        ] == [f["text"] for f in record["feelings_vs_behaviour"]]
+        stages = [th.get_text(strip=True) for th in root.select("thead th.journey-stage")]
+        cells = dict(zip(stages, root.select("tr.journey-row--emotions td"), strict=True))
+        for moment in record["moments"]:
+            cell = cells[moment["stage"]]
+            if moment["kind"] in ("emotional-low", "emotional-peak"):
+                assert cell.select_one(".journey-curve__ring") is not None, moment
+            else:
+                marks = [li["class"] for li in cell.select(".journey-curve__mark")]
+                assert [f"journey-moment--{moment['kind']}" in c for c in marks].count(True) >= 1
+        for finding in record["feelings_vs_behaviour"]:
+            marks = cells[finding["stage"]].select(".journey-curve__mark.journey-feeling")
+            assert len(marks) == 1, finding
+
+
+def test_the_curve_lane_shows_the_share_going_on(example: Build, document: dict[str, Any]) -> None:
+    """The emotion lane's second series: each stage's share of leads who reach the next stage,
+    from the funnel of journeys.json (reached_next / leads), drawn on its own 0-100% axis."""
+    for record in document["maps"]:
+        page = example.page(record["url"])
+        root = page.select_one(f"#journey-{record['id']}")
+        assert [t.get_text() for t in root.select(".journey-curve__going-scale")] == [
+            "100%",
+            "50%",
+            "0%",
+        ]
+        stages = [th.get_text(strip=True) for th in root.select("thead th.journey-stage")]
+        cells = dict(zip(stages, root.select("tr.journey-row--emotions td"), strict=True))
+        funnel = {s["stage"]: s for s in record["analytics"]["funnel"] if s["stage"] in cells}
+        for stage, cell in cells.items():
+            step = funnel.get(stage)
+            text = cell.select_one(".journey-curve__going-text")
+            point = cell.select_one(".journey-curve__going-point")
+            if step is None or not step["next_stage"] or not step["leads"]:
+                assert text is None, stage
+                assert point is None, stage
+                continue
+            share = step["reached_next"] / step["leads"]
+            assert text.get_text(" ", strip=True) == f"{share:.1%} of its leads go on"
+            # 100% at y=16, 0% at y=116: the lane is 132 px with 16 px above and below.
+            y = float(point.find_parent("svg")["y"])
+            assert y == pytest.approx(16 + (1 - share) * 100, abs=0.01)

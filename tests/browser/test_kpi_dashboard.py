@@ -1,11 +1,14 @@
 """The KPI dashboard of the example site in Chromium: filters and sorting work, the table is
-complete without scripts, and every status reads in both colour schemes."""
+complete without scripts, on a phone and on paper, and every status reads in both colour
+schemes."""
 
 from __future__ import annotations
 
 import functools
 import http.server
+import io
 import json
+import re
 import shutil
 import threading
 from collections.abc import Iterator
@@ -13,6 +16,7 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page
+from pypdf import PdfReader
 
 from tests.browser.conftest import LOOPBACK, Browse, Chromium, _QuietHandler
 from tests.conftest import run_build
@@ -228,3 +232,58 @@ def test_every_status_reads_in_both_schemes(browse_example: Browse, scheme: str)
     assert statuses, "the status words are measured"
     failing = [r for r in records if r["ratio"] < (4.5 if r["kind"] == "text" else 3.0) - 0.005]
     assert failing == [], failing
+
+
+def test_on_a_phone_the_filters_fit_and_the_table_scrolls_in_its_box(
+    browse_example: Browse, kpis: list
+) -> None:
+    page = browse_example.open(DASHBOARD, width=390, height=844).page
+    geometry = page.evaluate(
+        """() => {
+          const box = document.querySelector('.journey-dashboard .journey-kpi-scroll');
+          return {
+            page: document.scrollingElement.scrollWidth,
+            width: innerWidth,
+            filters: [...document.querySelectorAll('.journey-dashboard__filter, .journey-dashboard__reset')]
+              .map(el => el.getBoundingClientRect().right),
+            boxWidth: box.clientWidth,
+            tableWidth: box.scrollWidth,
+          };
+        }"""
+    )
+    # The page itself never scrolls sideways; every filter is on the screen.
+    assert geometry["page"] <= geometry["width"]
+    assert max(geometry["filters"]) <= geometry["width"]
+    # The table keeps readable columns and scrolls sideways in its own box instead.
+    assert geometry["tableWidth"] > geometry["boxWidth"]
+    assert page.locator(ROWS).count() == len(kpis)
+    # A filter still works by touch: one persona's KPIs only.
+    persona = page.locator("select[name=persona] option").nth(1).get_attribute("value")
+    page.select_option("select[name=persona]", persona)
+    shown = visible_rows(page)
+    assert shown
+    assert {row["persona"] for row in shown} == {persona}
+
+
+def test_printed_the_whole_table_is_on_the_page(browse_example: Browse, kpis: list) -> None:
+    page = browse_example.open(DASHBOARD, width=1440, height=900).page
+    # The page asks for landscape paper (as a map page does), whatever the printer's default.
+    pdf = page.pdf(format="A4", prefer_css_page_size=True, print_background=True)
+    reader = PdfReader(io.BytesIO(pdf))
+    assert all(p.mediabox.width > p.mediabox.height for p in reader.pages)
+    text = " ".join(p.extract_text() for p in reader.pages)
+    flat = re.sub(r"\s+", "", text)
+    missing = [k["name"] for k in kpis if re.sub(r"\s+", "", k["name"]) not in flat]
+    assert missing == []
+    # Laid out at that page's printable width, no cell reaches past the page's edge, and the
+    # filters, which need a script and a screen, are not printed.
+    page.emulate_media(media="print")
+    page.set_viewport_size({"width": 1047, "height": 718})
+    clipped = page.evaluate(
+        """() => [...document.querySelectorAll('.journey-dashboard *')]
+             .filter(el => { const r = el.getBoundingClientRect();
+                             return r.width > 0 && r.right > innerWidth + 0.5; })
+             .map(el => el.className || el.tagName)"""
+    )
+    assert clipped == []
+    assert not page.locator("form.journey-dashboard__filters").is_visible()
