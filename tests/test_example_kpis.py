@@ -19,7 +19,9 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from jsonschema import Draft202012Validator, FormatChecker
 
+from mkdocs_journey.export import export_schema
 from mkdocs_journey.render.numbers import percent
 from tests.conftest import Build, run_build
 
@@ -405,3 +407,16 @@ def test_the_curve_lane_shows_the_share_going_on(example: Build, document: dict[
             # 100% at y=16, 0% at y=116: the lane is 132 px with 16 px above and below.
             y = float(point.find_parent("svg")["y"])
             assert y == pytest.approx(16 + (1 - share) * 100, abs=0.01)
+
+
+def test_the_examples_journeys_json_matches_the_published_schema(document: dict[str, Any]) -> None:
+    """Status, provenance (sha256, rows, as of) and the derived moments, on real-looking data."""
+    validator = Draft202012Validator(export_schema(), format_checker=FormatChecker())
+    assert [error.message for error in validator.iter_errors(document)] == []
+    computed = [k for _, _, k in _kpis(document) if k["provenance"]]
+    assert computed
+    for kpi in computed:
+        assert len(kpi["provenance"]["sha256"]) == 64
+        assert kpi["provenance"]["rows"] > 0
+        assert kpi["provenance"]["as_of"]
+    assert all(record["moments"] for record in document["maps"])
