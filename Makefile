@@ -7,7 +7,7 @@ BIN     = $(VENV)/bin
 # Material prints a notice about MkDocs 2.0 on every run; this project already runs on ProperDocs too.
 export NO_MKDOCS_2_WARNING = 1
 
-.PHONY: serve build test install install-test browser test-support lint docs bench clean screenshots
+.PHONY: serve build test test-fast install install-test browser test-support lint docs bench clean screenshots
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -20,6 +20,8 @@ install-test: $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[test]'
 	@$(BIN)/pip install --quiet -e '.[zensical]' || \
 	  echo "note: the zensical extra could not be installed here; tests/test_zensical.py will be skipped"
+	@$(BIN)/pip install --quiet -e '.[channelattribution]' || \
+	  echo "note: ChannelAttribution could not be built here (it needs a C++ compiler); its comparison test will be skipped"
 
 # Page checks drive Debian's Chromium through Playwright (no browser download).
 browser:
@@ -46,7 +48,13 @@ docs: install
 
 test: install-test browser test-support
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 	$(BIN)/python -m pytest -q
+
+# The inner loop: no site builds, no other programs, no browser, no long Hypothesis runs,
+# on both cores (about 15 s on an idle two-core machine).
+test-fast: install-test
+	$(BIN)/python -m pytest -q -n 2 -m "not build and not browser and not slow"
 
 # The screenshots of a map page in docs/images/ (desktop light, flow diagram, desktop dark, phone), taken in
 # Chromium from the example site; run after a change to the map page's look.

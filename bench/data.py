@@ -176,7 +176,7 @@ def _measure(kind: str, path: Path) -> dict[str, float]:
     fmt = "parquet" if path.suffix == ".parquet" else "csv"
     start = time.perf_counter()
     if kind in ("full", "full-without-measures"):
-        from mkdocs_journey.analytics import analyze
+        from mkdocs_journey.analytics.pipeline import analyze
         from mkdocs_journey.data.sources import DataSource
         from mkdocs_journey.model import JourneyMap, Stage, Touchpoint
 

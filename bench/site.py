@@ -73,8 +73,8 @@ def count_output(project: Path) -> tuple[int, int, int]:
 def data_step(project: Path) -> tuple[float, list[tuple[str, int, float]]]:
     """Seconds to import the data engine, and (source, maps reading it, seconds) per source."""
     start = time.perf_counter()
-    # The names load lazily (PEP 562): this import is where the engine (duckdb) loads.
-    from mkdocs_journey.analytics import analyze, load_channel_settings
+    # This import is where the engine (duckdb) loads.
+    from mkdocs_journey.analytics.pipeline import analyze
 
     engine_import = time.perf_counter() - start
 
@@ -87,7 +87,7 @@ def data_step(project: Path) -> tuple[float, list[tuple[str, int, float]]]:
     sources, problems = configured_sources(settings)
     if problems:
         raise SystemExit("\n".join(problems))
-    channels, _ = load_channel_settings(settings.channel_rules, settings.source_categories)
+    channels = settings.channels
     timings: list[tuple[str, int, float]] = []
     for name, source in sources.items():
         readers = [journey_map for journey_map in maps if journey_map.data == name]

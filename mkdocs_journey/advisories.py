@@ -46,7 +46,7 @@ def stale_maps(readings: Iterable[MapReading], today: dt.date) -> list[Problem]:
 
 def placeholders(readings: Iterable[MapReading]) -> list[Problem]:
     """One warning per text value that still starts with ``TODO``."""
-    problems = []
+    problems: list[Problem] = []
     for reading in readings:
         block = reading.block
         try:

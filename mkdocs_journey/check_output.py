@@ -10,11 +10,11 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from typing import Any, TextIO
 
 from mkdocs_journey.check import CheckResult, Finding
+from mkdocs_journey.finite_json import dumps
 from mkdocs_journey.model import Severity
 
 FORMATS = ("text", "github", "json")
@@ -111,8 +111,7 @@ def json_document(
 
 
 def write_json(document: dict[str, Any], out: TextIO) -> None:
-    json.dump(document, out, indent=2, ensure_ascii=False)
-    out.write("\n")
+    out.write(dumps(document, "the check report", indent=2, ensure_ascii=False) + "\n")
 
 
 def _count(number: int, word: str) -> str:

@@ -15,26 +15,25 @@ Subcommands are registered in :func:`build_parser`, one ``add_<command>`` functi
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from mkdocs_journey import __version__
 from mkdocs_journey.bridge.cli import add_export, add_import
 from mkdocs_journey.changes.cli import add_diff
+from mkdocs_journey.data.paths import AttributionSettings
 from mkdocs_journey.init_ci import add_init_ci
 from mkdocs_journey.new_map import add_new
 
 if TYPE_CHECKING:
-    from mkdocs_journey.analytics.channels import ChannelSettings
+    from mkdocs_journey.data.channels import ChannelSettings
     from mkdocs_journey.data.sources import DataSource
     from mkdocs_journey.model import JourneyMap
 
-PLUGIN_NAME = "journey"
 EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
 #: 128 + SIGPIPE: what a shell reports for a filter whose reader went away (`... | head`).
 EXIT_BROKEN_PIPE = 141
@@ -79,6 +78,19 @@ def add_analyze(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -
         "reads the source)",
     )
     parser.add_argument("--format", choices=("json", "table"), default="table")
+    parser.add_argument(
+        "--markov-order",
+        type=int,
+        choices=(1, 2, 3, 4),
+        help="the Markov chain's memory, in channels (default: the site's, else 1)",
+    )
+    parser.add_argument(
+        "--resamples",
+        type=int,
+        metavar="N",
+        help="bootstrap resamples behind the credits' intervals, 0 for none "
+        "(default: the site's, else 200)",
+    )
     parser.set_defaults(handler=run_analyze)
 
 
@@ -91,10 +103,11 @@ class _Analysis:
     readers: list[JourneyMap]
     channels: ChannelSettings
     currency: str = ""  # of the revenue: the source's, else the site's
+    attribution: AttributionSettings = field(default_factory=AttributionSettings)
 
 
 def _bare_file(args: argparse.Namespace) -> _Analysis:
-    from mkdocs_journey.analytics.channels import ChannelSettings
+    from mkdocs_journey.data.channels import ChannelSettings
     from mkdocs_journey.data.sources import default_source
 
     if args.events is None:
@@ -109,7 +122,6 @@ def _bare_file(args: argparse.Namespace) -> _Analysis:
 
 def _site_analysis(args: argparse.Namespace, err: TextIO) -> _Analysis:
     """The source and map of a site, read as `mkdocs build` reads them."""
-    from mkdocs_journey.analytics.channels import load_channel_settings
     from mkdocs_journey.check import read_docs
     from mkdocs_journey.data.sources import unknown_source_message
     from mkdocs_journey.joined import configured_sources, maps_reading
@@ -127,10 +139,7 @@ def _site_analysis(args: argparse.Namespace, err: TextIO) -> _Analysis:
         raise CliError(f"{prefix}{message}") from error
     settings = loaded.settings
     sources, problems = configured_sources(settings)
-    channels, channel_problems = load_channel_settings(
-        settings.channel_rules, settings.source_categories
-    )
-    problems += [f"mkdocs.yml: {problem}" for problem in channel_problems]
+    channels = settings.channels
     if problems:
         raise CliError("\n".join(problems))
     site = JourneySite(settings, make_environment())
@@ -189,7 +198,14 @@ def _site_analysis(args: argparse.Namespace, err: TextIO) -> _Analysis:
     if args.events is not None and args.events.resolve() != source.path:
         # The file given on the command line wins over the configured one (same reading rules).
         source = replace(source, path=args.events.resolve(), label=str(args.events))
-    return _Analysis(source, journey_map, readers, channels, source.currency or settings.currency)
+    return _Analysis(
+        source,
+        journey_map,
+        readers,
+        channels,
+        source.currency or settings.currency,
+        settings.attribution,
+    )
 
 
 def run_analyze(args: argparse.Namespace, out: TextIO) -> int:
@@ -197,11 +213,18 @@ def run_analyze(args: argparse.Namespace, out: TextIO) -> int:
     from mkdocs_journey.joined import analyze_for_map
 
     plan = _site_analysis(args, sys.stderr) if args.config is not None else _bare_file(args)
+    if args.resamples is not None and not 0 <= args.resamples <= 10_000:
+        raise CliError(f"--resamples must be from 0 to 10000, got {args.resamples}")
+    attribution = replace(
+        plan.attribution,
+        markov_order=args.markov_order or plan.attribution.markov_order,
+        resamples=plan.attribution.resamples if args.resamples is None else args.resamples,
+    )
     if not plan.source.path.is_file():
         raise CliError(f"{plan.source.label}: no such file")
     try:
         analysis = analyze_for_map(
-            plan.source, plan.journey_map, plan.readers, plan.channels, cache=None
+            plan.source, plan.journey_map, plan.readers, plan.channels, None, attribution
         )
     except DataError as error:
         raise CliError(str(error)) from error
@@ -312,11 +335,11 @@ def add_schema(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 def run_schema(args: argparse.Namespace, out: TextIO) -> int:
     from mkdocs_journey.editor_schema import front_matter_schema
+    from mkdocs_journey.finite_json import dumps
     from mkdocs_journey.parsing.schema import map_schema
 
     schema = front_matter_schema() if args.front_matter else map_schema()
-    json.dump(schema, out, indent=2, ensure_ascii=False)
-    out.write("\n")
+    out.write(dumps(schema, "the schema", indent=2, ensure_ascii=False) + "\n")
     return EXIT_OK
 
 

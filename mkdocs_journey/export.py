@@ -21,6 +21,7 @@ from typing import Any, Protocol
 from mkdocs_journey.analytics.evidence_coverage import EvidenceCoverage, Share
 from mkdocs_journey.analytics.feelings import FeelingFinding
 from mkdocs_journey.analytics.kpi_status import KpiAssessment, assess
+from mkdocs_journey.analytics.moment_words import describe, feeling_sentence
 from mkdocs_journey.analytics.moments import MomentOfTruth
 from mkdocs_journey.model import (
     DataProvenance,
@@ -37,7 +38,6 @@ from mkdocs_journey.model import (
     Stage,
     Touchpoint,
 )
-from mkdocs_journey.render.moment_words import describe, feeling_sentence
 
 EXPORT_VERSION = 1
 

@@ -22,11 +22,9 @@ first map, as no host lets a Markdown extension add a file to the site.
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 import re
 from dataclasses import dataclass, replace
-from pathlib import Path
 from typing import Any
 
 from markdown import Markdown
@@ -34,11 +32,11 @@ from markdown.extensions import Extension
 from markdown.postprocessors import Postprocessor
 from markdown.preprocessors import Preprocessor
 
-from mkdocs_journey.data.sources import currency_code
-from mkdocs_journey.model import DEFAULT_STAGES, LAYOUTS, Severity
+from mkdocs_journey.config.extension import OPTIONS, extension_settings
+from mkdocs_journey.model import Severity
 from mkdocs_journey.parsing.page import read_page
 from mkdocs_journey.render.environment import make_environment, stylesheet
-from mkdocs_journey.settings import Settings, build_date
+from mkdocs_journey.settings import Settings
 from mkdocs_journey.site import SLOT, JourneySite, SourcePage
 
 log = logging.getLogger("mkdocs_journey")
@@ -51,23 +49,7 @@ POSTPROCESSOR_PRIORITY = 5
 
 class JourneyExtension(Extension):
     def __init__(self, **kwargs: Any) -> None:
-        self.config = {
-            "page": ["", "The document's name in problem messages; empty: the host's page."],
-            "project_dir": ["", "Folder data paths start from; empty: the host's, or here."],
-            "stages": [list(DEFAULT_STAGES), "The stages of the site, in order."],
-            "today": ["", "ISO date for stale checks; empty: SOURCE_DATE_EPOCH, else today."],
-            "diagrams": [True, "Draw flow diagrams (emotion curves are always drawn)."],
-            "diagram_renderer": ["auto", "auto, pygraphviz or dot."],
-            "diagram_max_width": [1100, "Widest left-to-right diagram (px) before it turns."],
-            "data_sources": [{}, "Data sources, as under the plugin's data_sources option."],
-            "channel_rules": [[], "Channel rules, as under the plugin's option."],
-            "source_categories": [{}, "Source categories, as under the plugin's option."],
-            "max_rejected_share": [0.05, "Share of unusable data rows that is a problem."],
-            "currency": ["", "ISO 4217 code of the revenue (EUR, USD...); empty: none."],
-            "strict": [False, "Fail the conversion when a map has a problem."],
-            "stylesheet": [True, "Put the maps' stylesheet in the page, before the first map."],
-            "layout": ["wide", "wide or normal: the maps' layout, as the plugin's option."],
-        }
+        self.config = {name: [default, text] for name, (default, text) in OPTIONS.items()}
         super().__init__(**kwargs)
         self.site: JourneySite | None = None
         self.host: HostContext = HostContext()
@@ -75,24 +57,7 @@ class JourneyExtension(Extension):
 
     def settings(self) -> Settings:
         """The options as the core sees them. Raises ValueError naming a bad option."""
-        project_dir = str(self.getConfig("project_dir") or "") or self.host.root_dir or "."
-        stages = self.getConfig("stages")
-        if not isinstance(stages, list | tuple) or not all(isinstance(s, str) for s in stages):
-            raise ValueError(f"journey extension: 'stages' must be a list of names, got {stages!r}")
-        return Settings(
-            project_dir=Path(project_dir).resolve(),
-            stages=tuple(stages),
-            today=_date_option(self.getConfig("today")),
-            diagrams=bool(self.getConfig("diagrams")),
-            diagram_renderer=str(self.getConfig("diagram_renderer")),
-            data=_option_of_type(self, "data_sources", dict),
-            channel_rules=_option_of_type(self, "channel_rules", list),
-            source_categories=_option_of_type(self, "source_categories", dict),
-            max_rejected_share=float(_option_of_type(self, "max_rejected_share", int | float)),
-            layout=_layout_option(self.getConfig("layout")),
-            diagram_max_width=int(_option_of_type(self, "diagram_max_width", int)),
-            currency=_currency_option(self.getConfig("currency")),
-        )
+        return extension_settings(self.getConfigs(), self.host.root_dir)
 
     @property
     def page(self) -> str:
@@ -113,40 +78,6 @@ class JourneyExtension(Extension):
 
 
 DEFAULT_PAGE = "page.md"
-
-
-def _date_option(value: object) -> dt.date:
-    if isinstance(value, dt.date):
-        return value
-    if not value:
-        return build_date()  # SOURCE_DATE_EPOCH when set, for reproducible builds
-    try:
-        return dt.date.fromisoformat(str(value))
-    except ValueError:
-        raise ValueError(
-            f"journey extension: 'today' must be a date as YYYY-MM-DD, got {value!r}"
-        ) from None
-
-
-def _layout_option(value: object) -> str:
-    if value in LAYOUTS:
-        return str(value)
-    choices = " or ".join(repr(layout) for layout in LAYOUTS)
-    raise ValueError(f"journey extension: 'layout' must be {choices}, got {value!r}")
-
-
-def _currency_option(value: object) -> str:
-    try:
-        return currency_code(value)
-    except ValueError as error:
-        raise ValueError(f"journey extension: 'currency': {error}") from None
-
-
-def _option_of_type(extension: JourneyExtension, name: str, kind: Any) -> Any:
-    value = extension.getConfig(name)
-    if not isinstance(value, kind) or isinstance(value, bool):
-        raise ValueError(f"journey extension: {name!r} has the wrong type: {value!r}")
-    return value
 
 
 class JourneyMapError(Exception):
@@ -199,7 +130,10 @@ class _FindMaps(Preprocessor):
             for reading in read_page(page, text, settings.stages)
             if reading.journey_map is not None and reading.journey_map.data
         }
-        settings = replace(settings, data={k: v for k, v in settings.data.items() if k in used})
+        settings = replace(
+            settings,
+            data_sources={k: v for k, v in settings.data_sources.items() if k in used},
+        )
         site = JourneySite(settings, make_environment())
         report = site.collect([SourcePage(page, "", text)])
         if not site.catalogue.readings_of(page):
@@ -230,11 +164,13 @@ class _RenderMaps(Postprocessor):
         if site is None or SLOT not in text:
             return text
         page = self.extension.page
-        html, problems = site.page_output(page, site.page_html(page, "", text))
+        html, problems, notes = site.page_output(page, site.page_html(page, "", text))
         problems = [*site.render_warnings, *problems]
         site.render_warnings.clear()
         for problem in problems:
             log.warning(problem)
+        for note in notes:
+            log.info(note)
         failures = [*self.extension.failures, *problems]
         if self.extension.getConfig("stylesheet"):
             html = _STYLE_ANCHOR.sub(lambda m: _inline_stylesheet() + m.group(0), html, count=1)

@@ -1,5 +1,6 @@
-"""Strict JSON for everything the package writes (``journeys.json``, ``analyze --format json``,
-the analysis cache).
+"""Strict JSON for everything the package writes: ``journeys.json``, the analysis cache, and
+every command's JSON (``analyze``, ``check``, ``diff``, ``export``, ``schema``). Nothing else in
+the package calls ``json.dump``.
 
 Python's ``json`` writes ``NaN`` and ``Infinity`` by default, which no JSON parser accepts, and
 such a figure is wrong on a page too. Figures are kept finite where they are made (rows with

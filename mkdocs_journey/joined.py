@@ -10,25 +10,24 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
-from mkdocs_journey.analytics import analyze, load_channel_settings
-from mkdocs_journey.analytics.channels import ChannelSettings
+from mkdocs_journey.analytics.data_quality import describe_rejections, quality_problems
 from mkdocs_journey.analytics.feelings import feeling_findings
 from mkdocs_journey.analytics.kpis import AnalysisFor, apply_kpi_actuals
-from mkdocs_journey.analytics.pipeline import CACHE
+from mkdocs_journey.analytics.moment_words import FEELING_TITLE, feeling_sentence
+from mkdocs_journey.analytics.pipeline import CACHE, analyze
 from mkdocs_journey.analytics.result import DataAnalysis
 from mkdocs_journey.catalogue import Catalogue
 from mkdocs_journey.data.cache import AnalysisCache
+from mkdocs_journey.data.channels import ChannelSettings
 from mkdocs_journey.data.engine import DataError, TimeWindow
-from mkdocs_journey.data.quality import describe_rejections, quality_problems
-from mkdocs_journey.data.sources import DataSource, load_data_sources
+from mkdocs_journey.data.paths import AttributionSettings
+from mkdocs_journey.data.sources import DataSource, locate
 from mkdocs_journey.model import JourneyMap, Problem, Severity, SourcePosition
 from mkdocs_journey.parsing.page import MapReading
-from mkdocs_journey.render.moment_words import FEELING_TITLE, feeling_sentence
 from mkdocs_journey.settings import Settings
 
 
@@ -37,8 +36,8 @@ class DataJoin:
     """What the data gave: analyses by map id and by source, and what to report."""
 
     sources: dict[str, DataSource] = field(default_factory=dict)
-    by_map: dict[str, Any] = field(default_factory=dict)  # map id -> DataAnalysis
-    by_source: dict[str, Any] = field(default_factory=dict)  # source name -> DataAnalysis
+    by_map: dict[str, DataAnalysis] = field(default_factory=dict)  # by map id
+    by_source: dict[str, DataAnalysis] = field(default_factory=dict)  # by source name
     errors: dict[str, str] = field(default_factory=dict)  # map id -> why it has no numbers
     warnings: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
@@ -60,8 +59,16 @@ def disk_analysis_cache(settings: Settings) -> AnalysisCache[DataAnalysis]:
 
 
 def configured_sources(settings: Settings) -> tuple[dict[str, DataSource], list[str]]:
-    sources, problems = load_data_sources(settings.data, settings.project_dir)
-    return sources, [f"mkdocs.yml: data_sources: {problem}" for problem in problems]
+    """The declared sources whose files are there, and a sentence for each that is not."""
+    sources: dict[str, DataSource] = {}
+    problems: list[str] = []
+    for name, declared in settings.data_sources.items():
+        source, problem = locate(declared, settings.project_dir)
+        if source is not None:
+            sources[name] = source
+        if problem is not None:
+            problems.append(f"mkdocs.yml: data_sources: {problem}")
+    return sources, problems
 
 
 def maps_reading(catalogue: Catalogue, source_name: str) -> list[JourneyMap]:
@@ -75,12 +82,15 @@ def analyze_for_map(
     readers: list[JourneyMap],
     channels: ChannelSettings,
     cache: AnalysisCache[DataAnalysis] | None,
+    attribution: AttributionSettings | None = None,
 ) -> DataAnalysis:
     """The analysis a map's page shows: the source read with the map's stages and touchpoints,
     the touchpoints of the source's other ``readers`` known too. ``mkdocs-journey analyze
     --config`` calls it as well, so that it prints exactly the page's numbers."""
     others = [m for m in readers if m is not journey_map]
-    return analyze(source, journey_map, channels, other_maps=others, cache=cache)
+    return analyze(
+        source, journey_map, channels, other_maps=others, cache=cache, attribution=attribution
+    )
 
 
 def join_data(
@@ -89,37 +99,50 @@ def join_data(
     sources: dict[str, DataSource],
     config_problems: list[str],
     cache: AnalysisCache[DataAnalysis] | None = CACHE,
-) -> DataJoin:
-    """Analyse every source for the maps that use it; put computed KPI actuals on the maps."""
-    channels, channel_problems = load_channel_settings(
-        settings.channel_rules, settings.source_categories
-    )
+) -> tuple[DataJoin, Catalogue]:
+    """Analyse every source for the maps that use it. Returns what the data gave and a new
+    catalogue: ``catalogue``'s maps with their computed KPI actuals and the problems of their
+    data, and, as information, where their feelings and behaviour disagree (``catalogue`` itself
+    is left as it was)."""
     joined = DataJoin(sources=sources)
-    joined.warnings += config_problems + [f"mkdocs.yml: {p}" for p in channel_problems]
+    joined.warnings += config_problems
+    readings = list(catalogue.readings)
+    # The first reading of each map id: a second map of the same id is a problem of its own.
+    first: dict[str, int] = {}
+    for number, reading in enumerate(readings):
+        if reading.journey_map is not None:
+            first.setdefault(reading.journey_map.id, number)
     for name, source in sources.items():
         readers = maps_reading(catalogue, name)
-        for journey_map in readers or [None]:
+        targets: list[JourneyMap | None] = [*readers] or [None]  # None: the source alone
+        for journey_map in targets:
             try:
-                analysis = analyze_for_map(source, journey_map, readers, channels, cache)
+                analysis = analyze_for_map(
+                    source, journey_map, readers, settings.channels, cache, settings.attribution
+                )
             except DataError as error:
                 if journey_map is None:
                     joined.warnings.append(str(error))
                 else:
                     joined.errors[journey_map.id] = str(error)
-                    _add_problem(catalogue, journey_map.id, str(error))
+                    number = first[journey_map.id]
+                    readings[number] = _with_problem(readings[number], str(error))
                 continue
             if journey_map is not None:
                 joined.by_map[journey_map.id] = analysis
-                windows = _WindowedAnalyses(analysis, source, journey_map, readers, channels, cache)
-                _put_kpi_actuals(catalogue, journey_map.id, windows)
+                number = first[journey_map.id]
+                windows = _WindowedAnalyses(analysis, source, journey_map, readers, settings, cache)
+                reading = _with_actuals(readings[number], windows)
                 for message in windows.errors:
-                    _add_problem(catalogue, journey_map.id, message)
-                _add_feeling_findings(catalogue, journey_map, analysis, settings.moment_min_leads)
+                    reading = _with_problem(reading, message)
+                readings[number] = _with_feeling_findings(
+                    reading, analysis, settings.moment_min_leads
+                )
             if name not in joined.by_source:
                 joined.by_source[name] = analysis
                 joined.warnings += quality_problems(analysis, settings.max_rejected_share)
                 joined.notes += [f"{source.name}: {line}" for line in describe_rejections(analysis)]
-    return joined
+    return joined, dataclasses.replace(catalogue, readings=readings)
 
 
 @dataclass
@@ -130,7 +153,7 @@ class _WindowedAnalyses:
     source: DataSource
     journey_map: JourneyMap
     readers: list[JourneyMap]
-    channels: ChannelSettings
+    settings: Settings
     cache: AnalysisCache[DataAnalysis] | None
     errors: list[str] = field(default_factory=list)
 
@@ -143,9 +166,11 @@ class _WindowedAnalyses:
             return analyze(
                 self.source,
                 self.journey_map,
-                self.channels,
+                self.settings.channels,
                 other_maps=others,
                 cache=self.cache,
+                # A window's analysis gives KPI figures only: no credit intervals to resample.
+                attribution=dataclasses.replace(self.settings.attribution, resamples=0),
                 window=window,
             )
         except DataError as error:
@@ -153,22 +178,21 @@ class _WindowedAnalyses:
             return None
 
 
-def _put_kpi_actuals(catalogue: Catalogue, map_id: str, analysis: AnalysisFor) -> None:
-    def with_actuals(reading: MapReading) -> MapReading:
-        assert reading.journey_map is not None
-        journey_map, problems = apply_kpi_actuals(reading.journey_map, analysis)
-        return dataclasses.replace(
-            reading, journey_map=journey_map, problems=(*reading.problems, *problems)
-        )
-
-    _update_reading(catalogue, map_id, with_actuals)
+def _with_actuals(reading: MapReading, analysis: AnalysisFor) -> MapReading:
+    assert reading.journey_map is not None
+    journey_map, problems = apply_kpi_actuals(reading.journey_map, analysis)
+    return dataclasses.replace(
+        reading, journey_map=journey_map, problems=(*reading.problems, *problems)
+    )
 
 
-def _add_feeling_findings(
-    catalogue: Catalogue, journey_map: JourneyMap, analysis: DataAnalysis, min_leads: int
-) -> None:
+def _with_feeling_findings(
+    reading: MapReading, analysis: DataAnalysis, min_leads: int
+) -> MapReading:
     """Where feelings and behaviour disagree: information at the stage's emotion, never a
     failure (``mkdocs-journey check`` lists it, a build logs it)."""
+    journey_map = reading.journey_map
+    assert journey_map is not None
     positions = {
         stage.name: (stage.emotion.position if stage.emotion else None) or stage.position
         for stage in journey_map.stages
@@ -181,27 +205,10 @@ def _add_feeling_findings(
         )
         for finding in feeling_findings(journey_map, analysis, min_leads)
     ]
-    if notes:
-        _update_reading(
-            catalogue,
-            journey_map.id,
-            lambda reading: dataclasses.replace(reading, problems=(*reading.problems, *notes)),
-        )
+    return dataclasses.replace(reading, problems=(*reading.problems, *notes))
 
 
-def _add_problem(catalogue: Catalogue, map_id: str, message: str) -> None:
-    def with_problem(reading: MapReading) -> MapReading:
-        problem = Problem(f"data of map '{map_id}': {message}", reading.at(("data",)))
-        return dataclasses.replace(reading, problems=(*reading.problems, problem))
-
-    _update_reading(catalogue, map_id, with_problem)
-
-
-def _update_reading(
-    catalogue: Catalogue, map_id: str, change: Callable[[MapReading], MapReading]
-) -> None:
-    """Replace the reading of map ``map_id`` with ``change(reading)``."""
-    for number, reading in enumerate(catalogue.readings):
-        if reading.journey_map is not None and reading.journey_map.id == map_id:
-            catalogue.readings[number] = change(reading)
-            return
+def _with_problem(reading: MapReading, message: str) -> MapReading:
+    assert reading.journey_map is not None
+    problem = Problem(f"data of map '{reading.journey_map.id}': {message}", reading.at(("data",)))
+    return dataclasses.replace(reading, problems=(*reading.problems, problem))

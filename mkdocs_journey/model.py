@@ -19,17 +19,6 @@ DEFAULT_STAGES: tuple[str, ...] = (
     "Advocacy",
 )
 
-EVIDENCE_TYPES: tuple[str, ...] = (
-    "analytics",
-    "crm",
-    "heatmap",
-    "survey",
-    "ticket",
-    "interview",
-    "review",
-    "other",
-)
-
 OPPORTUNITY_STATUSES: tuple[str, ...] = ("idea", "planned", "in progress", "done", "dropped")
 
 #: How a map's page is laid out: "wide" takes the whole window (navigation and table of contents

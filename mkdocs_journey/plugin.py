@@ -136,9 +136,11 @@ class JourneyPlugin(BasePlugin[JourneyConfig]):
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str | None:
         if self.site is None:
             return None
-        output, problems = self.site.page_output(page.file.src_uri, output)
+        output, problems, notes = self.site.page_output(page.file.src_uri, output)
         for problem in problems:
             self._warn(problem)
+        for note in notes:
+            log.info(note)
         return output
 
     def _warn(self, message: str) -> None:

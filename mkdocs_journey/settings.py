@@ -1,4 +1,4 @@
-"""Site settings as the core sees them: plain values, no MkDocs types."""
+"""Site settings as the core sees them: validated plain values, no MkDocs types."""
 
 from __future__ import annotations
 
@@ -7,8 +7,10 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
+from mkdocs_journey.data.channels import ChannelSettings
+from mkdocs_journey.data.paths import AttributionSettings
+from mkdocs_journey.data.sources import DataSource
 from mkdocs_journey.model import DEFAULT_STAGES
 
 
@@ -44,10 +46,11 @@ class Settings:
     diagram_timeout: float = 10.0
     diagram_max_width: int = 1100  # px; an ``auto`` diagram wider than this turns top to bottom
     cache_dir: str = ".cache/journey"
-    data: dict[str, Any] = field(default_factory=dict)
-    channel_rules: list[Any] = field(default_factory=list)
-    source_categories: dict[str, Any] = field(default_factory=dict)
+    #: the declared sources by name, their paths as written (see data.sources.locate)
+    data_sources: Mapping[str, DataSource] = field(default_factory=dict)
+    channels: ChannelSettings = field(default_factory=ChannelSettings)
     max_rejected_share: float = 0.05
+    attribution: AttributionSettings = field(default_factory=AttributionSettings)
     layout: str = "wide"  # of pages holding a map, unless the map says otherwise
     currency: str = ""  # ISO 4217 code (EUR, USD...) of the revenue in the data; "" for none
     docs_dir: Path | None = None  # default: <project_dir>/docs

@@ -17,7 +17,6 @@ from jinja2 import Environment
 from markupsafe import Markup
 
 from mkdocs_journey import finite_json
-from mkdocs_journey.analytics.channels import GA4_CHANNELS, load_channel_settings
 from mkdocs_journey.analytics.evidence_coverage import site_coverage
 from mkdocs_journey.analytics.health import MapHealth, map_health
 from mkdocs_journey.analytics.pipeline import CACHE
@@ -26,6 +25,7 @@ from mkdocs_journey.catalogue import Catalogue, build_catalogue
 from mkdocs_journey.changes.site_history import SiteHistory, load_history
 from mkdocs_journey.changes.trends import TrendPoint
 from mkdocs_journey.data.cache import AnalysisCache
+from mkdocs_journey.data.channels import channel_names
 from mkdocs_journey.diagrams import DiagramCache
 from mkdocs_journey.export import export_document, map_record
 from mkdocs_journey.joined import DataJoin, configured_sources, join_data
@@ -123,7 +123,7 @@ class JourneySite:
         self.read_maps(pages)
         self._health = {}
         sources, config_problems = configured_sources(self.settings)
-        self.data = join_data(
+        self.data, self.catalogue = join_data(
             self.catalogue, self.settings, sources, config_problems, self.analysis_cache
         )
         # Earlier versions: read once every map and its data are known (KPI values included).
@@ -145,19 +145,14 @@ class JourneySite:
                 readings.extend(read_page(page.path, page.source, self.settings.stages))
         # Every declared name counts here: a declared but refused source is reported once, as
         # a configuration problem, not again as "unknown" on each map that uses it.
-        declared = list(self.settings.data) if isinstance(self.settings.data, dict) else []
+        declared = list(self.settings.data_sources)
         self.catalogue = build_catalogue(
-            readings, data_sources=declared, page_urls=urls, channels=self.channel_names()
+            readings,
+            data_sources=declared,
+            page_urls=urls,
+            channels=list(channel_names(self.settings.channels)),
         )
         return self.catalogue
-
-    def channel_names(self) -> list[str]:
-        """Every channel a touch can be grouped into: the site's own rules', then GA4's."""
-        channels, _ = load_channel_settings(
-            self.settings.channel_rules, self.settings.source_categories
-        )
-        own = [rule.channel for rule in channels.rules]
-        return list(dict.fromkeys([*own, *GA4_CHANNELS]))
 
     def _plan_generated_pages(self) -> dict[str, GeneratedPage]:
         base = self.settings.pages_dir.strip("/")
@@ -349,12 +344,13 @@ class JourneySite:
         """The headings of a finished page; those the plugin rendered carry their label."""
         return headings(html)
 
-    def page_output(self, path: str, html: str) -> tuple[str, list[str]]:
-        """Draw the flow diagrams and emotion curves of the page's maps into the final HTML."""
+    def page_output(self, path: str, html: str) -> tuple[str, list[str], list[str]]:
+        """Draw the flow diagrams and emotion curves of the page's maps into the final HTML;
+        also return the problems to report as warnings and the notes to log as information."""
         html = HistoryDrawings(self.env, self.history).fill(html)
         maps = [r.journey_map for r in self.catalogue.readings_of(path) if r.journey_map]
         if not maps:
-            return html, []
+            return html, [], []
         volumes = {m.id: self.data.edge_volumes(m.id) for m in maps}
         marks = {m.id: diagram_marks(m, self.health(m).moments) for m in maps}
         return self.visuals.fill(html, maps, volumes, marks)

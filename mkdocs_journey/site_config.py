@@ -12,7 +12,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from mkdocs_journey.config.extension import OPTIONS as EXTENSION_OPTIONS
+from mkdocs_journey.config.extension import extension_settings
 from mkdocs_journey.settings import Settings
+from mkdocs_journey.suggest import suggestion
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
@@ -73,17 +76,20 @@ def site_settings(config: MkDocsConfig, project_dir: Path) -> Settings:
     """
     plugin = config.plugins.get("journey")
     if plugin is not None:
-        return plugin.config.to_settings(  # type: ignore[attr-defined, no-any-return]
+        return plugin.config.to_settings(  # type: ignore[no-any-return]
             project_dir, Path(config.docs_dir)
         )
     if "journey" in config.markdown_extensions:
-        from mkdocs_journey.extension import JourneyExtension
-
         options = dict(config.mdx_configs.get("journey") or {})
-        options.setdefault("project_dir", str(project_dir))
+        unknown = [key for key in options if key not in EXTENSION_OPTIONS]
+        if unknown:
+            raise SiteConfigError(
+                f"markdown_extensions: journey: unknown option {unknown[0]!r}"
+                f"{suggestion(str(unknown[0]), EXTENSION_OPTIONS)}"
+            )
         try:
-            return JourneyExtension(**options).settings()
-        except (KeyError, ValueError) as error:
+            return extension_settings(options, str(project_dir))
+        except ValueError as error:
             raise SiteConfigError(f"markdown_extensions: journey: {error}") from error
     raise SiteConfigError(
         "the journey plugin is not enabled in this site (nor the journey Markdown extension)"

@@ -64,13 +64,16 @@ class Visuals:
         page_maps: Iterable[JourneyMap],
         volumes: Mapping[str, Mapping[tuple[str, str], int] | None] | None = None,
         marks: Mapping[str, DiagramMarks] | None = None,
-    ) -> tuple[str, list[str]]:
-        """Draw every slot of the page; return the page and the problems to report.
+    ) -> tuple[str, list[str], list[str]]:
+        """Draw every slot of the page; return the page, the problems to report (warnings)
+        and the notes (information: observed steps a flow does not draw, Graphviz's warnings).
 
         ``volumes`` maps a map id to its observed touchpoint-to-touchpoint counts; ``marks``
-        to what its moments of truth mark.
+        to what its moments of truth mark. A flow step that names nothing in the map is not
+        reported here: reading the map reported it.
         """
         problems: list[str] = []
+        notes: list[str] = []
         page_maps = list(page_maps)
         maps = {diagram_slot(m): m for m in page_maps}
 
@@ -90,6 +93,7 @@ class Visuals:
                 marks=(marks or {}).get(journey_map.id),
                 max_width=self.max_width,
             )
+            notes.extend(result.notes)
             if result.error or result.svg is None or result.diagram is None:
                 message = result.error or f"{journey_map.id}: the flow diagram came out empty"
                 problems.append(message)
@@ -106,7 +110,7 @@ class Visuals:
         # "No renderer works" is said once per build, not once per diagram.
         problems.extend(self.problems)
         self.problems.clear()
-        return html, problems
+        return html, problems, notes
 
     def _error(self, message: str) -> str:
         return self.env.get_template("journey/diagram-error.html").render(message=message)

@@ -15,11 +15,27 @@ from hypothesis import settings
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
-# No per-example deadline for Hypothesis: speed is measured by bench/, and on a shared two-core
-# machine a first example can take 0.4 s where it usually takes 5 ms (a test that sets its own
-# deadline keeps it).
+# No Hypothesis deadline anywhere: on a shared two-core machine the first example of a test
+# (imports, a cold cache, a neighbour's build) can take 40 times the next one, and Hypothesis
+# then reports a flaky failure that says nothing about the code. Speed is measured by bench/.
 settings.register_profile("mkdocs-journey", deadline=None)
 settings.load_profile("mkdocs-journey")
+
+
+@pytest.fixture(autouse=True)
+def _programs_only_in_marked_tests(
+    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A test that starts another program (mkdocs, git, mike, node, Graphviz's dot, the CLI in
+    a process) must say so with ``@pytest.mark.build`` (or ``browser``): the fast tier
+    (``make test-fast``) leaves those out, and this keeps an unmarked one from slipping in."""
+    if request.node.get_closest_marker("build") or request.node.get_closest_marker("browser"):
+        return
+
+    def refuse(self: subprocess.Popen[bytes], args: object, *_: object, **__: object) -> None:
+        raise AssertionError(f"{request.node.nodeid} starts {args!r}: mark it @pytest.mark.build")
+
+    monkeypatch.setattr(subprocess.Popen, "__init__", refuse)
 
 
 @dataclass

@@ -11,7 +11,10 @@ from pathlib import Path
 
 import pytest
 
+from mkdocs_journey.analytics.attribution import MODELS
 from tests.conftest import copy_fixture, run_build
+
+pytestmark = pytest.mark.build
 
 FIXTURE_EVENTS = Path(__file__).parent / "fixtures" / "data" / "quality.csv"
 
@@ -95,7 +98,7 @@ def test_revenue_reads_in_the_sites_currency_on_the_page_and_in_the_terminal(
     table = lines[lines.index("Revenue credited per channel by each model") :]
     total = next(line for line in table if line.startswith("Total")).split("  ")
     figures = [cell.strip() for cell in total[1:] if cell.strip()]
-    assert len(figures) == 7  # one per model; "CHF 200.50" holds a no-break space, not a gap
+    assert len(figures) == len(MODELS)  # "CHF 200.50" holds a no-break space, not a gap
     soup = BeautifulSoup(
         (built_site / "site" / "index.html").read_text(encoding="utf-8"), "html.parser"
     )

@@ -21,6 +21,8 @@ from mkdocs_journey.check_output import escape_data, escape_property, github_com
 from mkdocs_journey.model import Severity
 from tests.conftest import FIXTURES
 
+pytestmark = pytest.mark.build
+
 SCORE = "stages[0].emotion.score must be between -2 and 2, got 7"
 
 

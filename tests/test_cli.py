@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from mkdocs_journey.analytics.attribution import MODELS
 
 FIXTURE = Path(__file__).parent / "fixtures" / "data" / "quality.csv"
@@ -22,6 +24,7 @@ def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]
     )
 
 
+@pytest.mark.build
 def test_analyze_json_contract() -> None:
     result = run("analyze", str(FIXTURE), "--format", "json")
     assert result.returncode == 0, result.stderr
@@ -59,6 +62,7 @@ def test_analyze_json_contract() -> None:
     assert [step["stage"] for step in data["funnel"]] == ["Nowhere"]
 
 
+@pytest.mark.build
 def test_analyze_table() -> None:
     result = run("analyze", str(FIXTURE))
     assert result.returncode == 0, result.stderr
@@ -66,6 +70,7 @@ def test_analyze_table() -> None:
     assert "unparsable timestamp: 3 (rows 7, 8, 9)" in result.stdout
 
 
+@pytest.mark.build
 def test_analyze_with_config(tmp_path: Path) -> None:
     (tmp_path / "docs").mkdir()  # MkDocs loads the config, and a site has its docs folder
     (tmp_path / "data").mkdir()
@@ -103,6 +108,7 @@ def test_analyze_with_config(tmp_path: Path) -> None:
     }
 
 
+@pytest.mark.build
 def test_errors_are_reported_with_exit_status_1(tmp_path: Path) -> None:
     result = run("analyze", str(tmp_path / "missing.csv"))
     assert result.returncode == 1

@@ -7,8 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from mkdocs_journey.analytics.attribution import MODEL_TEXTS
+from mkdocs_journey.analytics.attribution import REGISTRY
 from tests.conftest import Build, run_build
+
+pytestmark = pytest.mark.build
 
 ROOT = Path(__file__).parent.parent
 
@@ -36,6 +38,6 @@ def test_docs_define_the_models_from_the_code(docs: Build) -> None:
         dt.get_text(" ", strip=True): dt.find_next_sibling("dd").get_text(" ", strip=True)
         for dt in page.select("dl dt")
     }
-    for text in MODEL_TEXTS.values():
-        assert terms.get(text.title) == text.definition
+    for model in REGISTRY:
+        assert terms.get(model.title) == model.definition
     assert not (docs.site / "_hooks").exists()  # the hook is not published

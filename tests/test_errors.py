@@ -10,6 +10,8 @@ import pytest
 
 from tests.conftest import run_build
 
+pytestmark = pytest.mark.build
+
 EXPECTED = [
     "front-matter-key.md:7:7: unknown key 'touchpionts' in stages[0] (did you mean 'touchpoints'?)",
     "second-block.md:17:5: unknown key 'oportunities' in stages[0] (did you mean 'opportunities'?)",

@@ -25,6 +25,8 @@ from mkdocs_journey.export import export_schema
 from mkdocs_journey.render.numbers import percent
 from tests.conftest import Build, run_build
 
+pytestmark = pytest.mark.build
+
 EXAMPLE = Path(__file__).parent.parent / "example-site"
 
 

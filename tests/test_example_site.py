@@ -15,6 +15,8 @@ from jsonschema import Draft202012Validator, FormatChecker
 from mkdocs_journey.export import export_schema
 from tests.conftest import Build, run_build
 
+pytestmark = pytest.mark.build
+
 EXAMPLE = Path(__file__).parent.parent / "example-site"
 
 

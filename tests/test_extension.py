@@ -66,6 +66,7 @@ def test_the_map_html_is_stable(tmp_path: Path) -> None:
     assert html == GOLDEN.read_text(encoding="utf-8")
 
 
+@pytest.mark.build
 def test_mkdocs_runs_it_as_a_markdown_extension_without_the_plugin(tmp_path: Path) -> None:
     build = run_build(copy_fixture("extension", tmp_path), strict=True)
     assert build.returncode == 0, build.output
@@ -75,6 +76,7 @@ def test_mkdocs_runs_it_as_a_markdown_extension_without_the_plugin(tmp_path: Pat
     assert not (build.site / "journeys").exists()  # site pages need the plugin
 
 
+@pytest.mark.build
 def test_the_stylesheet_command_prints_the_css() -> None:
     done = subprocess.run(
         [sys.executable, "-m", "mkdocs_journey.cli", "stylesheet"],
@@ -172,5 +174,36 @@ def test_a_host_context_names_the_page_and_sets_strict(tmp_path: Path) -> None:
     ],
 )
 def test_a_bad_option_is_named(options: dict[str, object], message: str) -> None:
+    with pytest.raises(ValueError, match="^" + re.escape(message)):
+        markdown.markdown(PAGE, extensions=[JourneyExtension(**options)])
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        (
+            {"data_sources": {"crm": {"path": "data/crm.csv", "fromat": "csv"}}},
+            "journey extension: 'data_sources': data source 'crm': unknown key 'fromat' "
+            "(did you mean 'format'?)",
+        ),
+        (
+            {"channel_rules": [{"channel": "Partners", "medium": "("}]},
+            "journey extension: 'channel_rules': channel_rules[1]: medium '(' is not a "
+            "regular expression",
+        ),
+        (
+            {"source_categories": {"a.example": "VIDEOS"}},
+            "journey extension: 'source_categories': source_categories.a.example: unknown "
+            "category 'VIDEOS' (did you mean 'VIDEO'?)",
+        ),
+        (
+            {"max_rejected_share": 5},
+            "journey extension: 'max_rejected_share': expected a share between 0 and 1",
+        ),
+    ],
+)
+def test_the_data_options_share_the_plugins_schema(
+    options: dict[str, object], message: str
+) -> None:
     with pytest.raises(ValueError, match="^" + re.escape(message)):
         markdown.markdown(PAGE, extensions=[JourneyExtension(**options)])

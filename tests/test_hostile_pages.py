@@ -6,7 +6,11 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import copy_fixture, run_build
+
+pytestmark = pytest.mark.build
 
 SITE = """\
 site_name: Pages

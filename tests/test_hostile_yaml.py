@@ -13,6 +13,8 @@ import pytest
 
 from tests.conftest import run_build
 
+pytestmark = pytest.mark.build
+
 SITE = "site_name: Hostile\ntheme: {name: material}\nplugins: [search, journey]\n"
 PROBLEM = "nested more than 50 levels deep (mappings and lists inside each other); " + (
     "a journey map needs fewer than 10"

@@ -7,6 +7,8 @@ import pytest
 
 from tests.conftest import copy_fixture, run_build
 
+pytestmark = pytest.mark.build
+
 MAP = "docs/maps/shop.md"
 
 

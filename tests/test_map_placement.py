@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tests.conftest import run_build
+
+pytestmark = pytest.mark.build
 
 
 def test_placeholders_summaries_and_table_of_contents(fixture_site) -> None:

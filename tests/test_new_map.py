@@ -14,6 +14,8 @@ import pytest
 
 from tests.conftest import run_build
 
+pytestmark = pytest.mark.build
+
 STAGES = ["Discover", "Try", "Buy"]
 CONFIG = """\
 site_name: New maps

@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 from bs4 import BeautifulSoup
 from hypothesis import HealthCheck, Phase, event, given, settings
@@ -211,6 +212,7 @@ POSITIONED = re.compile(r"^(index\.md:\d+:\d+: |mkdocs\.yml: |\S*data/events\.cs
     phases=[Phase.explicit, Phase.reuse, Phase.generate],
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
+@pytest.mark.slow
 @given(map_and_place=map_texts(), events=events_files())
 def test_any_map_and_events_end_in_a_page_or_a_positioned_message(
     map_and_place: tuple[str, str], events: str

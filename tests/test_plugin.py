@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from bs4 import BeautifulSoup
 
 from tests.conftest import Build, run_build
+
+pytestmark = pytest.mark.build
 
 LANES = [
     "Goal",

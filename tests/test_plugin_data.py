@@ -7,7 +7,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import FIXTURES, run_build
+
+pytestmark = pytest.mark.build
 
 MODELS = ["First touch", "Last touch", "Last non-direct", "Linear", "Position-based", "Time decay"]
 
@@ -160,3 +164,38 @@ def test_the_next_build_reads_the_analysis_from_the_disk_cache(fixture_site) -> 
     fourth = run_build(project, strict=True)
     assert fourth.returncode == 0, fourth.output
     assert len(list((project / ".cache" / "journey" / "analyses").rglob("*.json"))) == 2
+
+
+def test_a_mistake_in_the_data_options_stops_the_build_naming_each(fixture_site) -> None:
+    project = fixture_site("data-site")
+    _set_option(project, "path: data/events.csv", "path: data/events.csv\n          fromat: csv")
+    _set_option(project, "max_rejected_share: 0.9", "max_rejected_share: 90")
+    build = run_build(project)
+    assert build.returncode != 0
+    assert (
+        "Plugin 'journey' option 'data_sources': data source 'crm': unknown key 'fromat' "
+        "(did you mean 'format'?)"
+    ) in build.output
+    assert (
+        "Plugin 'journey' option 'max_rejected_share': expected a share between 0 and 1 "
+        "(0.05 is 5%), got 90"
+    ) in build.output
+
+
+def test_observed_steps_the_flow_does_not_draw_reach_the_author(fixture_site) -> None:
+    project = fixture_site("data-site")
+    page = project / "docs" / "index.md"
+    text = page.read_text(encoding="utf-8")
+    # The flow draws pricing -> checkout only: the data's blog -> pricing has no arrow.
+    page.write_text(
+        text.replace("data: crm\n", "data: crm\nflow:\n  - {from: pricing, to: checkout}\n"),
+        encoding="utf-8",
+    )
+    build = run_build(project, strict=True)
+    assert build.returncode == 0, build.output  # information, not a failure
+    notes = [line for line in build.output.splitlines() if "not drawn" in line]
+    assert len(notes) == 1, build.output
+    assert notes[0].startswith(
+        "INFO    -  journey: flow diagram of journey map 'trial' on index.md:4:1: 1 observed step "
+        "of the data not drawn in the map's flow: 'blog' -> 'pricing' (1 time)"
+    )

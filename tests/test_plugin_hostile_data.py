@@ -9,7 +9,11 @@ import re
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from tests.conftest import Build, run_build
+
+pytestmark = pytest.mark.build
 
 HEADER = "lead_id,timestamp,utm_source,utm_medium,utm_campaign,touchpoint,stage,converted,revenue"
 #: The map (tests/fixtures/data-site/docs/index.md): blog (Awareness), pricing (Consideration),

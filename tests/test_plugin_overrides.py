@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import run_build
+
+pytestmark = pytest.mark.build
 
 
 def _set(project: Path, old: str, new: str) -> None:

@@ -23,6 +23,8 @@ import yaml
 
 from tests.conftest import FIXTURES
 
+pytestmark = pytest.mark.build
+
 CHECKOUT = Path(__file__).resolve().parent.parent
 HOOKS = CHECKOUT / ".pre-commit-hooks.yaml"
 

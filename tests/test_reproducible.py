@@ -11,6 +11,8 @@ import pytest
 
 from tests.conftest import copy_fixture, run_build
 
+pytestmark = pytest.mark.build
+
 EXAMPLE = Path(__file__).parent.parent / "example-site"
 # 2027-06-01 00:00:00 UTC: after every example map's review date, so they all turn stale.
 EPOCH = "1811808000"

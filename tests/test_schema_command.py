@@ -34,6 +34,7 @@ def schema(*args: str) -> dict:
     return json.loads(done.stdout)
 
 
+@pytest.mark.build
 def test_prints_the_shipped_map_schema() -> None:
     shipped = resources.files("mkdocs_journey").joinpath("schema/journey.schema.json").read_text()
     assert schema() == json.loads(shipped)

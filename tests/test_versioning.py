@@ -20,6 +20,8 @@ from bs4 import BeautifulSoup
 
 from tests.conftest import copy_fixture
 
+pytestmark = pytest.mark.build
+
 OLD_TITLE = "Owner buys software"
 NEW_TITLE = "Owner buys software, second edition"
 # Material's version selector reads versions.json written by mike.

@@ -30,6 +30,8 @@ from bs4 import BeautifulSoup
 from mkdocs_journey.init_ci import SiteLayout, workflows
 from tests.conftest import FIXTURES
 
+pytestmark = pytest.mark.build
+
 CHECKOUT = Path(__file__).resolve().parent.parent
 BIN = str(Path(sys.executable).parent)
 OLD_TITLE = "Owner buys software"

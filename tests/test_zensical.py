@@ -20,11 +20,14 @@ from bs4 import BeautifulSoup
 
 from tests.conftest import FIXTURES
 
-pytestmark = pytest.mark.skipif(
-    importlib.util.find_spec("zensical") is None,
-    reason="zensical is not installed: `make install-test` installs the project's 'zensical' "
-    "extra and reports when pip cannot install it on this machine",
-)
+pytestmark = [
+    pytest.mark.build,
+    pytest.mark.skipif(
+        importlib.util.find_spec("zensical") is None,
+        reason="zensical is not installed: `make install-test` installs the project's "
+        "'zensical' extra and reports when pip cannot install it on this machine",
+    ),
+]
 
 
 def zensical_build(root: Path) -> subprocess.CompletedProcess[str]:

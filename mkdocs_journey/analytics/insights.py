@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from mkdocs_journey.analytics.result import Coverage, PathInsight
-from mkdocs_journey.data.engine import CONVERSION
+from mkdocs_journey.analytics.result import CONVERSION, Coverage, PathInsight
 from mkdocs_journey.model import JourneyMap
 
 #: Insights below this share, or resting on fewer leads, are not worth a sentence; shares of
@@ -15,11 +14,17 @@ MAX_SHARE = 0.995
 MIN_TARGET_LEADS = 5
 
 
-def build_insights(rows: Iterable[tuple[str, str, int, int]]) -> tuple[PathInsight, ...]:
-    """(before, target, target leads, leads before) -> insights, the conversion target first,
-    then by share."""
+def build_insights(rows: Iterable[tuple[str, str | None, int, int]]) -> tuple[PathInsight, ...]:
+    """(before, target, target leads, leads before) -> insights, the conversion target (None
+    from the engine) first, then by share."""
     insights = [
-        PathInsight(before, target, target_leads, leads_before, leads_before / target_leads)
+        PathInsight(
+            before,
+            CONVERSION if target is None else target,
+            target_leads,
+            leads_before,
+            leads_before / target_leads,
+        )
         for before, target, target_leads, leads_before in rows
         if target_leads
     ]

@@ -2,7 +2,7 @@
 
 Each rule is a finder in :data:`MOMENT_FINDERS`, turning a map (and its analysis, when it has data)
 into :class:`MomentOfTruth` items with the figures behind them; the words a reader sees are made
-in :mod:`mkdocs_journey.render.moment_words`. The rules:
+in :mod:`mkdocs_journey.analytics.moment_words`. The rules:
 
 - **emotional low and peak**: the stages with the lowest and the highest emotion score (the
   first such stage on a tie); a flat curve has neither;

@@ -11,18 +11,11 @@ import datetime as dt
 from collections.abc import Sequence
 from pathlib import Path
 
-from mkdocs_journey.analytics.attribution import (
-    MODELS,
-    START,
-    Credits,
-    MarkovChain,
-    markov_credits,
-    merge_rare_states,
-)
+from mkdocs_journey.analytics.attribution import MODELS, attribute, breakdowns, engine_rules
 from mkdocs_journey.analytics.channel_mix import build_channel_mix, build_channel_totals
-from mkdocs_journey.analytics.channels import ChannelSettings
 from mkdocs_journey.analytics.funnel import build_funnel
 from mkdocs_journey.analytics.insights import build_coverage, build_insights
+from mkdocs_journey.analytics.intervals import bootstrap
 from mkdocs_journey.analytics.result import (
     DataAnalysis,
     Provenance,
@@ -33,14 +26,15 @@ from mkdocs_journey.analytics.result import (
 )
 from mkdocs_journey.data import engine
 from mkdocs_journey.data.cache import AnalysisCache, file_digest
+from mkdocs_journey.data.channels import ChannelSettings
 from mkdocs_journey.data.engine import (
     OTHER_TOUCHPOINTS,
     DataError,
     MapShape,
     Measures,
-    PathAggregates,
     TimeWindow,
 )
+from mkdocs_journey.data.paths import START, AttributionSettings, PathAggregates
 from mkdocs_journey.data.sources import DataSource, default_source
 from mkdocs_journey.finite_json import NonFiniteNumber, check_finite
 from mkdocs_journey.model import JourneyMap
@@ -86,20 +80,6 @@ def _transitions(paths: PathAggregates) -> tuple[tuple[str, str, int], ...]:
     return tuple(sorted(steps, key=lambda step: (-step[2], step[0], step[1])))
 
 
-def _attribution(
-    paths: PathAggregates, conversions: int, revenue: float, other: str
-) -> dict[str, Credits]:
-    chain = MarkovChain.from_counts(*merge_rare_states(paths.steps, paths.endings, other))
-    return {
-        model: (
-            markov_credits(chain, conversions, revenue)
-            if model == "markov"
-            else dict(paths.credits.get(model, {}))
-        )
-        for model in MODELS
-    }
-
-
 def _utc_text(microseconds: int | None) -> str | None:
     """An event time as ISO 8601 in UTC, to the second: ``2026-11-28T17:02:11Z``."""
     if microseconds is None:
@@ -128,13 +108,17 @@ def _compute(
     journey_map: JourneyMap | None,
     settings: ChannelSettings,
     other_maps: Sequence[JourneyMap] = (),
+    attribution: AttributionSettings | None = None,
     *,
     sha256: str | None = None,
     window: TimeWindow | None = None,
 ) -> DataAnalysis:
+    attribution = attribution or AttributionSettings()
     # The file is hashed before it is read: the digest names the bytes the numbers come from.
     digest = sha256 if sha256 is not None else _digest(source)
-    out = engine.run(source, map_shape(journey_map, other_maps), settings, window)
+    out = engine.run(
+        source, map_shape(journey_map, other_maps), settings, engine_rules(), attribution, window
+    )
     funnel = build_funnel(out.funnel)
     channel_totals = build_channel_totals(out.channel_totals)
     analysis = DataAnalysis(
@@ -154,11 +138,11 @@ def _compute(
             )
             for r in out.rejected
         ),
-        attribution=_attribution(out.channel_paths, out.conversions, out.revenue, OTHER_CHANNELS),
+        attribution=attribute(out.channel_paths, out.conversions, out.revenue, OTHER_CHANNELS),
         touchpoint_attribution=(
             None
             if out.touchpoint_paths is None
-            else _attribution(out.touchpoint_paths, out.conversions, out.revenue, OTHER_TOUCHPOINTS)
+            else attribute(out.touchpoint_paths, out.conversions, out.revenue, OTHER_TOUCHPOINTS)
         ),
         funnel=funnel,
         channel_mix=build_channel_mix(out.stage_channels, [step.stage for step in funnel]),
@@ -182,6 +166,14 @@ def _compute(
         touchpoint_transitions=(
             () if out.touchpoint_paths is None else _transitions(out.touchpoint_paths)
         ),
+        markov_order=attribution.markov_order,
+        breakdowns=breakdowns(out.channel_paths, out.conversions, out.revenue, OTHER_CHANNELS),
+        intervals=(
+            None
+            if out.channel_rows is None or out.conversions == 0
+            else bootstrap(out.channel_rows, attribution, OTHER_CHANNELS, attribution.markov_order)
+        ),
+        intervals_note=_intervals_note(out.channel_table_size, out.conversions, attribution),
         provenance=_provenance(digest, out.rows_used, out.measures, window),
         has_event_field=out.measures.has_event_field,
         events=out.measures.events,
@@ -199,6 +191,20 @@ def _compute(
     return analysis
 
 
+def _intervals_note(table_size: int, conversions: int, attribution: AttributionSettings) -> str:
+    """Why a source has no intervals ("" when it has them)."""
+    if attribution.resamples == 0:
+        return "no intervals: the site asks for none (attribution: resamples: 0)"
+    if conversions == 0:
+        return "no intervals: no path converted"
+    if table_size > attribution.max_rows:
+        return (
+            f"no intervals: the path table has {table_size:,} distinct paths and outcomes, "
+            f"more than the {attribution.max_rows:,} the resampling takes in bounded time"
+        )
+    return ""
+
+
 def analyze(
     source: DataSource,
     journey_map: JourneyMap | None = None,
@@ -206,6 +212,7 @@ def analyze(
     *,
     other_maps: Sequence[JourneyMap] = (),
     cache: AnalysisCache[DataAnalysis] | None = CACHE,
+    attribution: AttributionSettings | None = None,
     window: TimeWindow | None = None,
 ) -> DataAnalysis:
     """Analyse ``source`` for ``journey_map`` (None: no map). Raises :class:`DataError` when the
@@ -216,8 +223,9 @@ def analyze(
     the events of those days count as used rows (a KPI's ``since`` and ``until``).
     """
     settings = settings or ChannelSettings()
+    attribution = attribution or AttributionSettings()
     if cache is None:
-        return _compute(source, journey_map, settings, other_maps, window=window)
+        return _compute(source, journey_map, settings, other_maps, attribution, window=window)
     if not source.path.is_file():
         raise DataError(f"{source.file_label}: data file not found (source {source.name!r})")
     config = "\x1e".join(
@@ -226,6 +234,8 @@ def analyze(
             settings.fingerprint(),
             _map_fingerprint(journey_map),
             repr(map_shape(journey_map, other_maps)),
+            attribution.fingerprint(),
+            ",".join(MODELS),
             repr(window or TimeWindow()),
         )
     )
@@ -233,7 +243,9 @@ def analyze(
     return cache.get_or_compute(
         source.path,
         config,
-        lambda: _compute(source, journey_map, settings, other_maps, sha256=sha256, window=window),
+        lambda: _compute(
+            source, journey_map, settings, other_maps, attribution, sha256=sha256, window=window
+        ),
     )
 
 
@@ -249,6 +261,7 @@ def analyze_file(
     source: DataSource | None = None,
     journey_map: JourneyMap | None = None,
     settings: ChannelSettings | None = None,
+    attribution: AttributionSettings | None = None,
 ) -> DataAnalysis:
     """Analyse a file; without ``source``, with the standard column names and ``converted = 1``."""
-    return analyze(source or default_source(path), journey_map, settings)
+    return analyze(source or default_source(path), journey_map, settings, attribution=attribution)

@@ -19,6 +19,12 @@ into ``journeys.json`` under each map::
                    "declared_channels_without_traffic"},   # null without a map
       "touchpoint_transitions": [{"from", "to", "count"}],  # consecutive touchpoints, repeats
                                                             # collapsed; empty without touchpoints
+      "markov_order": 1,                                    # the Markov chain's memory (1 to 4)
+      "breakdowns": {model: {"caption", "columns": [...], "rows": {channel: [x, ...]}}},
+      "intervals": {"level": 0.95, "resamples", "seed",     # null when not computed, and
+                    "attribution": {model: {channel: {"conversions": [low, high],
+                                                      "value": [low, high]}}}},
+      "intervals_note": "",                                 # ... then why not, here
       "paths": [{"path": [channel, ...], "conversions", "value", "nulls"}],  # the 20 most common
       "provenance": {"sha256", "rows_used", "first_event", "as_of", "since", "until"},
       "events": {name: rows},                 # the `event` field, trimmed, lower case
@@ -33,20 +39,28 @@ and the time of the earliest and latest event used (``as_of``, ISO 8601 in UTC);
 counts, per touchpoint and per stage, the leads who touched it before their first conversion
 (any time, for leads who never converted) and how many of them converted.
 
-Model names: ``first_touch``, ``last_touch``, ``last_non_direct``, ``linear``, ``position_based``,
-``time_decay``, ``markov``; channel names exactly as in GA4's table; rows count the header as 1;
-shares are fractions (0..1); numbers are rounded to 6 decimals.
+Model names: the registry's (:data:`mkdocs_journey.analytics.attribution.MODELS`: ``first_touch``,
+``last_touch``, ``last_non_direct``, ``linear``, ``position_based``, ``time_decay``, ``markov``,
+``shapley``); channel names exactly as in GA4's table; rows count the header as 1; shares are
+fractions (0..1); numbers are rounded to 6 decimals.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
-from mkdocs_journey.analytics.attribution import MODELS, Credit, PathRow
+from mkdocs_journey.analytics.attribution import MODELS
+from mkdocs_journey.analytics.intervals import LEVEL, Intervals
+from mkdocs_journey.analytics.models import Breakdown
+from mkdocs_journey.data.paths import Credit, PathRow
 
 JSON_DECIMALS = 6
+#: Credits by model, then by channel (or touchpoint).
+Attribution = Mapping[str, Mapping[str, Credit]]
+#: The target of a path insight that means the lead's first conversion.
+CONVERSION = "conversion"
 
 
 def _r(value: float | None) -> float | None:
@@ -162,8 +176,8 @@ class DataAnalysis:
     file_label: str  # the file as shown in messages (relative to the project when possible)
     totals: Totals
     rejected: tuple[Rejection, ...]
-    attribution: Mapping[str, Mapping[str, Credit]]
-    touchpoint_attribution: Mapping[str, Mapping[str, Credit]] | None
+    attribution: Attribution
+    touchpoint_attribution: Attribution | None
     funnel: tuple[FunnelStep, ...]
     channel_mix: tuple[StageMix, ...]
     channels: tuple[ChannelTotal, ...]
@@ -175,6 +189,13 @@ class DataAnalysis:
     converters: int = 0  # leads that converted at least once
     #: observed steps between touchpoints (from, to, count), busiest first
     touchpoint_transitions: tuple[tuple[str, str, int], ...] = ()
+    #: the Markov chain's memory: a state is the last ``markov_order`` channels
+    markov_order: int = 1
+    #: models' credits split further, by model (Shapley's by position)
+    breakdowns: Mapping[str, Breakdown] = field(default_factory=dict)
+    #: the channel credits' intervals, or None and why in ``intervals_note``
+    intervals: Intervals | None = None
+    intervals_note: str = ""
     provenance: Provenance | None = None
     has_event_field: bool = False  # the file has an ``event`` column
     events: tuple[tuple[str, int], ...] = ()  # rows per event name, the most frequent first
@@ -265,6 +286,17 @@ class DataAnalysis:
             "touchpoint_transitions": [
                 {"from": a, "to": b, "count": n} for a, b, n in self.touchpoint_transitions
             ],
+            "markov_order": self.markov_order,
+            "breakdowns": {
+                model: {
+                    "caption": b.caption,
+                    "columns": list(b.columns),
+                    "rows": {key: [_r(x) for x in numbers] for key, numbers in b.rows.items()},
+                }
+                for model, b in self.breakdowns.items()
+            },
+            "intervals": None if self.intervals is None else _intervals_json(self.intervals),
+            "intervals_note": self.intervals_note,
             "paths": [
                 {
                     "path": list(p.path),
@@ -300,7 +332,7 @@ class DataAnalysis:
 
 
 def _credits_json(
-    attribution: Mapping[str, Mapping[str, Credit]],
+    attribution: Attribution,
 ) -> dict[str, dict[str, dict[str, float | None]]]:
     return {
         model: {
@@ -313,4 +345,22 @@ def _credits_json(
             )
         }
         for model in MODELS
+    }
+
+
+def _intervals_json(intervals: Intervals) -> dict[str, Any]:
+    return {
+        "level": LEVEL,
+        "resamples": intervals.resamples,
+        "seed": intervals.seed,
+        "attribution": {
+            model: {
+                channel: {
+                    "conversions": [_r(x) for x in interval.conversions],
+                    "value": [_r(x) for x in interval.value],
+                }
+                for channel, interval in intervals.attribution.get(model, {}).items()
+            }
+            for model in MODELS
+        },
     }

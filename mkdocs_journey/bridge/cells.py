@@ -123,8 +123,10 @@ def _attributes(body: str, keys: Sequence[str]) -> tuple[dict[str, str] | None, 
         if match is None or match.end() == at:
             first = body.split(":", 1)[0].split(";", 1)[0].strip().lower()
             if first in keys or did_you_mean(first, keys):
-                return None, f"cannot read [{body}]: write each attribute as 'key: value', "
-                "separated by ';'"
+                return None, (
+                    f"cannot read [{body}]: write each attribute as 'key: value', "
+                    "separated by ';'"
+                )
             return None, None  # text that happens to end in brackets
         key = " ".join(match.group("key").lower().split())
         value = match.group("value")

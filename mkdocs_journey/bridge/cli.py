@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,6 +31,7 @@ from mkdocs_journey.bridge.sheets import (
     write_csv,
     write_xlsx,
 )
+from mkdocs_journey.finite_json import NonFiniteNumber, dumps
 from mkdocs_journey.model import DEFAULT_STAGES, Severity
 from mkdocs_journey.parsing.page import MapReading, read_page
 
@@ -153,7 +153,7 @@ def run_export(args: argparse.Namespace, out: TextIO) -> int:
             write_csv(grid_of_map(journey_map, reading.persona_ref), args.output)
             return EXIT_DONE
         text = _export_text(args.format, reading, site.today)
-    except (BridgeError, SheetError, OSError) as error:
+    except (BridgeError, SheetError, OSError, NonFiniteNumber) as error:
         print(f"mkdocs-journey: error: {error}", file=sys.stderr)
         return EXIT_NOTHING
     return _write(text, args.output, out, force=True)
@@ -172,7 +172,7 @@ def _export_text(kind: str, reading: MapReading, today: dt.date) -> str:
     if kind == "mermaid":
         return mermaid_of_map(journey_map)
     record = map_record(journey_map, url=page_url(journey_map.page), today=today)
-    return json.dumps(record, indent=2, ensure_ascii=False) + "\n"
+    return dumps(record, f"map '{journey_map.id}'", indent=2, ensure_ascii=False) + "\n"
 
 
 # --- import -----------------------------------------------------------------------------------

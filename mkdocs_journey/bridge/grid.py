@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from mkdocs_journey.bridge.cells import IDENTIFIER, format_item, format_lines, lines_of, parse_items
-from mkdocs_journey.model import OPPORTUNITY_STATUSES, JourneyMap, Persona
+from mkdocs_journey.model import OPPORTUNITY_STATUSES, JourneyMap, Persona, Stage
 from mkdocs_journey.parsing.build import generated_pain_id
 from mkdocs_journey.suggest import did_you_mean
 
@@ -171,7 +171,7 @@ def _persona_values(persona: Persona | None) -> dict[str, str]:
     }
 
 
-def _lane_cell(journey_map: JourneyMap, stage: Any, key: str) -> str:
+def _lane_cell(journey_map: JourneyMap, stage: Stage, key: str) -> str:
     emotion = stage.emotion
     if key == "goal":
         return " ".join(stage.goal.split())

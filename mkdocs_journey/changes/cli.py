@@ -9,7 +9,6 @@ working tree. Exit status: 0 compared (changes or not), 1 changes found with ``-
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 from pathlib import Path
@@ -25,6 +24,7 @@ from mkdocs_journey.changes.versions import (
     maps_from_site,
     maps_in_worktree,
 )
+from mkdocs_journey.finite_json import NonFiniteNumber, dumps
 
 EXIT_SAME, EXIT_CHANGED, EXIT_UNREADABLE = 0, 1, 2
 
@@ -60,7 +60,12 @@ def run_diff(args: argparse.Namespace, out: TextIO) -> int:
         print(f"mkdocs-journey: error: {error}", file=sys.stderr)
         return EXIT_UNREADABLE
     if args.format == "json":
-        text = json.dumps(as_json(comparison), indent=2, ensure_ascii=False) + "\n"
+        try:
+            text = dumps(as_json(comparison), "the comparison", indent=2, ensure_ascii=False)
+        except NonFiniteNumber as error:
+            print(f"mkdocs-journey: error: {error}", file=sys.stderr)
+            return EXIT_UNREADABLE
+        text += "\n"
     else:
         text = as_markdown(comparison) if args.format == "markdown" else as_text(comparison)
     try:
@@ -112,11 +117,10 @@ def site_shape(config_file: Path) -> SiteShape:
     except SiteConfigError as error:
         raise HistoryError(f"{config_file}: {error}") from error
     settings = loaded.settings
-    data = settings.data if isinstance(settings.data, dict) else {}
     return SiteShape(
         docs_dir=loaded.docs_dir,
         stages=settings.stages,
         today=settings.today,
-        data_sources=tuple(data),
+        data_sources=tuple(settings.data_sources),
         json_export=settings.json_export,
     )

@@ -137,6 +137,6 @@ def _shape(settings: Settings) -> SiteShape:
         docs_dir=settings.docs_path,
         stages=settings.stages,
         today=settings.today,
-        data_sources=tuple(settings.data) if isinstance(settings.data, dict) else (),
+        data_sources=tuple(settings.data_sources),
         json_export=settings.json_export,
     )

@@ -48,12 +48,22 @@ class SiteShape:
 # --- published exports ----------------------------------------------------------------------
 
 
+class _NotJsonNumber(ValueError):
+    """NaN or Infinity: Python reads them as numbers; no JSON parser does, nor do we write them."""
+
+
+def _not_a_number(word: str) -> Any:
+    raise _NotJsonNumber(f"{word} is not a number JSON knows")
+
+
 def export_from_bytes(data: bytes, where: str) -> list[dict[str, Any]]:
     """The map records of a ``journeys.json``. Raises :class:`HistoryError` naming ``where``."""
     if len(data) > MAX_EXPORT_BYTES:
         raise HistoryError(f"{where}: larger than {MAX_EXPORT_BYTES // 2**20} MiB; not read")
     try:
-        document = json.loads(data.decode("utf-8-sig"))
+        document = json.loads(data.decode("utf-8-sig"), parse_constant=_not_a_number)
+    except _NotJsonNumber as error:
+        raise HistoryError(f"{where}: not valid JSON: {error}") from error
     except UnicodeDecodeError as error:
         raise HistoryError(f"{where}: not UTF-8 text (byte {error.start})") from error
     except json.JSONDecodeError as error:

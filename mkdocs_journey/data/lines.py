@@ -43,7 +43,7 @@ def lines_at(path: Path, positions: Iterable[int]) -> dict[int, int]:
     newlines = 0  # before the start of the chunk, then before ``counted`` in it
     offset = 0
     pending = iter(wanted)
-    target = next(pending)
+    target: int | None = next(pending)
     with path.open("rb") as handle:
         for chunk in iter(lambda: handle.read(CHUNK), b""):
             # Count on from the previous offset, not from the chunk's start: a file with many

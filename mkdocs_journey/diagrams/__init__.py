@@ -78,8 +78,11 @@ class DiagramResult:
     error: str | None = None
     warnings: tuple[str, ...] = ()
     cached: bool = False
-    diagram: FlowDiagram | None = None  # its ``unresolved`` flow edges are worth reporting
-    problems: tuple[str, ...] = ()  # unresolved flow steps and volumes, worth a warning
+    diagram: FlowDiagram | None = None
+    problems: tuple[str, ...] = ()  # flow steps that name nothing in the map
+    #: what the author should hear without a failed build: observed steps the flow does not
+    #: draw, Graphviz's warnings
+    notes: tuple[str, ...] = ()
 
 
 #: The id prefix of the SVG kept in the cache; each page's own prefix replaces it on the way out.
@@ -98,17 +101,39 @@ def _where(journey_map: JourneyMap) -> str:
     return f"flow diagram of journey map '{journey_map.id}'{place}"
 
 
+#: How many of the observed steps a flow does not draw a note names, the busiest first.
+UNDRAWN_LISTED = 5
+
+
 def _problems(journey_map: JourneyMap, diagram: FlowDiagram) -> tuple[str, ...]:
-    unresolved = tuple(
+    return tuple(
         f"{edge.position or journey_map.position or journey_map.id}: flow step "
         f"'{edge.source}' -> '{edge.target}' names no touchpoint id or stage of the map"
         for edge in diagram.unresolved
     )
-    unmatched = tuple(
-        f"{journey_map.id}: observed step '{source}' -> '{target}' is not drawn in the map's flow"
-        for source, target in diagram.unmatched_volumes
-    )
-    return unresolved + unmatched
+
+
+def _notes(
+    journey_map: JourneyMap,
+    diagram: FlowDiagram,
+    warnings: tuple[str, ...],
+    volumes: Mapping[tuple[str, str], int] | None,
+) -> tuple[str, ...]:
+    notes = [f"{_where(journey_map)}: Graphviz: {warning}" for warning in warnings]
+    counted = [(a, b, (volumes or {}).get((a, b), 0)) for a, b in diagram.unmatched_volumes]
+    undrawn = sorted(counted, key=lambda step: (-step[2], step[0], step[1]))
+    if undrawn:
+        listed = ", ".join(
+            f"'{source}' -> '{target}' ({times:,} time{'' if times == 1 else 's'})"
+            for source, target, times in undrawn[:UNDRAWN_LISTED]
+        )
+        more = len(undrawn) - UNDRAWN_LISTED
+        count = f"{len(undrawn)} observed step{'s' if len(undrawn) > 1 else ''}"
+        notes.append(
+            f"{_where(journey_map)}: {count} of the data not drawn in the map's flow: {listed}"
+            + (f", and {more} more" if more > 0 else "")
+        )
+    return tuple(notes)
 
 
 @dataclass(frozen=True)
@@ -162,7 +187,7 @@ def render_flow_diagram(
     if cache is not None and memo is not None:
         remembered = cache.recall(memo)
         if isinstance(remembered, _Finished):
-            return _with_problems(journey_map, remembered, diagram_id, cached=True)
+            return _with_problems(journey_map, remembered, diagram_id, edge_volumes, cached=True)
 
     auto = journey_map.diagram.direction.lower() == AUTO
     build = functools.partial(build_dot, journey_map, edge_volumes=edge_volumes, marks=marks)
@@ -190,7 +215,7 @@ def render_flow_diagram(
             finished = _Finished(diagram, svg, ())
             if memo is not None:
                 cache.remember(memo, finished)
-            return _with_problems(journey_map, finished, diagram_id, cached=True)
+            return _with_problems(journey_map, finished, diagram_id, edge_volumes, cached=True)
 
     try:
         rendering = renderer.render(diagram.source)
@@ -215,21 +240,34 @@ def render_flow_diagram(
             False,
             diagram,
             _problems(journey_map, diagram),
+            _notes(journey_map, diagram, (), edge_volumes),
         )
     if not cacheable or cache is None:
         return DiagramResult(
-            svg, None, rendering.warnings, False, diagram, _problems(journey_map, diagram)
+            svg,
+            None,
+            rendering.warnings,
+            False,
+            diagram,
+            _problems(journey_map, diagram),
+            _notes(journey_map, diagram, rendering.warnings, edge_volumes),
         )
     finished = _Finished(diagram, svg, rendering.warnings)
     cache.put(key, svg)
     if memo is not None:
         cache.remember(memo, finished)
-    return _with_problems(journey_map, finished, diagram_id, cached=False)
+    return _with_problems(journey_map, finished, diagram_id, edge_volumes, cached=False)
 
 
 def _with_problems(
-    journey_map: JourneyMap, finished: _Finished, diagram_id: str, *, cached: bool
+    journey_map: JourneyMap,
+    finished: _Finished,
+    diagram_id: str,
+    volumes: Mapping[tuple[str, str], int] | None,
+    *,
+    cached: bool,
 ) -> DiagramResult:
     svg = finished.svg.replace(f"{_PREFIX_TOKEN}-", f"{safe_prefix(diagram_id)}-")
     problems = _problems(journey_map, finished.diagram)
-    return DiagramResult(svg, None, finished.warnings, cached, finished.diagram, problems)
+    notes = _notes(journey_map, finished.diagram, finished.warnings, volumes)
+    return DiagramResult(svg, None, finished.warnings, cached, finished.diagram, problems, notes)

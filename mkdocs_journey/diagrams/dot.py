@@ -58,7 +58,6 @@ DIRECTIONS = ("LR", "TB", "RL", "BT")
 #: ``auto`` (the default) draws LR and turns to TB when LR is wider than the page allows
 #: (see :func:`mkdocs_journey.diagrams.render_flow_diagram`).
 AUTO = "auto"
-LAYOUTS = ("stages", "chain")
 #: Rank directions whose ranks run left to right: there, Graphviz puts the tail of an edge
 #: inside a rank *below* its head, so a stage's steps are written head first to read downwards.
 _UPWARD_IN_RANK = ("LR", "RL")
@@ -522,12 +521,12 @@ def _assign_volumes(
             (None, source_stage, target, target_stage),
             (None, source_stage, None, target_stage),
         ]
-        number = next(
+        drawn = next(
             (index[c] for c in candidates if c in index and (c[0] or c[2] or c[1] != c[3])),
             None,
         )
-        if number is not None:
-            found[number] = found.get(number, 0) + int(times)
+        if drawn is not None:
+            found[drawn] = found.get(drawn, 0) + int(times)
         elif source_stage != target_stage or source is None or target is None:
             unmatched.append((source_name, target_name))
     return found, unmatched

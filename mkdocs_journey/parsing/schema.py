@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import math
 import re
+from collections.abc import Mapping
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -36,7 +37,8 @@ _TYPE_WORDS = {
 def map_schema() -> dict[str, Any]:
     """The JSON Schema of the map format, as shipped in the package."""
     text = resources.files("mkdocs_journey").joinpath("schema/journey.schema.json").read_text()
-    return json.loads(text)
+    schema: dict[str, Any] = json.loads(text)
+    return schema
 
 
 @cache
@@ -86,9 +88,13 @@ def _explain(error: ValidationError, index: PositionIndex) -> list[Problem]:
     name = _name(path)
     kind = error.validator
     here = index.of_value(path)
+    # What the schema says at the failing place; jsonschema also types these as "unset".
+    schema: Mapping[str, Any] = error.schema if isinstance(error.schema, Mapping) else {}
+    instance: Any = error.instance
+    rule: Any = error.validator_value
     if kind == "additionalProperties":
-        allowed = list(error.schema.get("properties", {}))
-        unknown = [key for key in error.instance if key not in allowed]
+        allowed = list(schema.get("properties", {}))
+        unknown = [key for key in instance if key not in allowed]
         return [
             Problem(
                 f"unknown key '{key}' in {name or 'the map'}",
@@ -98,30 +104,30 @@ def _explain(error: ValidationError, index: PositionIndex) -> list[Problem]:
             for key in unknown
         ]
     if kind == "required":
-        missing = [key for key in error.validator_value if key not in error.instance]
+        missing = [key for key in rule if key not in instance]
         return [
             Problem(f"{name or 'the map'} is missing the required key '{key}'", here)
             for key in missing
         ]
     if kind == "type":
-        expected = _TYPE_WORDS.get(str(error.validator_value), str(error.validator_value))
-        return [Problem(f"{name}: expected {expected}, got {_describe(error.instance)}", here)]
+        expected = _TYPE_WORDS.get(str(rule), str(rule))
+        return [Problem(f"{name}: expected {expected}, got {_describe(instance)}", here)]
     if kind in {"minimum", "maximum"}:
-        low, high = error.schema.get("minimum"), error.schema.get("maximum")
+        low, high = schema.get("minimum"), schema.get("maximum")
         if high is None:
-            return [Problem(f"{name} must be at least {low}, got {error.instance}", here)]
-        return [Problem(f"{name} must be between {low} and {high}, got {error.instance}", here)]
+            return [Problem(f"{name} must be at least {low}, got {instance}", here)]
+        return [Problem(f"{name} must be between {low} and {high}, got {instance}", here)]
     if kind == "enum":
-        options = [str(option) for option in error.validator_value]
+        options = [str(option) for option in rule]
         return [
             Problem(
-                f"{name}: '{error.instance}' is not one of: {', '.join(options)}",
+                f"{name}: '{instance}' is not one of: {', '.join(options)}",
                 here,
-                hint=did_you_mean(str(error.instance), options),
+                hint=did_you_mean(str(instance), options),
             )
         ]
     if kind == "pattern":
-        value, hint = str(error.instance), None
+        value, hint = str(instance), None
         if path and path[-1] == "review_every":
             expected = "a period such as '6 months' (days, weeks, months or years)"
         elif path and path[-1] == "at_risk_within":
@@ -135,19 +141,19 @@ def _explain(error: ValidationError, index: PositionIndex) -> list[Problem]:
                 )
         return [Problem(f"{name}: expected {expected}, got '{_visible(value)}'", here, hint=hint)]
     if kind == "format":
-        return [Problem(f"{name}: expected a date as YYYY-MM-DD, got '{error.instance}'", here)]
+        return [Problem(f"{name}: expected a date as YYYY-MM-DD, got '{instance}'", here)]
     if kind == "minItems":
-        return [Problem(f"{name}: needs at least {error.validator_value} item", here)]
+        return [Problem(f"{name}: needs at least {rule} item", here)]
     if kind == "minLength":
         return [Problem(f"{name}: must not be empty", here)]
     if kind == "maxLength":
-        return [Problem(f"{name}: longer than {error.validator_value} characters", here)]
+        return [Problem(f"{name}: longer than {rule} characters", here)]
     if kind in {"oneOf", "anyOf"}:
         branch = _branch_for_instance(error)
         if branch:
             return [problem for sub in branch for problem in _explain(sub, index)]
-        expected = error.schema.get("description", "another form of value")
-        return [Problem(f"{name}: got {_describe(error.instance)}; expected: {expected}", here)]
+        expected = schema.get("description", "another form of value")
+        return [Problem(f"{name}: got {_describe(instance)}; expected: {expected}", here)]
     return [Problem(f"{name}: {error.message}", here)]
 
 

@@ -21,6 +21,7 @@ events first, then composes. Both report the same message at the same position.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Protocol
 
 import yaml
 
@@ -31,13 +32,23 @@ MAX_ALIASES = 100
 #: Nodes after expanding every alias, as a multiple of the nodes written.
 MAX_EXPANSION = 50
 
-_C_COMPOSER: tuple[type, ...] = (yaml.cyaml.CParser,) if yaml.__with_libyaml__ else ()
+# The loaders built on libyaml's parser (the names PyYAML exports from its C module).
+_C_COMPOSER: tuple[type, ...] = (
+    (yaml.CBaseLoader, yaml.CSafeLoader, yaml.CLoader) if yaml.__with_libyaml__ else ()
+)
+
+
+class TextMark(Protocol):
+    """Where something stands in a YAML text (PyYAML's marks, from either parser)."""
+
+    line: int  # from 0
+    column: int  # from 0
 
 
 class YamlLimitError(Exception):
     """The YAML breaks a limit; ``mark`` is where (the first alias, or the level too deep)."""
 
-    def __init__(self, message: str, mark: yaml.Mark) -> None:
+    def __init__(self, message: str, mark: TextMark | None) -> None:
         super().__init__(message)
         self.message = message
         self.mark = mark
@@ -58,7 +69,7 @@ class EventBudget:
     written: int = 0  # nodes as written (an alias counts once)
     expanded: int = 0  # nodes of the finished top-level values, aliases expanded
     aliases: int = 0
-    first_alias: yaml.Mark | None = None
+    first_alias: TextMark | None = None
     anchored: dict[str, int] = field(default_factory=dict)  # finished anchor -> its nodes
     levels: list[_Open] = field(default_factory=list)  # the collections being read
 
@@ -133,7 +144,7 @@ class _BudgetedLoader(yaml.SafeLoader):
         self.budget = EventBudget()
 
     def get_event(self) -> yaml.Event:
-        event = super().get_event()
+        event: yaml.Event = super().get_event()  # type: ignore[no-untyped-call]
         self.budget.see(event)
         return event
 

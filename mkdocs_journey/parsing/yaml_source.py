@@ -13,7 +13,7 @@ from typing import Any
 import yaml
 
 from mkdocs_journey.model import SourcePosition
-from mkdocs_journey.parsing.yaml_limits import YamlLimitError, compose
+from mkdocs_journey.parsing.yaml_limits import TextMark, YamlLimitError, compose
 
 Path = tuple[str | int, ...]
 
@@ -33,7 +33,9 @@ class Located:
     line: int = 1
     column: int = 1
 
-    def at(self, mark: yaml.Mark) -> SourcePosition:
+    def at(self, mark: TextMark | None) -> SourcePosition:
+        if mark is None:  # PyYAML gives every node and event a mark; this is for the types
+            return SourcePosition(self.page, self.line, self.column)
         return SourcePosition(self.page, self.line + mark.line, self.column + mark.column)
 
 
@@ -127,8 +129,9 @@ def _index_node(node: yaml.Node, path: Path, index: PositionIndex, where: Locate
     if isinstance(node, yaml.MappingNode):
         for key_node, value_node in node.value:
             key = key_node.value if isinstance(key_node, yaml.ScalarNode) else str(key_node)
-            index.keys[(*path, key)] = where.at(key_node.start_mark)
-            _index_node(value_node, (*path, key), index, where)
+            key_path = (*path, key)
+            index.keys[key_path] = where.at(key_node.start_mark)
+            _index_node(value_node, key_path, index, where)
     elif isinstance(node, yaml.SequenceNode):
         for number, item in enumerate(node.value):
             _index_node(item, (*path, number), index, where)

@@ -10,10 +10,12 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from mkdocs_journey.analytics.attribution import BY_NAME
+from mkdocs_journey.analytics.data_quality import rejected_share
 from mkdocs_journey.analytics.insights import notable
-from mkdocs_journey.analytics.result import DataAnalysis, PathInsight
-from mkdocs_journey.data.engine import CONVERSION
-from mkdocs_journey.data.quality import rejected_share
+from mkdocs_journey.analytics.intervals import LEVEL
+from mkdocs_journey.analytics.models import Breakdown
+from mkdocs_journey.analytics.result import CONVERSION, DataAnalysis, PathInsight
 from mkdocs_journey.model import JourneyMap
 from mkdocs_journey.render.attribution_view import (
     AttributionChart,
@@ -21,12 +23,20 @@ from mkdocs_journey.render.attribution_view import (
     ModelColumn,
     attribution_chart,
     attribution_table,
+    beyond_intervals,
     disagreement,
     model_columns,
     small_keys,
 )
 from mkdocs_journey.render.funnel_chart import FunnelChart, funnel_chart
-from mkdocs_journey.render.numbers import Money, count, days, percent, small_percent
+from mkdocs_journey.render.numbers import (
+    Money,
+    count,
+    credit_format,
+    days,
+    percent,
+    small_percent,
+)
 from mkdocs_journey.render.table import Cell, Row, Table, width
 
 #: Templates (under the package's ``render/templates``) and the CSS they need.
@@ -96,6 +106,11 @@ class AnalyticsView:
     touchpoint_attribution: AttributionTable | None
     attribution_chart: AttributionChart | None
     disagreement: str  # one sentence: where the models disagree most
+    #: one sentence: the channels models credit differently beyond their intervals ("": none)
+    intervals_sentence: str
+    intervals_note: str  # what the ranges are, or why there are none
+    breakdowns: tuple[Table, ...]  # models' credits split further (Shapley's by position)
+    markov_note: str  # the Markov chain's memory, when it looks further back than one channel
     models: tuple[ModelColumn, ...]  # titles and definitions, in column order
     currency: str  # ISO 4217 code of the revenue, "" when the site names none
     insights: tuple[Sentence, ...]
@@ -260,6 +275,7 @@ def analytics_view(
             anchor=anchor,
             money=money,
             folded=folded,
+            intervals=analysis.intervals,
         ),
         attribution_value=attribution_table(
             analysis.attribution,
@@ -269,15 +285,57 @@ def analytics_view(
             anchor=anchor,
             money=money,
             folded=folded,
+            intervals=analysis.intervals,
         ),
         touchpoint_attribution=touchpoint_table,
         attribution_chart=attribution_chart(analysis.attribution, anchor=anchor),
         disagreement=disagreement(analysis.attribution),
+        intervals_sentence=beyond_intervals(analysis.attribution, analysis.intervals),
+        intervals_note=_intervals_note(analysis),
+        breakdowns=tuple(
+            _breakdown_table(BY_NAME[model].title, breakdown)
+            for model, breakdown in analysis.breakdowns.items()
+        ),
+        markov_note=(
+            ""
+            if analysis.markov_order == 1
+            else f"Here the Markov model remembers the last {analysis.markov_order} channels "
+            "of a journey: a state of its chain is a window of that many channels in a row "
+            "(a shorter journey is one state), and removing a channel removes every state "
+            "that holds it."
+        ),
         models=model_columns(anchor),
         currency=currency,
         insights=sentences,
         coverage=coverage,
         quality_url=quality_url,
+    )
+
+
+def _intervals_note(analysis: DataAnalysis) -> str:
+    intervals = analysis.intervals
+    if intervals is None:
+        return analysis.intervals_note.capitalize() + "." if analysis.intervals_note else ""
+    return (
+        f"Under each credit, its {LEVEL:.0%} interval: the middle {LEVEL:.0%} of the credits "
+        f"{intervals.resamples} resamples of the paths give (drawn with replacement, seed "
+        f"{intervals.seed}), so that a difference inside it may be chance."
+    )
+
+
+def _breakdown_table(title: str, breakdown: Breakdown) -> Table:
+    totals = [sum(row[i] for row in breakdown.rows.values()) for i in range(len(breakdown.columns))]
+    largest = max(totals, default=0.0)
+    fmt = credit_format("conversions", largest)
+    rows = sorted(breakdown.rows.items(), key=lambda item: (-sum(item[1]), item[0]))
+    return Table(
+        caption=f"{title}: {breakdown.caption[0].lower()}{breakdown.caption[1:]}",
+        headers=("Channel", *breakdown.columns),
+        rows=tuple(
+            Row(channel, tuple(Cell(fmt(x), width(x, max(numbers) or 1.0)) for x in numbers))
+            for channel, numbers in rows
+        ),
+        footer=Row("Total", tuple(Cell(fmt(t), 100.0) for t in totals)),
     )
 
 
@@ -369,14 +427,21 @@ def text_report(analysis: DataAnalysis, currency: str = "") -> str:
         )
     for table in (view.attribution, view.attribution_value):
         lines += ["", table.caption]
-        rows = [(r.label, *(c.text for c in r.cells)) for r in table.rows]
+        credited = [(r.label, *(c.text for c in r.cells)) for r in table.rows]
         if table.other is not None:
-            rows.append((table.other.row.label, *(c.text for c in table.other.row.cells)))
-            rows += [(f"  {r.label}", *(c.text for c in r.cells)) for r in table.other.rows]
-        rows.append((table.footer.label, *(c.text for c in table.footer.cells)))
-        lines += _text_table((table.subject, *(m.title for m in table.models)), rows)
+            credited.append((table.other.row.label, *(c.text for c in table.other.row.cells)))
+            credited += [(f"  {r.label}", *(c.text for c in r.cells)) for r in table.other.rows]
+        credited.append((table.footer.label, *(c.text for c in table.footer.cells)))
+        lines += _text_table((table.subject, *(m.title for m in table.models)), credited)
     if view.disagreement:
         lines += ["", view.disagreement]
+    if view.intervals_sentence:
+        lines += ["", view.intervals_sentence]
+    for breakdown in view.breakdowns:
+        lines += ["", breakdown.caption]
+        lines += _text_table(
+            breakdown.headers, [(r.label, *(c.text for c in r.cells)) for r in breakdown.rows]
+        )
     if view.insights:
         lines += ["", "Path insights"]
         lines += [f"- {s.text}" for s in view.insights]

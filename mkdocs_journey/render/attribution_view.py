@@ -3,7 +3,7 @@
 From an analysis's credits per model this makes what ``journey/analytics.html`` shows:
 
 - one table per measure (conversions, revenue) whose columns are the models, each header linked
-  to the model's definition (written once, in ``analytics.attribution.MODEL_TEXTS``);
+  to the model's definition (written once, in the model's entry of ``analytics.attribution``);
 - channels credited with under 1% of the conversions on average over the models folded into
   one "Other" row, listed in full behind it;
 - a chart comparing the models on the channels they credit most, and one sentence naming the
@@ -17,7 +17,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from mkdocs_journey.analytics.attribution import MODEL_TEXTS, MODELS, Credit
+from mkdocs_journey.analytics.attribution import BY_NAME, MODELS
+from mkdocs_journey.analytics.intervals import LEVEL, Intervals
+from mkdocs_journey.analytics.result import Attribution
 from mkdocs_journey.render.numbers import Money, credit_format, decimal, percent
 from mkdocs_journey.render.table import Cell, Row, width
 
@@ -32,14 +34,11 @@ CHART_CHANNELS = 5
 
 # Chart layout, in px (the SVG's user unit). Text is 12 px or more.
 PANEL_WIDTH = 360
-LABEL_RIGHT = 132  # model titles end here, right-aligned
 BAR_LEFT = 140
 BAR_SPACE = 120  # the longest bar
 BAR_HEIGHT = 14
 BAR_STEP = 21
 HEADING_HEIGHT = 26
-
-Credits = Mapping[str, Mapping[str, Credit]]
 
 
 @dataclass(frozen=True)
@@ -100,19 +99,20 @@ class AttributionChart:
 def model_columns(anchor: str) -> tuple[ModelColumn, ...]:
     return tuple(
         ModelColumn(key, text.title, text.definition, f"{anchor}-model-{key}")
-        for key, text in ((key, MODEL_TEXTS[key]) for key in MODELS)
+        for key, text in ((key, BY_NAME[key]) for key in MODELS)
     )
 
 
-def _totals(attribution: Credits, field: str) -> list[float]:
+def _totals(attribution: Attribution, field: str) -> list[float]:
     return [sum(getattr(c, field) for c in attribution.get(m, {}).values()) for m in MODELS]
 
 
-def _amount(attribution: Credits, model: str, key: str, field: str) -> float:
-    return float(getattr(attribution.get(model, {}).get(key, Credit()), field))
+def _amount(attribution: Attribution, model: str, key: str, field: str) -> float:
+    credit = attribution.get(model, {}).get(key)
+    return 0.0 if credit is None else float(getattr(credit, field))
 
 
-def small_keys(attribution: Credits, threshold: float = OTHER_SHARE) -> frozenset[str]:
+def small_keys(attribution: Attribution, threshold: float = OTHER_SHARE) -> frozenset[str]:
     """Channels (or touchpoints) whose share of the conversions, averaged over the models that
     credit any, is under ``threshold``."""
     return frozenset(
@@ -123,7 +123,7 @@ def small_keys(attribution: Credits, threshold: float = OTHER_SHARE) -> frozense
 
 
 def attribution_table(
-    attribution: Credits,
+    attribution: Attribution,
     *,
     subject: str,
     field: str,
@@ -131,8 +131,10 @@ def attribution_table(
     anchor: str,
     money: Money,
     folded: frozenset[str] = frozenset(),
+    intervals: Intervals | None = None,
 ) -> AttributionTable:
-    """Credits per ``subject`` (channel, touchpoint) and model, the ``folded`` keys as Other."""
+    """Credits per ``subject`` (channel, touchpoint) and model, the ``folded`` keys as Other;
+    with ``intervals``, each key's cells carry their range (an Other group's sum has none)."""
     keys = sorted(
         {k for credits in attribution.values() for k in credits},
         key=lambda k: (-max(_amount(attribution, m, k, "conversions") for m in MODELS), k),
@@ -144,7 +146,13 @@ def attribution_table(
         cells = []
         for model, total in zip(MODELS, totals, strict=True):
             amount = sum(_amount(attribution, model, key, field) for key in members)
-            cells.append(Cell(fmt(amount), width(amount, total)))
+            span = ""
+            if intervals is not None and len(members) == 1:
+                found = intervals.attribution.get(model, {}).get(members[0])
+                if found is not None:
+                    low, high = getattr(found, field)
+                    span = f"{fmt(low)}–{fmt(high)}"
+            cells.append(Cell(fmt(amount), width(amount, total), span))
         return Row(label, tuple(cells))
 
     shown = [k for k in keys if k not in folded]
@@ -168,7 +176,7 @@ def attribution_table(
     )
 
 
-def _shares(attribution: Credits) -> dict[str, dict[str, float]]:
+def _shares(attribution: Attribution) -> dict[str, dict[str, float]]:
     """Each channel's share of each model's conversions."""
     totals = dict(zip(MODELS, _totals(attribution, "conversions"), strict=True))
     keys = {k for credits in attribution.values() for k in credits}
@@ -182,7 +190,7 @@ def _shares(attribution: Credits) -> dict[str, dict[str, float]]:
     }
 
 
-def disagreement(attribution: Credits, names: Mapping[str, str] | None = None) -> str:
+def disagreement(attribution: Attribution, names: Mapping[str, str] | None = None) -> str:
     """One sentence: the channel whose share of conversions differs most between two models."""
     names = names or {}
     shares = _shares(attribution)
@@ -200,8 +208,8 @@ def disagreement(attribution: Credits, names: Mapping[str, str] | None = None) -
     if spread < 0.01:
         return "The models agree: no channel's share of conversions differs by a point or more."
     sentence = (
-        f"The models disagree most on {names.get(key, key)}: {MODEL_TEXTS[high].title} credits it "
-        f"with {percent(by_model[high])} of the conversions, {MODEL_TEXTS[low].title} with "
+        f"The models disagree most on {names.get(key, key)}: {BY_NAME[high].title} credits it "
+        f"with {percent(by_model[high])} of the conversions, {BY_NAME[low].title} with "
         f"{percent(by_model[low])}"
     )
     if DATA_DRIVEN in by_model and DATA_DRIVEN not in (high, low):
@@ -211,8 +219,58 @@ def disagreement(attribution: Credits, names: Mapping[str, str] | None = None) -
     return sentence + "."
 
 
+#: How many channels the sentence on the intervals names, the widest gaps first.
+BEYOND_LISTED = 3
+
+
+def beyond_intervals(
+    attribution: Attribution, intervals: Intervals | None, names: Mapping[str, str] | None = None
+) -> str:
+    """One sentence: the channels two models credit differently by more than their intervals
+    (the two intervals of conversions do not overlap), the widest gap first."""
+    if intervals is None:
+        return ""
+    names = names or {}
+    gaps: list[tuple[float, str, str, str]] = []
+    channels = sorted({key for credits in attribution.values() for key in credits})
+    for key in channels:
+        spans = {
+            model: intervals.attribution.get(model, {}).get(key)
+            for model in MODELS
+            if key in attribution.get(model, {})
+        }
+        found = [(model, span.conversions) for model, span in spans.items() if span is not None]
+        best: tuple[float, str, str] | None = None
+        for high_model, (high_low, _) in found:
+            for low_model, (_, low_high) in found:
+                gap = high_low - low_high
+                if gap > 0 and (best is None or gap > best[0]):
+                    best = (gap, high_model, low_model)
+        if best is not None:
+            gaps.append((best[0], key, best[1], best[2]))
+    level = f"{LEVEL:.0%}"
+    if not gaps:
+        return f"Within their {level} intervals, the models agree on every channel."
+    gaps.sort(key=lambda gap: (-gap[0], gap[1]))
+
+    def credited(model: str, key: str) -> str:
+        low, high = intervals.attribution[model][key].conversions
+        return f"{BY_NAME[model].title} {decimal(low, 1)}–{decimal(high, 1)}"
+
+    listed = [
+        f"{names.get(key, key)} ({credited(high, key)} against {credited(low, key)})"
+        for _, key, high, low in gaps[:BEYOND_LISTED]
+    ]
+    more = len(gaps) - BEYOND_LISTED
+    tail = f", and {more} more" if more > 0 else ""
+    return (
+        f"The models credit {'these channels' if len(gaps) > 1 else 'this channel'} differently "
+        f"by more than their {level} intervals of conversions: " + "; ".join(listed) + tail + "."
+    )
+
+
 def attribution_chart(
-    attribution: Credits,
+    attribution: Attribution,
     *,
     anchor: str,
     names: Mapping[str, str] | None = None,
@@ -239,7 +297,7 @@ def attribution_chart(
             y = HEADING_HEIGHT + row * BAR_STEP
             bars.append(
                 ChartBar(
-                    model=MODEL_TEXTS[model].title,
+                    model=BY_NAME[model].title,
                     text=f"{percent(share)} · {decimal(counts[key][model], 1)}",
                     x=BAR_LEFT,
                     y=y,

@@ -4,7 +4,7 @@ disagree, its worst pain points, and its KPIs by status, the worst first.
 The block decides nothing about what a moment of truth is. Moments come from the one list of
 finders, :data:`mkdocs_journey.analytics.moments.MOMENT_FINDERS` (the emotion curve's low and
 high points, bottleneck, slowest step, high friction, accelerators, the author's own flags), and
-are put into words once (:mod:`mkdocs_journey.render.moment_words`) for the page, ``check`` and
+are put into words once (:mod:`mkdocs_journey.analytics.moment_words`) for the page, ``check`` and
 ``journeys.json`` alike; a new kind of moment is one more finder there, one more title and
 sentence in ``moment_words`` and one more ``kind`` for the stylesheet.
 """

@@ -11,16 +11,16 @@ from mkdocs_journey.analytics import moments as m
 from mkdocs_journey.analytics.evidence_coverage import EvidenceCoverage, Share
 from mkdocs_journey.analytics.feelings import FeelingFinding
 from mkdocs_journey.analytics.health import MapHealth
-from mkdocs_journey.diagrams import DiagramMarks, Mark
-from mkdocs_journey.model import JourneyMap
-from mkdocs_journey.render.kpi_views import KpiFigure, KpiSummary, kpi_figure, kpi_summary
-from mkdocs_journey.render.moment_words import (
+from mkdocs_journey.analytics.moment_words import (
     FEELING_TITLE,
     TITLES,
     describe,
     feeling_headline,
     feeling_sentence,
 )
+from mkdocs_journey.diagrams import DiagramMarks, Mark
+from mkdocs_journey.model import JourneyMap
+from mkdocs_journey.render.kpi_views import KpiFigure, KpiSummary, kpi_figure, kpi_summary
 from mkdocs_journey.render.numbers import percent
 
 #: Whether a kind of moment is where the journey is lost, slowed, won, or one the author marks.

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 class Cell:
     text: str
     width: float  # the cell's bar, in percent of the column's whole (0..100)
+    range: str = ""  # the value's interval, "low–high", when there is one
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
 
 from mkdocs_journey.analytics.health import MapHealth, map_health
 from mkdocs_journey.analytics.moments import EMOTIONAL_LOW, EMOTIONAL_PEAK
@@ -19,6 +18,7 @@ from mkdocs_journey.model import (
     Problem,
     Stage,
 )
+from mkdocs_journey.render.analytics_view import AnalyticsView
 from mkdocs_journey.render.glance import Glance, glance_view
 from mkdocs_journey.render.health_view import (
     CoverageView,
@@ -92,7 +92,7 @@ class MapView:
     notes: Mapping[Evidence, EvidenceNote] = field(default_factory=dict)
     problems: tuple[Problem, ...] = ()
     diagram_slot: str | None = None  # placeholder id replaced by the flow diagram SVG
-    analytics: Any = None  # analytics view (from mkdocs_journey.render.analytics_view)
+    analytics: AnalyticsView | None = None
     #: KPI summary, moments of truth, feelings vs behaviour, evidence coverage
     health: HealthView | None = None
 
@@ -140,7 +140,7 @@ def map_view(
     persona_url: str | None = None,
     problems: tuple[Problem, ...] = (),
     diagram_slot: str | None = None,
-    analytics: Any = None,
+    analytics: AnalyticsView | None = None,
     health: MapHealth | None = None,
     layout: str = "wide",
 ) -> MapView:

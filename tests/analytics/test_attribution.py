@@ -11,15 +11,16 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mkdocs_journey.analytics import analyze_file
-from mkdocs_journey.analytics.attribution import (
-    MODEL_FUNCTIONS,
-    MODELS,
-    Credit,
-    Credits,
-    MarkovChain,
-    PathRow,
+from mkdocs_journey.analytics.attribution import MODELS
+from mkdocs_journey.analytics.models.markov import MarkovChain
+from mkdocs_journey.analytics.pipeline import analyze_file
+from mkdocs_journey.data.paths import Credit, Credits
+from tests.analytics.oracle import (
+    ORACLE,
+    Row,
+    absorb,
     attribute_all,
+    chain_counts,
     collapse,
     decay_shares,
     first_touch,
@@ -27,6 +28,7 @@ from mkdocs_journey.analytics.attribution import (
     last_touch,
     linear,
     markov,
+    markov_chain,
     position_based,
     position_shares,
     time_decay,
@@ -39,7 +41,7 @@ def row(
     value: float = 0.0,
     nulls: int = 0,
     ages: list[list[float]] | None = None,
-) -> PathRow:
+) -> Row:
     """A path-table row; ``ages``: per converted instance, each touch's age in days."""
     channels = tuple(path.split(" > "))
     decay = [0.0] * len(channels)
@@ -49,7 +51,7 @@ def row(
         for i, share in enumerate(decay_shares(instance)):
             decay[i] += share
             decay_value[i] += share * value / max(conversions, 1)
-    return PathRow(channels, conversions, value, nulls, tuple(decay), tuple(decay_value))
+    return Row(channels, conversions, value, nulls, tuple(decay), tuple(decay_value))
 
 
 def plain(credits: Credits) -> dict[str, tuple[float, float]]:
@@ -110,20 +112,34 @@ WORKED_EXPECTED = {
         "Direct": (2 / 3, 400 / 13),
         "Display": (2 / 3, 80 / 13),
     },
+    # Each converted path split equally among its distinct channels (attribution.md): A's
+    # Paid Search > Email > Paid Search gives 1/2 each, Paid Search counted once.
+    "shapley": {
+        "Paid Search": (1 / 2, 50),
+        "Email": (1 / 2, 50),
+        "Organic Social": (1 / 2, 25),
+        "Direct": (1 / 2, 25),
+        "Display": (1, 10),
+    },
 }
 
 
 @pytest.mark.parametrize("model", MODELS)
 def test_worked_example(model: str) -> None:
-    assert plain(MODEL_FUNCTIONS[model](WORKED)) == approx(
+    assert plain(ORACLE[model](WORKED)) == approx(
         {k: (float(c), float(v)) for k, (c, v) in WORKED_EXPECTED[model].items()}
     )
 
 
 def test_worked_example_markov_internals() -> None:
-    chain = MarkovChain.from_paths(WORKED)
-    assert chain.absorb() == pytest.approx((1.0, 160 / 3))
-    effects = chain.removal_effects()
+    probabilities, values = markov_chain(WORKED)
+    assert absorb(probabilities, values) == pytest.approx((1.0, 160 / 3))
+    # RE = 1 - P_without / P: Paid Search 1/3 (5/8 of value), Email 1/6 (5/16), Display 1/3 (1/16)
+    assert absorb(probabilities, values, "Paid Search") == pytest.approx((2 / 3, 160 / 3 * 3 / 8))
+    assert absorb(probabilities, values, "Email") == pytest.approx((5 / 6, 160 / 3 * 11 / 16))
+    assert absorb(probabilities, values, "Display") == pytest.approx((2 / 3, 160 / 3 * 15 / 16))
+    # The package's chain, from the same counts, finds them in one solve.
+    effects = MarkovChain.from_counts(*chain_counts(WORKED)).removal_effects()
     assert effects["Paid Search"] == pytest.approx((1 / 3, 5 / 8))
     assert effects["Email"] == pytest.approx((1 / 6, 5 / 16))
     assert effects["Display"] == pytest.approx((1 / 3, 1 / 16))
@@ -156,7 +172,7 @@ def test_worked_example_through_the_engine(tmp_path: Path) -> None:
 def test_one_touch_path_gets_everything_in_every_model() -> None:
     paths = [row("Email", 2, 30.0)]  # two conversions of the same one-touch path, 30 in all
     for model in MODELS:
-        assert plain(MODEL_FUNCTIONS[model](paths)) == {"Email": (2.0, 30.0)}, model
+        assert plain(ORACLE[model](paths)) == {"Email": (2.0, 30.0)}, model
 
 
 def test_two_touch_paths() -> None:
@@ -205,7 +221,7 @@ def test_null_paths_get_no_rule_based_credit_but_shape_markov() -> None:
     assert plain(markov(paths)) == {"Paid Social": (0.5, 5), "Email": (0.5, 5)}
     only_nulls = [row("Email > Direct", nulls=4)]
     for model in MODELS:
-        assert MODEL_FUNCTIONS[model](only_nulls) == {}, model
+        assert ORACLE[model](only_nulls) == {}, model
 
 
 def test_markov_with_unequal_removal_effects() -> None:
@@ -236,7 +252,7 @@ def test_time_decay_half_life() -> None:
 
 def test_time_decay_needs_the_engine_weights() -> None:
     with pytest.raises(ValueError, match="no time-decay weights"):
-        time_decay([PathRow(("A",), 1, 1.0)])
+        time_decay([Row(("A",), 1, 1.0)])
 
 
 # --- every model's credits sum to the totals --------------------------------------------------
@@ -245,7 +261,7 @@ CHANNELS = ["Direct", "Email", "Paid Search", "Organic Search", "Referral", "Dis
 
 
 @st.composite
-def path_tables(draw: st.DrawFn) -> list[PathRow]:
+def path_tables(draw: st.DrawFn) -> list[Row]:
     rows = []
     for _ in range(draw(st.integers(1, 8))):
         path = " > ".join(draw(st.lists(st.sampled_from(CHANNELS), min_size=1, max_size=6)))
@@ -262,7 +278,7 @@ def path_tables(draw: st.DrawFn) -> list[PathRow]:
 
 @settings(max_examples=150, deadline=None)
 @given(path_tables())
-def test_every_model_sums_to_the_totals(paths: list[PathRow]) -> None:
+def test_every_model_sums_to_the_totals(paths: list[Row]) -> None:
     total_conversions = sum(p.conversions for p in paths)
     total_value = sum(p.value for p in paths if p.conversions)
     for model, credits in attribute_all(paths).items():
@@ -274,8 +290,15 @@ def test_every_model_sums_to_the_totals(paths: list[PathRow]) -> None:
         assert all(c.conversions >= -1e-12 and c.value >= -1e-9 for c in credits.values())
 
 
-def test_credit_defaults() -> None:
-    assert Credit() == Credit(0.0, 0.0)
+def test_channels_a_model_does_not_credit_are_left_out(tmp_path: Path) -> None:
+    # Email and Direct never open a path and Paid Search never ends one: no zero rows.
+    events = tmp_path / "worked.csv"
+    events.write_text(WORKED_CSV)
+    analysis = analyze_file(events)
+    assert set(analysis.attribution["first_touch"]) == {"Paid Search", "Organic Social", "Display"}
+    assert set(analysis.attribution["last_touch"]) == {"Paid Search", "Direct", "Display"}
+    for model, credits in analysis.attribution.items():
+        assert all(credit != Credit() for credit in credits.values()), model
 
 
 # --- the engine's SQL gives the same credits as the pure functions ---------------------------
@@ -306,7 +329,7 @@ def lead_journeys(draw: st.DrawFn) -> list[list[tuple[str, int, bool, float]]]:
     return leads
 
 
-def pure_path_table(leads: list[list[tuple[str, int, bool, float]]]) -> list[PathRow]:
+def pure_path_table(leads: list[list[tuple[str, int, bool, float]]]) -> list[Row]:
     """The path table of attribution.md, built by hand in Python (one row per path)."""
     rows = []
     for touches in leads:
@@ -329,6 +352,7 @@ def pure_path_table(leads: list[list[tuple[str, int, bool, float]]]) -> list[Pat
     return rows
 
 
+@pytest.mark.slow
 @settings(max_examples=25, deadline=None)
 @given(lead_journeys(), st.randoms(use_true_random=False))
 def test_engine_credits_equal_the_pure_functions(

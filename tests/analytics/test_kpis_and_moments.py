@@ -66,12 +66,14 @@ def _kpis(record: dict[str, Any]) -> dict[str, dict[str, Any]]:
     return {kpi["name"]: kpi for stage in record["stages"] for kpi in stage["kpis"]}
 
 
+@pytest.mark.build
 def test_journeys_json_validates_against_its_schema(build: Build) -> None:
     document = json.loads((build.site / "journeys.json").read_text(encoding="utf-8"))
     validator = Draft202012Validator(export_schema(), format_checker=FormatChecker())
     assert [error.message for error in validator.iter_errors(document)] == []
 
 
+@pytest.mark.build
 def test_provenance_of_the_whole_file(record: dict[str, Any]) -> None:
     provenance = record["analytics"]["provenance"]
     assert provenance["sha256"] == _sha256(EVENTS)
@@ -81,6 +83,7 @@ def test_provenance_of_the_whole_file(record: dict[str, Any]) -> None:
     assert provenance["as_of"] == "2024-03-25T09:00:00Z"
 
 
+@pytest.mark.build
 def test_metrics_statuses_and_provenance(record: dict[str, Any]) -> None:
     kpis = _kpis(record)
 
@@ -116,6 +119,7 @@ def test_metrics_statuses_and_provenance(record: dict[str, Any]) -> None:
         assert (kpis[name]["stale"], kpis[name]["fresh_until"]) == (False, "2024-04-25")
 
 
+@pytest.mark.build
 def test_date_windows(record: dict[str, Any]) -> None:
     kpis = _kpis(record)
     # since 2024-03-01: G4, G5, G6 (25 leads), of whom G4 and G6 (15) convert: 60%.
@@ -139,6 +143,7 @@ def test_date_windows(record: dict[str, Any]) -> None:
     )
 
 
+@pytest.mark.build
 def test_hand_written_actuals(record: dict[str, Any]) -> None:
     kpis = _kpis(record)
     # Lower is better: 7.5 days against 7 is 0.5 over, within the absolute band of 1: at risk;
@@ -159,6 +164,7 @@ def test_hand_written_actuals(record: dict[str, Any]) -> None:
     assert kpis["Leads who convert"]["at_risk_within"] == "10%"
 
 
+@pytest.mark.build
 def test_moments_of_truth(record: dict[str, Any]) -> None:
     moments = {(m["kind"], m["touchpoint"] or m["stage"]): m for m in record["moments"]}
     assert list(moments) == [
@@ -266,6 +272,7 @@ def test_support_then_chance_hold_back_pricing_and_chat() -> None:
     assert [m.touchpoint for m in strict] == ["demo"]
 
 
+@pytest.mark.build
 def test_feelings_vs_behaviour(record: dict[str, Any]) -> None:
     # Stages with an emotion and a next stage: Awareness (0; 36.4% leave), Consideration (+1;
     # 42.9% leave), Decision (-1; 22.5% leave). Three stages: "among the worst" is the worst
@@ -286,6 +293,7 @@ def test_feelings_vs_behaviour(record: dict[str, Any]) -> None:
     assert unhappy["going_on"] == pytest.approx(31 / 40)
 
 
+@pytest.mark.build
 def test_evidence_coverage(record: dict[str, Any]) -> None:
     coverage = record["evidence_coverage"]
     # Touchpoints: only the blog lists evidence (1 of 7). Pain points: pricing's (1 of 3).

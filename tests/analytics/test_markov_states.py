@@ -10,12 +10,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mkdocs_journey.analytics.attribution import (
-    START,
-    MarkovChain,
-    markov_credits,
-    merge_rare_states,
-)
+from mkdocs_journey.analytics.models.markov import MarkovChain, markov_credits, merge_rare_states
+from mkdocs_journey.data.paths import START
+from tests.analytics.oracle import absorb
 
 
 def random_chain(seed: int, states: int) -> MarkovChain:
@@ -37,11 +34,11 @@ def random_chain(seed: int, states: int) -> MarkovChain:
 @given(seed=st.integers(0, 10_000), states=st.integers(1, 12))
 def test_removal_effects_equal_their_definition(seed: int, states: int) -> None:
     chain = random_chain(seed, states)
-    base_p, base_v = chain.absorb()
+    base_p, base_v = absorb(chain.probabilities, chain.conversion_value)
     effects = chain.removal_effects()
     assert set(effects) == set(chain.channels)
     for channel, (p_effect, v_effect) in effects.items():
-        p, v = chain.absorb(channel)
+        p, v = absorb(chain.probabilities, chain.conversion_value, channel)
         assert p_effect == pytest.approx(max(0.0, 1 - p / base_p) if base_p > 0 else 0.0, abs=1e-9)
         assert v_effect == pytest.approx(max(0.0, 1 - v / base_v) if base_v > 0 else 0.0, abs=1e-9)
 

@@ -6,13 +6,13 @@ from pathlib import Path
 
 import pytest
 
-from mkdocs_journey.analytics import analyze_file
 from mkdocs_journey.analytics.kpis import (
     KNOWN_METRICS,
     apply_kpi_actuals,
     metric_value,
     validate_metric,
 )
+from mkdocs_journey.analytics.pipeline import analyze_file
 from mkdocs_journey.analytics.result import DataAnalysis
 from mkdocs_journey.model import JourneyMap, Kpi, SourcePosition, Stage, Touchpoint
 
@@ -137,7 +137,7 @@ def test_other_maps_sharing_the_source(tmp_path: Path) -> None:
     )
     alone = analyze_file(events, journey_map=MAP)
     assert [r.reason for r in alone.rejected] == ["touchpoint not on any map"]
-    from mkdocs_journey.analytics import analyze
+    from mkdocs_journey.analytics.pipeline import analyze
     from mkdocs_journey.data.sources import default_source
 
     shared = analyze(default_source(events), MAP, other_maps=[other])

@@ -5,8 +5,9 @@ from __future__ import annotations
 import json
 import random
 
-from mkdocs_journey.analytics.attribution import START, Credit, MarkovChain, markov_credits
+from mkdocs_journey.analytics.models.markov import MarkovChain, markov_credits
 from mkdocs_journey.analytics.result import _credits_json
+from mkdocs_journey.data.paths import START, Credit
 
 # Counts for which summing the start transitions in another order changes the last bits of
 # the Markov credits (found by search; before sorting, two orders gave 4.22816977561503 and

@@ -90,6 +90,7 @@ values = st.one_of(
     attributes=st.dictionaries(st.sampled_from(KEYS), values, max_size=3),
     item_id=st.one_of(st.none(), st.from_regex(r"\A[A-Za-z0-9][A-Za-z0-9_.-]{0,20}\Z")),
 )
+@pytest.mark.slow
 def test_any_item_reads_back_as_written(text: str, attributes: dict, item_id: str | None) -> None:
     line = format_item(text, attributes.items(), item_id, with_id=True)
     items, problems = parse_items(line, keys=KEYS, with_id=True)

@@ -51,6 +51,7 @@ def test_the_markdown_page_holds_the_whole_map(map_id: str) -> None:
     assert _without_positions(again.journey_map) == _without_positions(reading.journey_map)
 
 
+@pytest.mark.build
 def test_the_json_export_is_the_maps_record() -> None:
     done = subprocess.run(
         [
@@ -75,6 +76,7 @@ def test_the_json_export_is_the_maps_record() -> None:
     assert "analytics" not in record  # the map as written, without its data
 
 
+@pytest.mark.build
 def test_an_unknown_map_id(tmp_path: Path) -> None:
     done = subprocess.run(
         [sys.executable, "-m", "mkdocs_journey.cli", "export", "saas-trial-to-pay"],

@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import yaml
 
 from mkdocs_journey.bridge.grid import cell_ref, map_of_grid
@@ -118,6 +119,7 @@ def _import(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
+@pytest.mark.build
 def test_the_imported_page_passes_check(tmp_path: Path) -> None:
     project = copy_fixture("basic", tmp_path)
     (project / "cafe.csv").write_text(csv_text(DRAFT), encoding="utf-8")
@@ -154,6 +156,7 @@ BROKEN = [
 ]
 
 
+@pytest.mark.build
 def test_every_unreadable_cell_is_named(tmp_path: Path) -> None:
     data, problems = map_of_grid(BROKEN, stages=DEFAULT_STAGES)
     assert [str(p) for p in problems] == [
@@ -199,6 +202,7 @@ def test_every_unreadable_cell_is_named(tmp_path: Path) -> None:
     assert yaml.safe_load(block) == data
 
 
+@pytest.mark.build
 def test_a_file_that_is_not_a_grid(tmp_path: Path) -> None:
     (tmp_path / "notes.csv").write_text("just,some\nwords,here\n", encoding="utf-8")
     done = _import(tmp_path, "notes.csv")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
@@ -86,6 +87,7 @@ def _writes_a_valid_page(data: dict | None) -> None:
         [STAGE_ROW, "Awareness"],
     ]
 )
+@pytest.mark.slow
 def test_any_grid(grid: list[list[str]]) -> None:
     data, problems = map_of_grid(grid, stages=DEFAULT_STAGES)
     for problem in problems:
@@ -116,6 +118,7 @@ MERMAID = [
 ]
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None)
 @given(lines=st.lists(st.sampled_from(MERMAID) | st.text(max_size=15), max_size=20))
 def test_any_mermaid_text(lines: list[str]) -> None:

@@ -51,6 +51,7 @@ def test_scores_map_both_ways(score: int | None, mermaid: int) -> None:
         assert map_score([mermaid]) == score
 
 
+@pytest.mark.build
 def test_every_example_map_parses_with_mermaid() -> None:
     site = site_maps(ROOT / "example-site" / "mkdocs.yml")
     maps = [r.journey_map for r in site.readings if r.journey_map is not None]
@@ -69,6 +70,7 @@ def test_every_example_map_parses_with_mermaid() -> None:
         assert result["actors"] == [journey_map.persona.name]
 
 
+@pytest.mark.build
 def test_text_mermaid_would_misread_is_written_safely_and_read_back() -> None:
     awkward = JourneyMap(
         id="awkward",
@@ -102,6 +104,7 @@ def test_text_mermaid_would_misread_is_written_safely_and_read_back() -> None:
     ]
 
 
+@pytest.mark.build
 def test_a_team_diagram_imports_as_the_expected_map() -> None:
     (parsed,) = mermaid_parse([SAMPLE.read_text(encoding="utf-8")])
     assert parsed["ok"], parsed  # the sample is a diagram Mermaid itself accepts
@@ -140,6 +143,7 @@ def test_a_team_diagram_imports_as_the_expected_map() -> None:
     }
 
 
+@pytest.mark.build
 def test_importing_a_diagram_writes_a_page_that_passes_check(tmp_path: Path) -> None:
     project = copy_fixture("basic", tmp_path)
     shutil.copy(SAMPLE, project / "clinic.mmd")

@@ -75,6 +75,7 @@ def test_xlsx_round_trip_keeps_every_cell(site: SiteMaps, map_id: str, tmp_path:
     assert again == grid
 
 
+@pytest.mark.build
 def test_cli_round_trip_and_check(tmp_path: Path) -> None:
     """The commands a team runs: export to XLSX, import it as the page, check, export again."""
     project = tmp_path / "example-site"

@@ -21,6 +21,8 @@ from pypdf import PdfReader
 from tests.browser.conftest import LOOPBACK, Browse, Chromium, _QuietHandler
 from tests.conftest import run_build
 
+pytestmark = pytest.mark.browser
+
 EXAMPLE = Path(__file__).parent.parent.parent / "example-site"
 CONTRAST_JS = (Path(__file__).parent / "contrast.js").read_text(encoding="utf-8")
 DASHBOARD = "journeys/kpis/"

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from bs4 import BeautifulSoup
 
-from mkdocs_journey.analytics.attribution import MODEL_TEXTS, MODELS
+from mkdocs_journey.analytics.attribution import BY_NAME, MODELS
 from tests.browser.conftest import Browse, show_every_map
 
 pytestmark = pytest.mark.browser
@@ -197,9 +197,15 @@ def test_attribution_reads_for_a_marketer(example_site: Path, path: str) -> None
     table = section.select_one("table.journey-attribution--conversions")
     assert table is not None
     rows = {
-        tr.th.get_text(strip=True): [td.get_text(strip=True) for td in tr.select("td")]
+        tr.th.get_text(strip=True): [
+            td.select_one(".journey-num").get_text(strip=True) for td in tr.select("td")
+        ]
         for tr in table.select("tbody tr")
     }
+    # Under each credit of a channel, its interval, in the same format as the credit.
+    ranges = [r.get_text(" ", strip=True) for r in table.select("tbody .journey-range")]
+    assert ranges
+    assert all(re.fullmatch(r"interval [\d,.]+–[\d,.]+", r) for r in ranges), ranges
     shown = [label for label in rows if not label.startswith("Other")]
     assert sorted(shown) == sorted(c for c in by_channel if c not in small)
     other = next(label for label in rows if label.startswith("Other"))
@@ -240,7 +246,7 @@ def test_attribution_reads_for_a_marketer(example_site: Path, path: str) -> None
         assert chart.find(id=panel["aria-describedby"]) is not None
         bars = panel.select("g.journey-chart-bar")
         assert [b.select_one("text.journey-chart-label").get_text() for b in bars] == [
-            MODEL_TEXTS[m].title for m in MODELS
+            BY_NAME[m].title for m in MODELS
         ]
         for bar, model in zip(bars, MODELS, strict=True):
             value = bar.select_one("text.journey-chart-value").get_text()
@@ -278,7 +284,7 @@ def test_model_definitions_are_one_click_away(browse_example: Browse) -> None:
     assert target.is_visible()
     assert target.evaluate("el => el.closest('details').open")
     definition = target.evaluate("el => el.nextElementSibling.textContent")
-    assert definition == MODEL_TEXTS["markov"].definition
+    assert definition == BY_NAME["markov"].definition
     box = target.bounding_box()
     assert box is not None
     assert 0 <= box["y"] <= 900

@@ -14,7 +14,7 @@ import pytest
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
-from mkdocs_journey.analytics.attribution import MODEL_TEXTS
+from mkdocs_journey.analytics.attribution import BY_NAME, MODELS
 from tests.browser.conftest import (
     SET_SCHEME_JS,
     Browse,
@@ -348,7 +348,7 @@ def test_every_map_prints_on_a4_landscape_without_clipping(
             assert present(words), (edges["id"], words)
         assert len(edges["clusters"]) >= 10, edges["id"]  # five stages, a name and a mood each
         for table in edges["tables"]:
-            assert table["heading"] == MODEL_TEXTS["markov"].title
+            assert table["heading"] == BY_NAME[MODELS[-1]].title  # the last column
             assert present(table["heading"])
             missing = [value for value in table["values"] if not present(value)]
             assert missing == [], (edges["id"], missing)

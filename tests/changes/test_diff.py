@@ -522,6 +522,7 @@ json_values = st.recursive(
 )
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None)
 @given(old=st.lists(json_values, max_size=4), new=st.lists(json_values, max_size=4))
 def test_any_json_compares_and_reports(old: list[Any], new: list[Any]) -> None:

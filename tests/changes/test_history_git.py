@@ -18,6 +18,8 @@ from bs4 import BeautifulSoup
 
 from tests.changes.gitrepo import GitRepo
 
+pytestmark = pytest.mark.build
+
 EXAMPLE = Path(__file__).parents[2] / "example-site"
 PAGE = "docs/maps/smb-owner.md"
 MAP = "smb-accounting"

@@ -10,6 +10,8 @@ import pytest
 from tests.changes.gitrepo import GitRepo
 from tests.conftest import copy_fixture
 
+pytestmark = pytest.mark.build
+
 
 @pytest.fixture
 def repo(tmp_path: Path) -> GitRepo:
@@ -125,3 +127,16 @@ def test_outside_a_repository(tmp_path: Path) -> None:
     done = GitRepo(project).journey("diff", "HEAD")
     assert done.returncode == 2
     assert "not inside a git repository" in done.stderr
+
+
+def test_a_side_holding_nan_is_not_json(repo: GitRepo) -> None:
+    # Python's json reads NaN as a number; written back, it would make the report invalid JSON.
+    (repo.path / "nan.json").write_text(
+        '{"version": 1, "maps": [{"id": "trial", "kpis": [{"target": NaN}]}]}', encoding="utf-8"
+    )
+    done = repo.journey("diff", "--format", "json", "--", "nan.json", "HEAD")
+    assert done.returncode == 2
+    assert done.stdout == ""
+    assert done.stderr == (
+        "mkdocs-journey: error: nan.json: not valid JSON: NaN is not a number JSON knows\n"
+    )

@@ -18,6 +18,8 @@ from mkdocs_journey.export import export_schema
 from tests.changes.gitrepo import GitRepo
 from tests.conftest import copy_fixture
 
+pytestmark = pytest.mark.build
+
 KPI = '{name: Trial to paid, target: 20, unit: "%", actual: 14}'
 
 

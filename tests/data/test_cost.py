@@ -17,7 +17,7 @@ import pytest
 CHILD = """
 import json, sys, time
 from pathlib import Path
-from mkdocs_journey.analytics import analyze_file
+from mkdocs_journey.analytics.pipeline import analyze_file
 
 start = time.perf_counter()
 analysis = analyze_file(Path(sys.argv[1]))
@@ -69,6 +69,7 @@ def touch(i: int, lead: bytes) -> bytes:
     return b"%s,%s,%s,c%d,tp%d,%s\n" % (lead, at, SOURCES[i % 4], i % 5, i % 8, converted)
 
 
+@pytest.mark.build
 def test_one_lead_with_100000_touches_costs_about_the_same_as_many_leads(
     tmp_path: Path,
 ) -> None:
@@ -105,6 +106,7 @@ def bad(kind: int, row: bytes, previous: bytes) -> bytes:
     return b",".join(fields) + b"\n"
 
 
+@pytest.mark.build
 @pytest.mark.parametrize("rows", [400_000])
 def test_a_file_with_every_other_row_bad_costs_about_the_same_as_the_clean_one(
     tmp_path: Path, rows: int

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from mkdocs_journey.analytics import analyze_file
+from mkdocs_journey.analytics.pipeline import analyze_file
 from mkdocs_journey.data import quality
 from mkdocs_journey.data.engine.common import connection
 from mkdocs_journey.data.engine.reading import load_events
@@ -42,6 +42,7 @@ def test_each_file_gets_the_fastest_read_that_copes(tmp_path: Path, body: bytes,
     assert read_used(events) == read
 
 
+@pytest.mark.slow
 def test_a_large_file_with_bad_rows_keeps_every_row_at_its_line(tmp_path: Path) -> None:
     # Larger than one of DuckDB's CSV buffers, so the parallel scan splits it between threads;
     # the bad rows sit in different parts, and the rows after them must keep their lines.

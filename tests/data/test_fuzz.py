@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from mkdocs_journey.analytics import analyze_file
+from mkdocs_journey.analytics.pipeline import analyze_file
 from mkdocs_journey.data.engine import DataError
 
 HEADER = b"lead_id,timestamp,source,medium,touchpoint,converted,revenue\n"
@@ -48,6 +48,7 @@ ENDINGS = st.sampled_from([b"\n", b"\r\n"])
 @settings(
     max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
+@pytest.mark.slow
 @given(rows=ROWS, ending=ENDINGS, final=st.booleans())
 def test_any_events_file_is_analysed_or_refused_with_its_name(
     tmp_path: Path, rows: list[list[bytes]], ending: bytes, final: bool

@@ -51,6 +51,7 @@ def rejected(data: dict[str, Any]) -> dict[str, tuple[int, list[tuple[int, Any]]
     }
 
 
+@pytest.mark.build
 def test_far_off_timestamps_are_rejected_rows(tmp_path: Path) -> None:
     events = tmp_path / "far.csv"
     events.write_text(
@@ -83,6 +84,7 @@ def test_far_off_timestamps_are_rejected_rows(tmp_path: Path) -> None:
     assert "  timestamp out of range: 4 (rows 3, 4, 5, 6)" in table.stdout.splitlines()
 
 
+@pytest.mark.build
 def test_revenue_that_would_overflow_is_rejected_and_every_figure_is_finite(
     tmp_path: Path,
 ) -> None:
@@ -111,6 +113,7 @@ def test_revenue_that_would_overflow_is_rejected_and_every_figure_is_finite(
     assert not re.search(r"\b(inf|infinity|nan)\b", table.stdout, re.IGNORECASE)
 
 
+@pytest.mark.build
 def test_parquet_nan_and_infinite_revenue_are_rejected_not_zero(tmp_path: Path) -> None:
     import duckdb
 
@@ -141,6 +144,7 @@ def test_the_json_writers_refuse_non_finite_numbers() -> None:
     )
 
 
+@pytest.mark.build
 def test_a_row_with_too_few_fields_is_unreadable_at_its_line(tmp_path: Path) -> None:
     events = tmp_path / "short.csv"
     events.write_text(
@@ -168,6 +172,7 @@ def test_a_row_with_too_few_fields_is_unreadable_at_its_line(tmp_path: Path) -> 
     assert data["channels"]["totals"] == {"Organic Search": {"touches": 2, "leads": 2}}
 
 
+@pytest.mark.build
 def test_whitespace_around_utm_values_is_trimmed(tmp_path: Path) -> None:
     events = tmp_path / "padded.csv"
     events.write_text(
@@ -188,6 +193,7 @@ def test_whitespace_around_utm_values_is_trimmed(tmp_path: Path) -> None:
     assert data["totals"]["leads"] == 3
 
 
+@pytest.mark.build
 def test_converted_spellings(tmp_path: Path) -> None:
     spellings = ["1", "1.0", "TRUE", "Yes", "y", "t", " 1.00 ", "1e0"]
     falsy = ["0", "0.0", "false", "No", "N", "f", "", "\t0\t"]
@@ -211,6 +217,7 @@ def test_converted_spellings(tmp_path: Path) -> None:
     assert data["totals"]["rows_used"] == len(spellings) + len(falsy)
 
 
+@pytest.mark.build
 def test_page_paths_in_the_touchpoint_column_do_not_refuse_the_file(tmp_path: Path) -> None:
     # More distinct touchpoint values than the 65,535 ids a touch's sort key holds. Without a
     # map every value is a touchpoint: the most frequent keep their own id, the rarest share

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from mkdocs_journey.analytics import analyze_file
+from mkdocs_journey.analytics.data_quality import describe_rejections, quality_problems
+from mkdocs_journey.analytics.pipeline import analyze_file
 from mkdocs_journey.analytics.result import DataAnalysis
 from mkdocs_journey.data import quality
-from mkdocs_journey.data.quality import describe_rejections, quality_problems
 from mkdocs_journey.data.sources import DataSource
 from mkdocs_journey.model import JourneyMap, Stage, Touchpoint
 

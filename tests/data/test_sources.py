@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from mkdocs_journey.analytics import analyze, analyze_file
-from mkdocs_journey.analytics.pipeline import CACHE
+from mkdocs_journey.analytics.pipeline import CACHE, analyze, analyze_file
 from mkdocs_journey.analytics.result import DataAnalysis
+from mkdocs_journey.config.data import load_data_sources
 from mkdocs_journey.data.cache import AnalysisCache
 from mkdocs_journey.data.engine import DataError
-from mkdocs_journey.data.sources import ConversionRule, load_data_sources
+from mkdocs_journey.data.sources import ConversionRule
 
 EVENTS = "Lead ID,When,Source,Medium,Event,Amount\nL1,2024-01-01 10:00,google,cpc,purchase,5\n"
 
@@ -208,6 +208,7 @@ def test_the_disk_cache_serves_a_new_process_and_survives_bad_entries(
     )
 
 
+@pytest.mark.slow
 def test_more_stages_than_the_engine_codes_is_an_error_naming_the_file(tmp_path: Path) -> None:
     # Without a map every distinct value of the stage column is a stage; touches carry their
     # stage in 8 bits, so a 256th stage is refused instead of being mixed up with another one.

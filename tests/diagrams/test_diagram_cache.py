@@ -186,6 +186,7 @@ def test_a_bad_disk_entry_is_reported_dropped_and_drawn_again(
     assert path.read_text(encoding="utf-8") == good  # rewritten whole
 
 
+@pytest.mark.build
 def test_a_build_never_serves_a_damaged_or_rewritten_cache_entry(tmp_path: Path) -> None:
     from bs4 import BeautifulSoup
 

@@ -29,6 +29,8 @@ from mkdocs_journey.diagrams.dot import (
 )
 from mkdocs_journey.model import DiagramOptions, Emotion, JourneyMap, PainPoint, Stage, Touchpoint
 
+pytestmark = pytest.mark.build
+
 CSS = CSS_FILE.read_text(encoding="utf-8")
 # Not just inside: clear of the border by this many points, so that no label touches its line.
 # (Before the fonts matched, stage names came within 1.1 pt of their border, or overran it.)

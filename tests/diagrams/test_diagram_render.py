@@ -318,3 +318,25 @@ def test_a_stages_touchpoints_keep_the_maps_order_whatever_the_flow(renderer: Re
     assert len(set(ys)) == 3
     # Only the one drawn step is an arrow; the order is kept by edges nobody sees.
     assert len(visible_edges(parse(result.svg))) == 1
+
+
+def test_observed_steps_without_an_arrow_become_one_note(renderer: Renderer) -> None:
+    journey_map = trial_map(flow=(FlowEdge("search", "ad"),))
+    result = render_flow_diagram(
+        journey_map,
+        renderer=renderer,
+        diagram_id="undrawn",
+        edge_volumes={
+            ("search", "ad"): 40,
+            ("ad", "nowhere"): 3,
+            **{("x", f"y{i}"): i for i in range(1, 7)},
+        },
+    )
+    assert result.svg is not None
+    assert result.problems == ()
+    [note] = result.notes
+    assert note == (
+        "flow diagram of journey map 'trial' on maps/trial.md:3:1: 7 observed steps of the data "
+        "not drawn in the map's flow: 'x' -> 'y6' (6 times), 'x' -> 'y5' (5 times), "
+        "'x' -> 'y4' (4 times), 'ad' -> 'nowhere' (3 times), 'x' -> 'y3' (3 times), and 2 more"
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -40,6 +41,7 @@ def test_any_fence_body_gives_a_map_or_a_positioned_problem(body: str) -> None:
         st.dictionaries(st.text(max_size=5), st.integers(), max_size=3),
     )
 )
+@pytest.mark.slow
 def test_any_value_in_any_field_is_handled(value: object) -> None:
     import yaml
 

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import jinja2
 import pytest
 from bs4 import BeautifulSoup, Tag
 
-from mkdocs_journey.analytics import analyze_file
-from mkdocs_journey.analytics.attribution import MODEL_TEXTS, MODELS, Credit
+from mkdocs_journey.analytics.attribution import BY_NAME, MODELS
+from mkdocs_journey.analytics.pipeline import analyze_file
+from mkdocs_journey.data.paths import Credit
 from mkdocs_journey.render import analytics_view as view
 from mkdocs_journey.render import numbers
 from mkdocs_journey.render.attribution_view import (
@@ -85,14 +87,14 @@ def test_analytics_template(env: jinja2.Environment, tmp_path: Path) -> None:
     table = html.select_one("table.journey-attribution--conversions")
     assert table is not None
     links = table.select("thead a.journey-model-link")
-    assert [a.get_text() for a in links] == [MODEL_TEXTS[m].title for m in MODELS]
+    assert [a.get_text() for a in links] == [BY_NAME[m].title for m in MODELS]
     for link in links:
         target = html.find(id=str(link["href"]).removeprefix("#"))
         assert target is not None
         assert target.name == "dt"
         definition = target.find_next_sibling("dd")
         assert definition is not None
-        assert definition.get_text() == MODEL_TEXTS[MODELS[links.index(link)]].definition
+        assert definition.get_text() == BY_NAME[MODELS[links.index(link)]].definition
     # Whole credits are whole; revenue carries the currency.
     total = html.select_one("table.journey-attribution--revenue tfoot tr")
     assert total is not None
@@ -233,7 +235,7 @@ def test_the_chart_compares_each_model_on_the_top_channels() -> None:
     assert chart is not None
     assert [panel.channel for panel in chart.panels] == ["Direct", "Search", "Email"]
     direct = chart.panels[0]
-    assert [bar.model for bar in direct.bars] == [MODEL_TEXTS[m].title for m in MODELS]
+    assert [bar.model for bar in direct.bars] == [BY_NAME[m].title for m in MODELS]
     texts = {bar.model: bar.text for bar in direct.bars}
     assert texts["Last touch"] == "70.0% · 70"
     assert texts["Linear"] == "40.0% · 40"
@@ -299,18 +301,31 @@ def test_quality_template(env: jinja2.Environment) -> None:
     html = soup_of(env.get_template(view.QUALITY_TEMPLATE).render(quality=model))
     codes = [code.get_text() for code in html.find_all("code")]
     assert f"{analysis.file_label}:7" in codes
-    text = html.get_text(" ")
-    assert "unparsable timestamp" in text
-    assert "5.0%" in text
-    assert "(not set) / (not set)" in text
+    # The threshold stands in the sentence about strict builds, each reason in its row with
+    # its count and its examples, the unassigned traffic in its list.
+    threshold = html.select_one("section.journey-quality > p")
+    assert "more than 5.0% of a source's rows are not used" in threshold.get_text(" ")
+    reasons = {
+        row.th.get_text(strip=True): row
+        for row in html.select("table.journey-quality__reasons tbody tr")
+    }
+    timestamps = reasons["unparsable timestamp"]
+    rejection = next(r for r in analysis.rejected if r.reason == "unparsable timestamp")
+    assert timestamps.select_one("td.journey-num").get_text(strip=True) == str(rejection.count)
+    assert [c.get_text() for c in timestamps.select("code")] == [
+        f"{analysis.file_label}:{e.row}" for e in rejection.examples
+    ]
+    unassigned = [li.code.get_text() for li in html.select("h3 + ul li")]
+    assert "(not set) / (not set)" in unassigned
 
 
 def test_css_uses_the_palette_variables() -> None:
     css = (Path(view.__file__).parent / view.ANALYTICS_CSS).read_text()
     # Bars are marks in the palette's ink (journey.css), not Material's raw primary colour.
     assert "var(--journey-ink)" in css
-    assert "var(--md-primary-fg-color)" not in css
-    assert "#" not in css.replace("/*", "").split("*/")[-1]  # no hard-coded colours
+    rules = re.sub(r"/\*.*?\*/", "", css, flags=re.S)  # comments may name colours
+    literals = re.findall(r"#[0-9a-fA-F]{3,8}\b|\b(?:rgba?|hsla?)\(", rules)
+    assert literals == []  # colours come from the theme's variables, in light and dark
 
 
 def test_an_insight_reads_as_one_sentence_with_its_share_once(
@@ -342,3 +357,108 @@ def test_rows_not_used_never_round_to_zero(share: float, shown: str) -> None:
 
 def test_funnel_chart_of_no_steps_is_none() -> None:
     assert funnel_chart((), anchor="m") is None
+
+
+def _intervals_analysis(tmp_path: Path, leads: int = 500):
+    from tests.analytics.test_intervals import _analysis, _events
+
+    return _analysis(_events(tmp_path, leads))
+
+
+def test_credits_show_their_interval_and_the_page_says_what_it_is(
+    env: jinja2.Environment, tmp_path: Path
+) -> None:
+    analysis = _intervals_analysis(tmp_path)
+    model = view.analytics_view(analysis, anchor="m")
+    html = soup_of(env.get_template(view.ANALYTICS_TEMPLATE).render(analytics=model, anchor="m"))
+    table = html.select_one("table.journey-attribution--conversions")
+    email = next(tr for tr in table.select("tbody tr") if tr.th.get_text() == "Email")
+    shapley_cell = email.select("td")[MODELS.index("shapley")]
+    low, high = analysis.intervals.attribution["shapley"]["Email"].conversions
+    fmt = numbers.credit_format("conversions", analysis.totals.conversions)  # the table's format
+    shown = shapley_cell.select_one(".journey-range").get_text(" ", strip=True)
+    assert shown == f"interval {fmt(low)}–{fmt(high)}"
+    # The number stays on its own line, read first.
+    assert shapley_cell.select_one(".journey-num").get_text() == fmt(
+        analysis.attribution["shapley"]["Email"].conversions
+    )
+    note = html.select_one("p.journey-intervals-note").get_text(" ", strip=True)
+    assert note.startswith("Under each credit, its 95% interval: the middle 95% of the credits 200")
+    # Models that credit a channel differently beyond their intervals are named.
+    sentence = html.select_one("p.journey-beyond-intervals").get_text(" ", strip=True)
+    assert sentence == model.intervals_sentence
+    assert "by more than their 95% intervals of conversions" in sentence
+
+
+def test_beyond_intervals_names_the_widest_gap_first() -> None:
+    from mkdocs_journey.analytics.intervals import CreditInterval, Intervals
+    from mkdocs_journey.render.attribution_view import beyond_intervals
+
+    attribution = credits(
+        {
+            "Email": {"first_touch": (10, 0), "last_touch": (30, 0), "linear": (20, 0)},
+            "Direct": {"first_touch": (5, 0), "last_touch": (9, 0)},
+            "Display": {"first_touch": (3, 0), "last_touch": (4, 0)},
+        }
+    )
+    spans = {
+        "first_touch": {"Email": (8, 12), "Direct": (4, 6), "Display": (2, 4)},
+        "last_touch": {"Email": (27, 33), "Direct": (7, 11), "Display": (3, 5)},
+        "linear": {"Email": (17, 23)},
+    }
+    intervals = Intervals(
+        200,
+        1,
+        {m: {k: CreditInterval(v, (0, 0)) for k, v in by.items()} for m, by in spans.items()},
+    )
+    assert beyond_intervals(attribution, intervals) == (
+        "The models credit these channels differently by more than their 95% intervals of "
+        "conversions: Email (Last touch 27–33 against First touch 8–12); "
+        "Direct (Last touch 7–11 against First touch 4–6)."
+    )
+    overlapping = {m: {k: CreditInterval((0, 40), (0, 0)) for k in by} for m, by in spans.items()}
+    assert beyond_intervals(attribution, Intervals(200, 1, overlapping)) == (
+        "Within their 95% intervals, the models agree on every channel."
+    )
+    assert beyond_intervals(attribution, None) == ""
+
+
+def test_shapley_by_position_is_a_table_of_its_own(env: jinja2.Environment, tmp_path: Path) -> None:
+    analysis = _intervals_analysis(tmp_path)
+    model = view.analytics_view(analysis, anchor="m")
+    html = soup_of(env.get_template(view.ANALYTICS_TEMPLATE).render(analytics=model, anchor="m"))
+    table = html.select_one("table.journey-breakdown")
+    assert table.caption.get_text().startswith(
+        "Shapley value: shapley value by the position at which each channel joined"
+    )
+    assert cells(table.thead.tr) == ["Channel", "1st", "2nd", "3rd", "4th and later"]
+    rows = {cells(tr)[0]: cells(tr)[1:] for tr in table.select("tbody tr")}
+    breakdown = analysis.breakdowns["shapley"]
+    assert set(rows) == set(breakdown.rows)
+    largest = max(sum(row[i] for row in breakdown.rows.values()) for i in range(4))
+    fmt = numbers.credit_format("conversions", largest)
+    for channel, numbers_shown in rows.items():
+        assert numbers_shown == [fmt(x) for x in breakdown.rows[channel]]
+
+
+def test_a_higher_markov_order_is_said_with_the_models_definition(
+    env: jinja2.Environment, tmp_path: Path
+) -> None:
+    from mkdocs_journey.data.paths import AttributionSettings
+    from tests.analytics.test_intervals import _events
+
+    events = _events(tmp_path, 100)
+    first = view.analytics_view(analyze_file(events), anchor="m")
+    assert first.markov_note == ""
+    second = view.analytics_view(
+        analyze_file(events, attribution=AttributionSettings(markov_order=3, resamples=0)),
+        anchor="m",
+    )
+    html = soup_of(env.get_template(view.ANALYTICS_TEMPLATE).render(analytics=second, anchor="m"))
+    definition = html.select_one("#m-model-markov + dd").get_text(" ", strip=True)
+    assert definition.endswith(second.markov_note)
+    assert "remembers the last 3 channels" in definition
+    assert html.select_one(".journey-range") is None  # no resamples, no ranges
+    assert html.select_one("p.journey-intervals-note").get_text(strip=True) == (
+        "No intervals: the site asks for none (attribution: resamples: 0)."
+    )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 import yaml
 
 from tests.conftest import run_build
@@ -94,6 +95,7 @@ def _assert_nothing_injected(html_path: Path) -> None:
     ]
 
 
+@pytest.mark.build
 def test_hostile_strings_are_escaped_everywhere(tmp_path: Path) -> None:
     docs = tmp_path / "docs"
     docs.mkdir()
@@ -165,6 +167,7 @@ def _no_markup(fragment: str) -> list[str]:
     return [tag.name for tag in BeautifulSoup(fragment, "html.parser").find_all(True)]
 
 
+@pytest.mark.build
 def test_persona_names_stay_text_in_titles_navigation_and_search(tmp_path: Path) -> None:
     from bs4 import BeautifulSoup
 

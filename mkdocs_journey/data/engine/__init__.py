@@ -52,20 +52,19 @@ line breaks inside quoted fields (see :mod:`mkdocs_journey.data.lines`).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import duckdb
 
-from mkdocs_journey.analytics.channels import (
+from mkdocs_journey.data import quality
+from mkdocs_journey.data.channels import (
     UNASSIGNED,
     ChannelSettings,
     channel_case_sql,
     source_categories,
 )
-from mkdocs_journey.data import quality
 from mkdocs_journey.data.engine.aggregates import key_totals, path_insights, stage_funnel
 from mkdocs_journey.data.engine.common import (
-    CONVERSION,
     LISTED,
     LOCK,
     DataError,
@@ -73,7 +72,6 @@ from mkdocs_journey.data.engine.common import (
     FunnelCounts,
     MapShape,
     Measures,
-    PathAggregates,
     Rejected,
     TimeWindow,
     connection,
@@ -90,22 +88,26 @@ from mkdocs_journey.data.engine.journeys import (
     aggregate_paths,
     deduplicate,
     order_touches,
+    path_table_rows,
     split_paths,
 )
 from mkdocs_journey.data.engine.measures import keep_window, measure
 from mkdocs_journey.data.engine.reading import load_events, resolve_columns, set_aside
+from mkdocs_journey.data.paths import (
+    AttributionSettings,
+    TimeDecay,
+    TouchShare,
+)
 from mkdocs_journey.data.sources import DataSource
 
 #: What the rest of the package uses: one entry point per job, and the shapes of its results.
 __all__ = [
-    "CONVERSION",
     "OTHER_TOUCHPOINTS",
     "DataError",
     "EngineOutput",
     "FunnelCounts",
     "MapShape",
     "Measures",
-    "PathAggregates",
     "Rejected",
     "TimeWindow",
     "group_channels",
@@ -118,14 +120,18 @@ def run(
     source: DataSource,
     shape: MapShape | None,
     settings: ChannelSettings,
+    rules: Mapping[str, TouchShare | TimeDecay],
+    attribution: AttributionSettings | None = None,
     window: TimeWindow | None = None,
 ) -> EngineOutput:
-    """Read ``source`` and compute every aggregate the analytics need, from the events inside
-    ``window`` if one is given. Raises :class:`DataError`, also for a failure of the engine
-    itself (a memory limit, say): a build reports it for the source and goes on, it never ends
-    in a traceback."""
+    """Read ``source`` and compute every aggregate the analytics need, and the credits of the
+    rule-based models in ``rules`` (by model name); the Markov chain at the order and the
+    channel path table's rows for the resamples ``attribution`` asks for; from the events
+    inside ``window`` if one is given. Raises :class:`DataError`, also for a failure of the
+    engine itself (a memory limit, say): a build reports it for the source and goes on, it never
+    ends in a traceback."""
     try:
-        return _run(source, shape, settings, window)
+        return _run(source, shape, settings, rules, attribution or AttributionSettings(), window)
     except duckdb.Error as error:
         message = f"{source.file_label}: the analysis failed in the engine: {error}"
         raise DataError(message) from error
@@ -135,8 +141,12 @@ def _run(
     source: DataSource,
     shape: MapShape | None,
     settings: ChannelSettings,
+    rules: Mapping[str, TouchShare | TimeDecay],
+    attribution: AttributionSettings,
     window: TimeWindow | None,
 ) -> EngineOutput:
+    shares = {name: rule for name, rule in rules.items() if isinstance(rule, TouchShare)}
+    decays = {name: rule for name, rule in rules.items() if isinstance(rule, TimeDecay)}
     with LOCK, connection() as con:
         columns, header, read = load_events(con, source)
         unreadable = set_aside(con, len(header)) if read != "fast" else []
@@ -162,7 +172,7 @@ def _run(
         with_tps = "touchpoint" in columns
         channels = dict(con.execute("SELECT cid, channel FROM channel_ids").fetchall())
         touchpoints = {0: "(not set)", **dict(con.execute("SELECT tid, tp FROM tp_ids").fetchall())}
-        split_paths(con)
+        split_paths(con, list(decays.values()))
         rows_used, leads, paths, conversions, converters, revenue = con.execute(
             """SELECT (SELECT count(*) FROM clean), count(DISTINCT lead), count(*),
                       count(*) FILTER (WHERE converted),
@@ -170,8 +180,17 @@ def _run(
                       coalesce(sum(value) FILTER (WHERE converted), 0)
                FROM paths"""
         ).fetchone()  # type: ignore[misc]
-        channel_paths = aggregate_paths(con, "c", channels)
-        touchpoint_paths = aggregate_paths(con, "t", touchpoints) if with_tps else None
+        order = attribution.markov_order
+        channel_paths = aggregate_paths(con, "c", channels, shares, decays, order)
+        channel_rows = (
+            path_table_rows(con, "c", channels, shares, decays, order, attribution.max_rows)
+            if attribution.resamples > 0
+            else None
+        )
+        channel_table_size = int(con.execute("SELECT count(*) FROM pt").fetchone()[0])  # type: ignore[index]
+        touchpoint_paths = (
+            aggregate_paths(con, "t", touchpoints, shares, decays, order) if with_tps else None
+        )
         funnel, stage_channels = stage_funnel(con, shape, channels)
         if with_tps:
             # Leads per channel from each lead's distinct channels: no distinct count over rows.
@@ -215,6 +234,8 @@ def _run(
         rejected=rejected,
         channel_paths=channel_paths,
         touchpoint_paths=touchpoint_paths,
+        channel_rows=channel_rows,
+        channel_table_size=channel_table_size,
         funnel=funnel,
         stage_channels=stage_channels,
         channel_totals=tuple((c, int(t), int(n)) for c, t, n in channel_totals),

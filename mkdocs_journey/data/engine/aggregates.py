@@ -11,7 +11,6 @@ from typing import Any
 import duckdb
 
 from mkdocs_journey.data.engine.common import (
-    CONVERSION,
     INSIGHT_KEYS,
     PIVOT_KEYS,
     FunnelCounts,
@@ -154,17 +153,20 @@ def path_insights(
     con: duckdb.DuckDBPyConnection,
     names: Mapping[int, str],
     totals: Sequence[tuple[int, int, int]],
-) -> tuple[tuple[str, str, int, int], ...]:
+) -> tuple[tuple[str, str | None, int, int], ...]:
     """Share of leads reaching a target who touched X strictly before their first visit to the
-    target (targets: the most visited keys, and the first conversion). ``totals``: (key id,
-    touches, leads) rows, to pick the keys; the first visits come from ``fv``."""
+    target (targets: the most visited keys, and the first conversion, written None). ``totals``:
+    (key id, touches, leads) rows, to pick the keys; the first visits come from ``fv``."""
     ids = _insight_keys(totals)
     if not ids:
         return ()
     keys = [names[k] for k in ids]
-    targets = [*((f"k{k}", name) for k, name in zip(ids, keys, strict=True)), ("fc", CONVERSION)]
+    targets: list[tuple[str, str | None]] = [
+        *((f"k{k}", name) for k, name in zip(ids, keys, strict=True)),
+        ("fc", None),  # the first conversion
+    ]
     aggregates: list[str] = []
-    labels: list[tuple[str, str]] = []
+    labels: list[tuple[str, str | None]] = []
     for target_col, target in targets:
         aggregates.append(f"count({target_col})")
         labels.append(("", target))
@@ -174,7 +176,7 @@ def path_insights(
             aggregates.append(f"count_if(k{k} < {target_col})")
             labels.append((name, target))
     values = con.execute(f"SELECT {', '.join(aggregates)} FROM fv").fetchone() or ()
-    result: list[tuple[str, str, int, int]] = []
+    result: list[tuple[str, str | None, int, int]] = []
     target_leads = 0
     for (before, target), value in zip(labels, values, strict=True):
         if not before:

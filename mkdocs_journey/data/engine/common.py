@@ -12,14 +12,10 @@ from dataclasses import dataclass, field
 
 import duckdb
 
-from mkdocs_journey.analytics.attribution import Credits, PathRow
+from mkdocs_journey.data.paths import PathAggregates, PathTableRows
 
-#: Half-life of the time-decay model, in microseconds (7 days).
-HALF_LIFE_US = 7 * 86_400 * 1_000_000
 #: How many touchpoints (or channels) path insights compare, the most visited first.
 INSIGHT_KEYS = 15
-#: The target of path insights that means "converted".
-CONVERSION = "conversion"
 MEMORY_LIMIT = "1536MB"
 #: Up to this many touchpoints (or channels), one pass finds every first visit (see key_totals).
 PIVOT_KEYS = 64
@@ -103,12 +99,17 @@ class EngineOutput:
     rejected: tuple[Rejected, ...]
     channel_paths: PathAggregates
     touchpoint_paths: PathAggregates | None
+    #: the channel path table row by row, for the intervals (None: not asked for, or more
+    #: rows than the settings' max_rows)
+    channel_rows: PathTableRows | None
+    channel_table_size: int  # rows of the channel path table (distinct paths and outcomes)
     funnel: tuple[FunnelCounts, ...]
     stage_channels: tuple[tuple[str, str, int], ...]  # stage, entry channel, leads
     channel_totals: tuple[tuple[str, int, int], ...]  # channel, touches, leads
     touchpoint_totals: tuple[tuple[str, int, int], ...]  # touchpoint, touches, leads
     unknown_touchpoints: tuple[tuple[str, int], ...]  # not on the map, rows (LISTED most)
-    insights: tuple[tuple[str, str, int, int], ...]  # before, target, target leads, leads before
+    #: before, target (None: the first conversion), target leads, leads before
+    insights: tuple[tuple[str, str | None, int, int], ...]
     unassigned: tuple[tuple[str, str, int], ...]  # source, medium, rows (LISTED most)
     insight_subject: str = "touchpoint"  # or "channel"
     measures: Measures = field(default_factory=Measures)
@@ -164,17 +165,6 @@ def connection() -> Iterator[duckdb.DuckDBPyConnection]:
 
 #: A touch's code in a path: channel id * CODE + touchpoint id.
 CODE = 65536
-
-
-@dataclass(frozen=True)
-class PathAggregates:
-    """What the attribution needs from one path table (channels or touchpoints)."""
-
-    credits: Mapping[str, Credits]  # the rule-based models and time decay, by model name
-    steps: Mapping[tuple[str, str], float]  # Markov transitions (START first), repeats collapsed
-    endings: Mapping[str, tuple[float, float, float]]  # last state: conversions, value, nulls
-    top_paths: tuple[PathRow, ...]
-    distinct_paths: int
 
 
 #: Bits of a touch's 128-bit sort key, high to low: time (64, offset to stay positive), file

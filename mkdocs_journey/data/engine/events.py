@@ -9,12 +9,12 @@ from typing import Any
 
 import duckdb
 
-from mkdocs_journey.analytics.channels import (
+from mkdocs_journey.data import lines, quality
+from mkdocs_journey.data.channels import (
     ChannelSettings,
     channel_case_sql,
     source_categories,
 )
-from mkdocs_journey.data import lines, quality
 from mkdocs_journey.data.engine.common import (
     CODE,
     LINE_LIMIT,

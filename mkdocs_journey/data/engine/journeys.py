@@ -3,19 +3,31 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 import duckdb
 
-from mkdocs_journey.analytics.attribution import DIRECT, START, Credit, Credits, PathRow
 from mkdocs_journey.data import quality
+from mkdocs_journey.data.channels import DIRECT
 from mkdocs_journey.data.engine.common import (
     CODE,
-    HALF_LIFE_US,
     TS_OFFSET,
-    PathAggregates,
     key_part,
+    sql_name,
     sql_text,
+)
+from mkdocs_journey.data.paths import (
+    START,
+    ChainCounts,
+    Credit,
+    Credits,
+    PathAggregates,
+    PathRow,
+    PathTableRows,
+    State,
+    TimeDecay,
+    TouchShare,
 )
 
 
@@ -106,23 +118,39 @@ def deduplicate(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("DELETE FROM clean WHERE line IN (SELECT line FROM dup WHERE used)")
 
 
-def split_paths(con: duckdb.DuckDBPyConnection) -> None:
-    """Step 3b: paths, slices of each lead's ordered touches cut after each conversion. Time
-    decay: weight 2^(-age / 7 days) with the age measured to the path's conversion, normalised
-    later (``decay_total``: the sum of a path's weights, kept as a column so that it is not
-    summed again for every touch when the paths are unnested)."""
+def _named_rows(con: duckdb.DuckDBPyConnection, query: str) -> list[dict[str, Any]]:
+    """The rows of ``query``, each a mapping from column name to value."""
+    cursor = con.execute(query)
+    columns = [column[0] for column in cursor.description or ()]
+    return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+
+
+def split_paths(con: duckdb.DuckDBPyConnection, decays: Sequence[TimeDecay] = ()) -> None:
+    """Step 3b: paths, slices of each lead's ordered touches cut after each conversion.
+
+    Time decay (one weight per rule of ``decays``, field ``w<i>`` of each touch of ``decay``):
+    weight 2^(-age / half-life) with the age measured to the path's conversion, normalised later
+    (``decay_total<i>``: the sum of a path's weights, kept as a column so that it is not summed
+    again for every touch when the paths are unnested)."""
     last = "seg[-1]"
+    weights = "".join(
+        f", w{i} := pow(2.0, ({key_part('x', 'ts')} - last_ts) / {_half_life_us(rule)}.0)"
+        for i, rule in enumerate(decays)
+    )
+    totals = "".join(
+        f", list_sum(list_transform(decay, lambda y: y.w{i})) AS decay_total{i}"
+        for i in range(len(decays))
+    )
     # A path's value is its conversion's revenue, joined by row: far cheaper than carrying
     # revenue through the list aggregate.
     con.execute(
         f"""
         CREATE TEMP TABLE paths AS
-        SELECT *, list_sum(list_transform(decay, lambda y: y.w)) AS decay_total FROM (
+        SELECT *{totals} FROM (
         SELECT p.lead, p.converted, coalesce(v.value, 0) AS value,
                list_transform(seg, lambda x: {key_part("x", "code")}) AS codes,
                CASE WHEN p.converted THEN list_transform(seg, lambda x: struct_pack(
-                   c := {key_part("x", "cid")}, t := {key_part("x", "tid")},
-                   w := pow(2.0, ({key_part("x", "ts")} - last_ts) / {HALF_LIFE_US}.0)))
+                   c := {key_part("x", "cid")}, t := {key_part("x", "tid")}{weights}))
                END AS decay
         FROM (
           SELECT lead, seg, {key_part(last, "conv")} AS converted,
@@ -146,15 +174,27 @@ def split_paths(con: duckdb.DuckDBPyConnection) -> None:
     )
 
 
+def _half_life_us(rule: TimeDecay) -> int:
+    """The half-life in whole microseconds, the unit of the sort keys' times."""
+    return round(rule.half_life_days * 86_400 * 1_000_000)
+
+
 def aggregate_paths(
-    con: duckdb.DuckDBPyConnection, part: str, names: Mapping[int, str], top: int = 20
+    con: duckdb.DuckDBPyConnection,
+    part: str,
+    names: Mapping[int, str],
+    shares: Mapping[str, TouchShare],
+    decays: Mapping[str, TimeDecay],
+    markov_order: int = 1,
+    top: int = 20,
 ) -> PathAggregates:
     """Step 3b: the path table (identical paths counted together) and everything the models
     need from it, computed in the engine so that a large path table never reaches Python.
 
-    ``part`` picks the channel (``c``) or the touchpoint (``t``) of each touch. The rule-based
-    models are the same rules as :mod:`mkdocs_journey.analytics.attribution`, written over the
-    exploded path table; the tests check that both give the same credits.
+    ``part`` picks the channel (``c``) or the touchpoint (``t``) of each touch. ``shares`` and
+    ``decays``: the rule-based models by name (see :class:`TouchShare`, :class:`TimeDecay`;
+    ``decays`` in the order :func:`split_paths` was given them); their credits are read back
+    by name. The path table stays behind as table ``pt`` (see :func:`path_table_rows`).
     """
     key = f"x // {CODE}" if part == "c" else f"x % {CODE}"
     direct = next((i for i, name in names.items() if name == DIRECT), -1) if part == "c" else -1
@@ -177,73 +217,270 @@ def aggregate_paths(
           GROUP BY chs)
         """
     )
-    rows = con.execute(
-        """
-        SELECT ch,
-          sum(conversions) FILTER (WHERE pos = 1), sum(value) FILTER (WHERE pos = 1),
-          sum(conversions) FILTER (WHERE pos = n), sum(value) FILTER (WHERE pos = n),
-          sum(conversions) FILTER (WHERE pos = lnd), sum(value) FILTER (WHERE pos = lnd),
-          sum(conversions / n), sum(value / n),
-          sum(conversions * pb), sum(value * pb)
-        FROM (
-          SELECT *, CASE WHEN n = 1 THEN 1.0 WHEN n = 2 THEN 0.5
-                         WHEN pos = 1 OR pos = n THEN 0.4 ELSE 0.2 / (n - 2) END AS pb
-          FROM (
-            SELECT unnest(chs) AS ch, unnest(range(1, n + 1)) AS pos, n, lnd,
-                   CAST(conversions AS DOUBLE) AS conversions, value
-            FROM pt WHERE conversions > 0))
-        GROUP BY ch
-        """
-    ).fetchall()
-    models = ("first_touch", "last_touch", "last_non_direct", "linear", "position_based")
-    credits: dict[str, Credits] = {model: {} for model in (*models, "time_decay")}
-    for ch, *numbers in rows:
-        for i, model in enumerate(models):
-            conversions, value = numbers[2 * i], numbers[2 * i + 1]
-            if conversions:
-                credits[model][names[ch]] = Credit(float(conversions), float(value or 0.0))
-    # Time decay: each converted path's weights over their sum, credited to the touch's key.
-    decay = con.execute(
-        f"""
-        SELECT d.{part}, sum(d.w / total), sum(d.w / total * value) FROM (
-          SELECT unnest(decay) AS d, decay_total AS total, value FROM paths WHERE converted)
-        GROUP BY d.{part}
-        """
-    ).fetchall()
-    credits["time_decay"] = {names[k]: Credit(float(c), float(v)) for k, c, v in decay if c}
-    con.execute(
-        """
-        CREATE OR REPLACE TEMP TABLE chain AS
-        SELECT list_filter(chs, lambda x, i: i = 1 OR x <> chs[i - 1]) AS cs,
-               conversions, value, nulls
-        FROM pt
-        """
-    )
-    steps = con.execute(
-        """
-        SELECT f, t, sum(conversions + nulls) FROM (
-          SELECT unnest(list_concat([-1], cs[1:len(cs) - 1])) AS f, unnest(cs) AS t,
-                 conversions, nulls
-          FROM chain)
-        GROUP BY f, t
-        """
-    ).fetchall()
-    endings = con.execute(
-        "SELECT cs[-1], sum(conversions), sum(value), sum(nulls) FROM chain GROUP BY cs[-1]"
-    ).fetchall()
+    credits: dict[str, Credits] = {model: {} for model in (*shares, *decays)}
+    for model, rows in _rule_credits(con, "pt", part, names, shares, decays).items():
+        credits[model] = {key: Credit(c, v) for _, key, c, v in rows}
+    steps = [(f, t, n) for _, f, t, n in _collapsed_steps(con, "pt", names)]
+    endings = [(last, c, v, n) for _, last, c, v, n in _collapsed_endings(con, "pt", names)]
+    chain = None
+    if markov_order > 1:
+        chain = ChainCounts(
+            markov_order,
+            {(f, t): n for _, f, t, n in _chain_steps(con, "pt", names, markov_order)},
+            {
+                last: (c, v, n)
+                for _, last, c, v, n in _chain_endings(con, "pt", names, markov_order)
+            },
+        )
     top_rows = con.execute(
         f"""SELECT chs, conversions, value, nulls FROM pt
             ORDER BY conversions DESC, nulls DESC, chs LIMIT {int(top)}"""
     ).fetchall()
-    distinct = con.execute("SELECT count(*) FROM pt").fetchone()[0]  # type: ignore[index]
-    named = {**names, -1: START}
     return PathAggregates(
         credits=credits,
-        steps={(named[f], named[t]): float(n) for f, t, n in steps},
-        endings={named[last]: (float(c), float(v), float(n)) for last, c, v, n in endings},
+        steps={(f, t): n for f, t, n in steps},
+        endings={last: (c, v, n) for last, c, v, n in endings},
         top_paths=tuple(
             PathRow(tuple(names[k] for k in chs), int(c), float(v), int(n))
             for chs, c, v, n in top_rows
         ),
-        distinct_paths=int(distinct),
+        coalitions={seq: (c, v) for _, seq, c, v in _coalitions(con, "pt", names)},
+        chain=chain,
     )
+
+
+def path_table_rows(
+    con: duckdb.DuckDBPyConnection,
+    part: str,
+    names: Mapping[int, str],
+    shares: Mapping[str, TouchShare],
+    decays: Mapping[str, TimeDecay],
+    markov_order: int,
+    limit: int,
+) -> PathTableRows | None:
+    """Every summary of :func:`aggregate_paths`, row by row of the path table it left behind
+    (``pt``), for resampling; None when the table has more than ``limit`` rows. Rows are
+    numbered in the order of their paths, so that the same data gives the same rows."""
+    count = con.execute("SELECT count(*) FROM pt").fetchone()[0]  # type: ignore[index]
+    if count > limit:
+        return None
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE pr AS "
+        "SELECT CAST(row_number() OVER (ORDER BY chs) - 1 AS INTEGER) AS r, * FROM pt"
+    )
+    counts = con.execute("SELECT conversions, value, nulls FROM pr ORDER BY r").fetchall()
+    chain_steps: list[tuple[int, State, State, float]] = []
+    chain_endings: list[tuple[int, State, float, float, float]] = []
+    if markov_order > 1:
+        chain_steps = _chain_steps(con, "pr", names, markov_order)
+        chain_endings = _chain_endings(con, "pr", names, markov_order)
+    return PathTableRows(
+        conversions=tuple(int(c) for c, _, _ in counts),
+        value=tuple(float(v) for _, v, _ in counts),
+        nulls=tuple(int(n) for _, _, n in counts),
+        credits={
+            model: tuple(rows)
+            for model, rows in _rule_credits(con, "pr", part, names, shares, decays).items()
+        },
+        steps=tuple(_collapsed_steps(con, "pr", names)),
+        endings=tuple(_collapsed_endings(con, "pr", names)),
+        coalitions=tuple(_coalitions(con, "pr", names)),
+        chain_steps=tuple(chain_steps),
+        chain_endings=tuple(chain_endings),
+    )
+
+
+def _by_row(table: str) -> str:
+    """The row column to select and group by: rows of the path table (``pr``) keep theirs,
+    the whole table (``pt``) sums over them (each row's number is -1)."""
+    return "r" if table == "pr" else "-1"
+
+
+def _rule_credits(
+    con: duckdb.DuckDBPyConnection,
+    table: str,
+    part: str,
+    names: Mapping[int, str],
+    shares: Mapping[str, TouchShare],
+    decays: Mapping[str, TimeDecay],
+) -> dict[str, list[tuple[int, str, float, float]]]:
+    """The rule-based models' credits by model: (row, key, conversions, value), keys with no
+    credit left out."""
+    found: dict[str, list[tuple[int, str, float, float]]] = {m: [] for m in (*shares, *decays)}
+    row = _by_row(table)
+    if shares:
+        columns = ", ".join(
+            f"sum(conversions * ({rule.sql})) AS {sql_name(model + ':conversions')}, "
+            f"sum(value * ({rule.sql})) AS {sql_name(model + ':value')}"
+            for model, rule in shares.items()
+        )
+        for named in _named_rows(
+            con,
+            f"""
+            SELECT {row} AS row, ch, {columns}
+            FROM (
+              SELECT {row if table == "pr" else ""}{", " if table == "pr" else ""}unnest(chs) AS ch,
+                     unnest(range(1, n + 1)) AS pos, n, lnd,
+                     CAST(conversions AS DOUBLE) AS conversions, value
+              FROM {table} WHERE conversions > 0)
+            GROUP BY {"r, " if table == "pr" else ""}ch
+            """,
+        ):
+            for model in shares:
+                conversions, value = named[model + ":conversions"], named[model + ":value"]
+                if conversions:
+                    found[model].append(
+                        (
+                            int(named["row"]),
+                            names[named["ch"]],
+                            float(conversions),
+                            float(value or 0.0),
+                        )
+                    )
+    # Time decay: each converted path's weights over their sum, credited to the touch's key;
+    # by row, each path is matched to its row of the path table by its keys.
+    key = f"x // {CODE}" if part == "c" else f"x % {CODE}"
+    for i, model in enumerate(decays):
+        if table == "pr":
+            query = f"""
+                SELECT pr.r, d.{part}, sum(d.w{i} / total), sum(d.w{i} / total * p.value) FROM (
+                  SELECT list_transform(codes, lambda x: {key}) AS chs, unnest(decay) AS d,
+                         decay_total{i} AS total, value FROM paths WHERE converted) p
+                JOIN pr USING (chs)
+                GROUP BY pr.r, d.{part}
+                """
+        else:
+            query = f"""
+                SELECT -1, d.{part}, sum(d.w{i} / total), sum(d.w{i} / total * value) FROM (
+                  SELECT unnest(decay) AS d, decay_total{i} AS total, value FROM paths
+                  WHERE converted)
+                GROUP BY d.{part}
+                """
+        found[model] = [
+            (int(r), names[k], float(c), float(v))
+            for r, k, c, v in con.execute(query).fetchall()
+            if c
+        ]
+    return found
+
+
+def _collapsed_steps(
+    con: duckdb.DuckDBPyConnection, table: str, names: Mapping[int, str]
+) -> list[tuple[int, str, str, float]]:
+    """The first-order chain's steps (repeats collapsed): (row, from, to, paths taking it)."""
+    named = {**names, -1: START}
+    row = _by_row(table)
+    rows = con.execute(
+        f"""
+        SELECT {row}, f, t, sum(conversions + nulls) FROM (
+          SELECT {row} AS r, unnest(list_concat([-1], cs[1:len(cs) - 1])) AS f, unnest(cs) AS t,
+                 conversions, nulls
+          FROM (SELECT {row} AS r, list_filter(chs, lambda x, i: i = 1 OR x <> chs[i - 1]) AS cs,
+                       conversions, nulls FROM {table}))
+        GROUP BY {"r, " if table == "pr" else ""}f, t
+        """
+    ).fetchall()
+    return [(int(r), named[f], named[t], float(n)) for r, f, t, n in rows]
+
+
+def _collapsed_endings(
+    con: duckdb.DuckDBPyConnection, table: str, names: Mapping[int, str]
+) -> list[tuple[int, str, float, float, float]]:
+    """How paths end (the last channel): (row, last, conversions, value, nulls)."""
+    row = _by_row(table)
+    rows = con.execute(
+        f"""SELECT {row}, chs[-1], sum(conversions), sum(value), sum(nulls) FROM {table}
+            GROUP BY {"r, " if table == "pr" else ""}chs[-1]"""
+    ).fetchall()
+    return [(int(r), names[k], float(c), float(v), float(n)) for r, k, c, v, n in rows]
+
+
+#: Bits per key in a packed Markov state of order k (keys + 1 fit: at most 65,536).
+STATE_BITS = 24
+
+
+def _window(start: str, order: int) -> str:
+    """SQL: the keys ``chs[start]`` .. ``chs[start + order - 1]`` (those up to ``n``) packed
+    into one integer, each key + 1 in 24 bits, first key lowest: a Markov state of that order.
+    Element access, not list slices: a slice copies the whole list, quadratic for a lead with
+    a long path."""
+    return (
+        "("
+        + " + ".join(
+            f"CASE WHEN {start} + {j} <= n THEN (CAST(chs[{start} + {j}] AS HUGEINT) + 1) "
+            f"<< {STATE_BITS * j} ELSE CAST(0 AS HUGEINT) END"
+            for j in range(order)
+        )
+        + ")"
+    )
+
+
+def _state(code: int, names: Mapping[int, str]) -> State:
+    if code < 0:
+        return (START,)
+    keys = []
+    while code:
+        keys.append(names[(code & ((1 << STATE_BITS) - 1)) - 1])
+        code >>= STATE_BITS
+    return tuple(keys)
+
+
+def _chain_steps(
+    con: duckdb.DuckDBPyConnection, table: str, names: Mapping[int, str], order: int
+) -> list[tuple[int, State, State, float]]:
+    """Steps of the chain of order ``order`` (2 to 4): a state is the window of the last
+    ``order`` touches, repeats kept (a path shorter than that is one state); the path's first
+    window follows the start state. (row, from, to, paths taking it)."""
+    row = _by_row(table)
+    rows = con.execute(
+        f"""
+        SELECT {row}, f, t, sum(conversions + nulls) FROM (
+          SELECT {row} AS r, CASE WHEN i = 1 THEN CAST(-1 AS HUGEINT)
+                      ELSE {_window("i - 1", order)} END AS f,
+                 {_window("i", order)} AS t, conversions, nulls
+          FROM (SELECT {row} AS r, chs, n, conversions, nulls,
+                       unnest(range(1, greatest(n - {order} + 1, 1) + 1)) AS i
+                FROM {table}))
+        GROUP BY {"r, " if table == "pr" else ""}f, t
+        """
+    ).fetchall()
+    return [(int(r), _state(int(f), names), _state(int(t), names), float(n)) for r, f, t, n in rows]
+
+
+def _chain_endings(
+    con: duckdb.DuckDBPyConnection, table: str, names: Mapping[int, str], order: int
+) -> list[tuple[int, State, float, float, float]]:
+    """The last state of each path at that order: (row, state, conversions, value, nulls)."""
+    row = _by_row(table)
+    last = _window(f"greatest(n - {order} + 1, 1)", order)
+    rows = con.execute(
+        f"""SELECT {row}, {last} AS s, sum(conversions), sum(value), sum(nulls) FROM {table}
+            GROUP BY {"r, " if table == "pr" else ""}s"""
+    ).fetchall()
+    return [(int(r), _state(int(s), names), float(c), float(v), float(n)) for r, s, c, v, n in rows]
+
+
+def _coalitions(
+    con: duckdb.DuckDBPyConnection, table: str, names: Mapping[int, str]
+) -> list[tuple[int, tuple[str, ...], float, float]]:
+    """Converted paths by their distinct keys in order of first touch: (row, keys,
+    conversions, value). First touches come from a grouping, not from a search of the list
+    for each touch, which would be quadratic in the length of a path."""
+    row = _by_row(table)
+    rows = con.execute(
+        f"""
+        SELECT {row}, keys, sum(conversions), sum(value) FROM (
+          SELECT p, any_value(r) AS r, list(ch ORDER BY first) AS keys,
+                 any_value(conversions) AS conversions, any_value(value) AS value
+          FROM (
+            SELECT p, any_value(r) AS r, ch, min(pos) AS first,
+                   any_value(conversions) AS conversions, any_value(value) AS value
+            FROM (SELECT chs AS p, {row} AS r, unnest(chs) AS ch, unnest(range(1, n + 1)) AS pos,
+                         conversions, value
+                  FROM {table} WHERE conversions > 0)
+            GROUP BY p, ch)
+          GROUP BY p)
+        GROUP BY {"r, " if table == "pr" else ""}keys
+        """
+    ).fetchall()
+    return [(int(r), tuple(names[k] for k in keys), float(c), float(v)) for r, keys, c, v in rows]

@@ -6,61 +6,25 @@ the ``WHEN`` branches is the order of GA4's table (first match wins); a site's `
 come before them. Matching ignores case and surrounding whitespace; an empty source or medium is
 ``(not set)``.
 
-Site options (under the plugin in ``mkdocs.yml``)::
-
-    channel_rules:                # tried before the GA4 rules, in order
-      - channel: Partners
-        source: partner\\.example\\.com   # regular expressions, matched against the whole value
-        medium: referral                # every field given must match
-    source_categories:            # added to (and overriding) Google's source list
-      search.example.org: SEARCH
-
-Source categories ship as package data (``ga4_source_categories.csv``, Google's list).
+A site's ``channel_rules`` and ``source_categories`` options (validated by
+:mod:`mkdocs_journey.config.data`) become :class:`ChannelSettings`. Source categories ship as
+package data (``ga4_source_categories.csv``, Google's list).
 """
 
 from __future__ import annotations
 
 import csv
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
-from typing import Any
-
-from mkdocs_journey.suggest import suggestion
 
 DIRECT = "Direct"
 UNASSIGNED = "Unassigned"
-NOT_SET = "(not set)"
 CATEGORIES: tuple[str, ...] = ("SEARCH", "SOCIAL", "VIDEO", "SHOPPING")
-
-#: Every channel of the GA4 default channel group, in rule order, then ``Unassigned``.
-GA4_CHANNELS: tuple[str, ...] = (
-    "Direct",
-    "Cross-network",
-    "Paid Shopping",
-    "Paid Search",
-    "Paid Social",
-    "Paid Video",
-    "Display",
-    "Paid Other",
-    "Organic Shopping",
-    "Organic Social",
-    "Organic Video",
-    "Organic Search",
-    "Referral",
-    "Email",
-    "Affiliates",
-    "Audio",
-    "SMS",
-    "Mobile Push Notifications",
-    "Unassigned",
-)
 
 PAID_MEDIUM = r"^(.*cp.*|ppc|retargeting|paid.*)$"
 SHOPPING_CAMPAIGN = r"^(.*(([^a-df-z]|^)shop|shopping).*)$"
-RULE_KEYS: tuple[str, ...] = ("channel", "source", "medium", "campaign")
 
 
 @dataclass(frozen=True)
@@ -98,7 +62,7 @@ def _in(column: str, values: tuple[str, ...]) -> str:
 def default_source_categories() -> Mapping[str, str]:
     """Google's source -> category list (lower-cased source), from the packaged CSV."""
     text = (
-        resources.files("mkdocs_journey.analytics")
+        resources.files("mkdocs_journey.data")
         .joinpath("ga4_source_categories.csv")
         .read_text(encoding="utf-8")
     )
@@ -128,6 +92,22 @@ def channel_case_sql(
     The expression reads normalised columns: ``source``/``medium`` lower-cased, trimmed, empty as
     ``(not set)``; ``campaign`` lower-cased and trimmed; ``category`` the source's category or NULL.
     """
+    branches = _branches(settings, source, medium, campaign, category)
+    whens = "\n".join(f"  WHEN {cond} THEN {_quote(name)}" for cond, name in branches)
+    return f"CASE\n{whens}\n  ELSE {_quote(UNASSIGNED)}\nEND"
+
+
+def channel_names(settings: ChannelSettings) -> tuple[str, ...]:
+    """Every channel a touch can be grouped into, in the order the grouping tries them: the
+    site's own rules', GA4's, then Unassigned (what a KPI's ``channel_share:`` may name)."""
+    names = [name for _, name in _branches(settings, "s", "m", "c", "cat")]
+    return tuple(dict.fromkeys([*names, UNASSIGNED]))
+
+
+def _branches(
+    settings: ChannelSettings, source: str, medium: str, campaign: str, category: str
+) -> list[tuple[str, str]]:
+    """The grouping's (condition, channel) pairs, the site's rules first."""
     s, m, c, cat = source, medium, campaign, category
     paid = f"regexp_full_match({m}, {_quote(PAID_MEDIUM)})"
     shopping_campaign = f"regexp_full_match({c}, {_quote(SHOPPING_CAMPAIGN)})"
@@ -181,60 +161,4 @@ def channel_case_sql(
             "Mobile Push Notifications",
         ),
     ]
-    whens = "\n".join(f"  WHEN {cond} THEN {_quote(name)}" for cond, name in branches)
-    return f"CASE\n{whens}\n  ELSE {_quote(UNASSIGNED)}\nEND"
-
-
-def load_channel_settings(
-    rules: Any = None, categories: Any = None
-) -> tuple[ChannelSettings, list[str]]:
-    """Validate the ``channel_rules`` and ``source_categories`` options as a user writes them."""
-    problems: list[str] = []
-    parsed_rules: list[ChannelRule] = []
-    for index, raw in enumerate(rules or [], start=1):
-        where = f"channel_rules[{index}]"
-        if not isinstance(raw, Mapping):
-            problems.append(
-                f"{where}: expected a mapping with 'channel' and source/medium/campaign"
-            )
-            continue
-        for key in raw:
-            if key not in RULE_KEYS:
-                problems.append(
-                    f"{where}: unknown key {key!r}{suggestion(str(key), RULE_KEYS)}; "
-                    f"known keys: {', '.join(RULE_KEYS)}"
-                )
-        channel = raw.get("channel")
-        if not isinstance(channel, str) or not channel.strip():
-            problems.append(f"{where}: 'channel' (the channel's name) is required")
-            continue
-        patterns: dict[str, str | None] = {}
-        for key in ("source", "medium", "campaign"):
-            value = raw.get(key)
-            if value is not None:
-                try:
-                    re.compile(str(value))
-                except re.error as error:
-                    problems.append(
-                        f"{where}: {key} {value!r} is not a regular expression: {error}"
-                    )
-                value = str(value)
-            patterns[key] = value
-        if not any(patterns.values()):
-            problems.append(f"{where}: give at least one of source, medium, campaign")
-            continue
-        parsed_rules.append(ChannelRule(channel=channel.strip(), **patterns))
-    parsed_categories: dict[str, str] = {}
-    if categories is not None and not isinstance(categories, Mapping):
-        problems.append("source_categories: expected a mapping of source to category")
-        categories = {}
-    for source, raw_category in (categories or {}).items():
-        category = str(raw_category).strip().upper().removeprefix("SOURCE_CATEGORY_")
-        if category not in CATEGORIES:
-            problems.append(
-                f"source_categories.{source}: unknown category {raw_category!r}"
-                f"{suggestion(category, CATEGORIES)}; use one of {', '.join(CATEGORIES)}"
-            )
-            continue
-        parsed_categories[str(source).strip().lower()] = category
-    return ChannelSettings(rules=tuple(parsed_rules), source_categories=parsed_categories), problems
+    return branches

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
-from mkdocs_journey.analytics.channels import (
-    GA4_CHANNELS,
-    ChannelSettings,
-    load_channel_settings,
-)
+from mkdocs_journey.config.data import load_channel_settings
+from mkdocs_journey.data.channels import ChannelSettings, channel_case_sql
 from mkdocs_journey.data.engine import group_channels
 
 # (source, medium, campaign, expected channel): one pair per default channel, in rule order.
@@ -69,7 +68,12 @@ CONSEQUENCES = [
 
 
 def test_every_default_channel_is_covered() -> None:
-    assert {case[3] for case in DEFAULT_CASES} == set(GA4_CHANNELS)
+    # Every channel the engine's CASE expression can give, read from the SQL itself: a rule
+    # added there without a case here fails.
+    sql = channel_case_sql(ChannelSettings())
+    channels = re.findall(r"THEN '([^']+)'", sql) + re.findall(r"ELSE '([^']+)'", sql)
+    assert len(channels) == 19
+    assert {case[3] for case in DEFAULT_CASES} == set(channels)
 
 
 @pytest.mark.parametrize("cases", [DEFAULT_CASES, MORE_CASES, CONSEQUENCES])

@@ -1,4 +1,8 @@
-"""The plugin's typed configuration (``plugins: - journey: ...`` in mkdocs.yml)."""
+"""The plugin's typed configuration (``plugins: - journey: ...`` in mkdocs.yml).
+
+The data options are nested typed options (:mod:`.data`), validated when MkDocs loads the
+config: a mistake stops the build with every problem named, as for MkDocs' own options.
+"""
 
 from __future__ import annotations
 
@@ -7,13 +11,22 @@ from pathlib import Path
 
 from mkdocs.config import base
 from mkdocs.config import config_options as c
+from mkdocs.config.base import ConfigErrors, ConfigWarnings
 
+from mkdocs_journey.config.data import (
+    Attribution,
+    ChannelRules,
+    DataSources,
+    SourceCategories,
+    channel_settings,
+)
+from mkdocs_journey.config.options import Share, Whole
 from mkdocs_journey.data.sources import currency_code
 from mkdocs_journey.model import DEFAULT_STAGES, LAYOUTS
 from mkdocs_journey.settings import Settings, build_date
 
 
-class _Date(c.BaseConfigOption[dt.date | None]):
+class _Date(base.BaseConfigOption[dt.date | None]):
     """A YYYY-MM-DD date, written plain (YAML makes it a date) or quoted."""
 
     def run_validation(self, value: object) -> dt.date | None:
@@ -25,7 +38,7 @@ class _Date(c.BaseConfigOption[dt.date | None]):
             raise base.ValidationError(f"expected a date as YYYY-MM-DD, got {value!r}") from error
 
 
-class _Currency(c.BaseConfigOption[str]):
+class _Currency(base.BaseConfigOption[str]):
     """An ISO 4217 currency code: three letters, written in any case, kept in capitals."""
 
     def run_validation(self, value: object) -> str:
@@ -60,7 +73,7 @@ class _MomentOptions(base.Config):
 
     # The fewest leads a figure from data rests on before a moment (bottleneck, accelerator,
     # feelings vs behaviour...) is claimed from it.
-    min_leads = c.Type(int, default=30)
+    min_leads = Whole("min_leads", default=30, low=1, high=1_000_000_000)
 
 
 class JourneyConfig(base.Config):
@@ -91,14 +104,33 @@ class JourneyConfig(base.Config):
     mike = c.SubConfig(_MikeOptions)
 
     # Attribution data: named sources, channel rules and the data-quality threshold.
-    data_sources = c.Type(dict, default={})
-    channel_rules = c.Type(list, default=[])
-    source_categories = c.Type(dict, default={})
-    max_rejected_share = c.Type((int, float), default=0.05)
+    data_sources = DataSources()
+    channel_rules = ChannelRules()
+    source_categories = SourceCategories()
+    # The share of unusable rows above which a source is a problem (a strict build fails).
+    max_rejected_share = Share(0.05)
+    # The Markov chain's order and the resampling behind the credits' intervals.
+    attribution = Attribution()
     # The currency of revenue (an ISO 4217 code such as EUR), for every data source that does
     # not name its own.
     currency = _Currency()
     moments = c.SubConfig(_MomentOptions)
+
+    def _validate(self) -> tuple[ConfigErrors, ConfigWarnings]:
+        """Every option's problem, where MkDocs stops at the first failing option: an author
+        sees all of them in one build."""
+        failed: ConfigErrors = []
+        warnings: ConfigWarnings = []
+        for key, option in self._schema:
+            try:
+                self[key] = option.validate(self.get(key))
+                warnings.extend((key, warning) for warning in option.warnings)
+                option.reset_warnings()
+            except base.ValidationError as error:
+                failed.append((key, error))
+        for key in sorted(set(self.keys()) - self._schema_keys):
+            warnings.append((key, f"Unrecognised configuration name: {key}"))
+        return failed, warnings
 
     def to_settings(self, project_dir: Path, docs_dir: Path | None = None) -> Settings:
         """The options as the core sees them (plain values, no MkDocs types)."""
@@ -113,15 +145,15 @@ class JourneyConfig(base.Config):
             diagram_timeout=float(self.diagram_timeout),
             diagram_max_width=int(self.diagram_max_width),
             cache_dir=self.cache_dir,
-            data=dict(self.data_sources),
-            channel_rules=list(self.channel_rules),
-            source_categories=dict(self.source_categories),
-            max_rejected_share=float(self.max_rejected_share),
+            data_sources=dict(self.data_sources),
+            channels=channel_settings(list(self.channel_rules), self.source_categories),
+            max_rejected_share=self.max_rejected_share,
+            attribution=self.attribution.settings(),
             layout=self.layout,
             currency=self.currency or "",
             docs_dir=docs_dir,
             compare_to=self.compare_to,
             mike_branch=self.mike.branch,
             mike_deploy_prefix=self.mike.deploy_prefix,
-            moment_min_leads=max(1, int(self.moments.min_leads)),
+            moment_min_leads=self.moments.min_leads,
         )
