@@ -165,6 +165,7 @@ def _endings(
 
 def _interval(samples: Sequence[tuple[float, float]]) -> CreditInterval:
     low, high = (1 - LEVEL) / 2 * 100, (1 + LEVEL) / 2 * 100
+
     # The ends are values some resample gave (no interpolation between two of them): a model
     # that hands out whole conversions gets an interval of whole numbers.
     def ends(values: list[float]) -> tuple[float, float]:

@@ -78,6 +78,7 @@ from mkdocs_journey.data.engine.common import (
     key_part,
     sql_text,
     sql_trim,
+    temp_table,
 )
 from mkdocs_journey.data.engine.events import (
     OTHER_TOUCHPOINTS,
@@ -256,13 +257,16 @@ def group_channels(
     if not rows:
         return []
     with LOCK, connection() as con:
-        con.execute("CREATE TEMP TABLE cats (source VARCHAR, category VARCHAR)")
-        con.executemany("INSERT INTO cats VALUES (?, ?)", list(source_categories(settings).items()))
-        con.execute(
-            "CREATE TEMP TABLE input (i INTEGER, source VARCHAR, medium VARCHAR, campaign VARCHAR)"
+        temp_table(
+            con,
+            "cats",
+            {"source": "VARCHAR", "category": "VARCHAR"},
+            list(source_categories(settings).items()),
         )
-        con.executemany(
-            "INSERT INTO input VALUES (?, ?, ?, ?)",
+        temp_table(
+            con,
+            "input",
+            {"i": "INTEGER", "source": "VARCHAR", "medium": "VARCHAR", "campaign": "VARCHAR"},
             [(i, s, m, c) for i, (s, m, c) in enumerate(rows)],
         )
         result = con.execute(

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import tempfile
 import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
@@ -116,6 +116,22 @@ class EngineOutput:
 
 
 LOCK = threading.Lock()
+
+
+def temp_table(
+    con: duckdb.DuckDBPyConnection,
+    name: str,
+    columns: Mapping[str, str],
+    rows: Sequence[Sequence[object]],
+) -> None:
+    """Create temp table ``name`` (``columns``: name -> SQL type) holding ``rows``, in one
+    statement: DuckDB's executemany runs one INSERT per row (819 rows of GA4's source list
+    took 150 ms, more than the rest of a small file's analysis)."""
+    selects = ", ".join(
+        f"unnest(?::{kind}[]) AS {sql_name(column)}" for column, kind in columns.items()
+    )
+    lists = [[row[i] for row in rows] for i in range(len(columns))]
+    con.execute(f"CREATE TEMP TABLE {sql_name(name)} AS SELECT {selects}", lists)
 
 
 def sql_text(value: str) -> str:

@@ -23,6 +23,7 @@ from mkdocs_journey.data.engine.common import (
     Rejected,
     sql_text,
     sql_trim,
+    temp_table,
 )
 from mkdocs_journey.data.engine.measures import name_events
 from mkdocs_journey.data.sources import DataSource
@@ -40,8 +41,7 @@ def classify(
     both tables keep every row's hash of all its columns for that."""
     # Channel of each distinct (source, medium, campaign): the rules run on a small table.
     categories = source_categories(settings)
-    con.execute("CREATE TEMP TABLE cats (source VARCHAR, category VARCHAR)")
-    con.executemany("INSERT INTO cats VALUES (?, ?)", list(categories.items()))
+    temp_table(con, "cats", {"source": "VARCHAR", "category": "VARCHAR"}, list(categories.items()))
     con.execute(
         f"""
         CREATE TEMP TABLE combos AS
@@ -87,26 +87,20 @@ def classify(
             SELECT raw, nullif({sql_trim("raw")}, '') AS name
             FROM (SELECT DISTINCT stage AS raw FROM ev WHERE stage IS NOT NULL)"""
     )
-    con.execute("CREATE TEMP TABLE stage_ids (sid INTEGER, name VARCHAR)")
+    stages = list(enumerate(shape.stages, start=1)) if shape is not None else []
+    temp_table(con, "stage_ids", {"sid": "INTEGER", "name": "VARCHAR"}, stages)
     checks = ""
     if shape is not None:
-        if shape.stages:
-            con.executemany(
-                "INSERT INTO stage_ids VALUES (?, ?)",
-                [(i, name) for i, name in enumerate(shape.stages, start=1)],
-            )
         # A stage column matches a stage of the map without regard to case.
         con.execute(
             f"""CREATE TEMP TABLE stage_lookup AS
                 SELECT r.raw, r.name, s.sid FROM stage_raw r
                 LEFT JOIN stage_ids s ON lower({sql_trim("s.name")}) = lower(r.name)"""
         )
-        con.execute("CREATE TEMP TABLE map_tp (tp VARCHAR, stage VARCHAR)")
         known = list(shape.touchpoint_stages.items()) + [
             (tp, None) for tp in shape.other_touchpoints if tp not in shape.touchpoint_stages
         ]
-        if known:
-            con.executemany("INSERT INTO map_tp VALUES (?, ?)", known)
+        temp_table(con, "map_tp", {"tp": "VARCHAR", "stage": "VARCHAR"}, known)
         # Ids only for the touchpoints of the maps using the source: a value on none of them is
         # a rejected row and needs no id (page paths in the column cost nothing).
         con.execute(
