@@ -15,6 +15,10 @@ Targets at 10M rows: full <= 1.5x bare path query, <= 4x bare group-by, peak RSS
 ``heavy-lead``: 100,000 touches of one lead against the same rows spread over 12,500 leads.
 Target: at most 3x (the work per lead is linear, n log n for the sort).
 
+``measures``: the full analytics of the 1M-row CSV against the same analysis without the counts
+KPI metrics and moments of truth need (event names, the data's time span, who touched what before
+converting: ``data/engine/measures.py``). Target: at most 1.15x.
+
 ``half-bad``: a 1M-row file with every other row bad (ten kinds in turn: unparsable and
 far-off timestamps, too many and too few fields, missing lead, non-numeric and negative revenue,
 unrecognised converted value, touchpoint not on the map, exact duplicate) against the clean
@@ -171,11 +175,16 @@ def _measure(kind: str, path: Path) -> dict[str, float]:
     """Run one measurement in this process (called in a subprocess)."""
     fmt = "parquet" if path.suffix == ".parquet" else "csv"
     start = time.perf_counter()
-    if kind == "full":
+    if kind in ("full", "full-without-measures"):
         from mkdocs_journey.analytics.pipeline import analyze
         from mkdocs_journey.data.sources import DataSource
         from mkdocs_journey.model import JourneyMap, Stage, Touchpoint
 
+        if kind == "full-without-measures":
+            from mkdocs_journey.data import engine
+            from mkdocs_journey.data.engine import Measures
+
+            engine.measure = lambda *args, **kwargs: Measures()  # type: ignore[attr-defined]
         start = time.perf_counter()  # the analysis, not the imports
 
         stages: dict[str, list[Touchpoint]] = {}
@@ -331,13 +340,21 @@ def half_bad_copy(csv_path: Path) -> Path:
     return out
 
 
-def compare(label: str, baseline: Path, case: Path, repeats: int, target: float) -> None:
+def compare(
+    label: str,
+    baseline: Path,
+    case: Path,
+    repeats: int,
+    target: float,
+    kinds: tuple[str, str] = ("full", "full"),
+) -> None:
     """Full analytics of ``baseline`` and ``case`` in turn, ``repeats`` rounds; prints medians,
-    the per-round ratio case / baseline (median, min-max) and peak RSS."""
+    the per-round ratio case / baseline (median, min-max) and peak RSS. ``kinds``: what each
+    side runs (the same analysis by default)."""
     base_runs, case_runs = [], []
     for _ in range(repeats):
-        base_runs.append(run_child("full", baseline))
-        case_runs.append(run_child("full", case))
+        base_runs.append(run_child(kinds[0], baseline))
+        case_runs.append(run_child(kinds[1], case))
     ratios = [c["seconds"] / b["seconds"] for b, c in zip(base_runs, case_runs, strict=True)]
 
     def line(name: str, runs: list[dict[str, Any]]) -> str:
@@ -349,8 +366,10 @@ def compare(label: str, baseline: Path, case: Path, repeats: int, target: float)
         )
 
     print(f"\n== {label}: {repeats} interleaved rounds")
-    print(line(baseline.name, base_runs))
-    print(line(case.name, case_runs))
+    print(
+        line(f"{baseline.name} ({kinds[0]})" if kinds[0] != kinds[1] else baseline.name, base_runs)
+    )
+    print(line(f"{case.name} ({kinds[1]})" if kinds[0] != kinds[1] else case.name, case_runs))
     print(
         f"  ratio {statistics.median(ratios):.2f}x median "
         f"(min {min(ratios):.2f}, max {max(ratios):.2f}; target <= {target:g}x)"
@@ -362,6 +381,18 @@ def bench_heavy_lead(repeats: int) -> None:
     heavy = heavy_lead_copy(spread)
     compare("100,000 touches: one lead vs 12,500 leads", spread, heavy, repeats, target=3)
     heavy.unlink()
+
+
+def bench_measures(repeats: int) -> None:
+    events, _ = generate(1_000_000, OUT)
+    compare(
+        "1M rows: full analytics vs the same without the KPI and moment counts",
+        events,
+        events,
+        repeats,
+        target=1.15,
+        kinds=("full-without-measures", "full"),
+    )
 
 
 def bench_half_bad(repeats: int) -> None:
@@ -378,15 +409,20 @@ def main() -> None:
     parser.add_argument(
         "--case",
         action="append",
-        choices=("scale", "heavy-lead", "half-bad"),
+        choices=("scale", "heavy-lead", "half-bad", "measures"),
         help="what to measure (repeatable; default: all)",
     )
     parser.add_argument("--rows", type=int, action="append", help="scale: event count")
     parser.add_argument(
-        "--repeats", type=int, default=5, help="heavy-lead, half-bad: rounds (default 5)"
+        "--repeats",
+        type=int,
+        default=5,
+        help="heavy-lead, half-bad, measures: rounds (default 5)",
     )
     parser.add_argument(
-        "--child", choices=("full", "paths", "packed-paths", "group"), help=argparse.SUPPRESS
+        "--child",
+        choices=("full", "full-without-measures", "paths", "packed-paths", "group"),
+        help=argparse.SUPPRESS,
     )
     parser.add_argument("--engine", default="duckdb", help=argparse.SUPPRESS)
     parser.add_argument("file", nargs="?", type=Path, help=argparse.SUPPRESS)
@@ -398,6 +434,7 @@ def main() -> None:
     cases: dict[str, Callable[[], None]] = {
         "heavy-lead": lambda: bench_heavy_lead(args.repeats),
         "half-bad": lambda: bench_half_bad(args.repeats),
+        "measures": lambda: bench_measures(args.repeats),
         "scale": lambda: [bench(rows) for rows in args.rows or [1_000_000, 10_000_000]],
     }
     for case in args.case or list(cases):

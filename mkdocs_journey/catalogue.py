@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from mkdocs_journey.model import JourneyMap, Persona, Problem
+from mkdocs_journey.parsing.metrics import channel_problem
 from mkdocs_journey.parsing.page import MapReading
 from mkdocs_journey.suggest import did_you_mean
 
@@ -54,8 +55,12 @@ def build_catalogue(
     *,
     data_sources: Iterable[str] = (),
     page_urls: Mapping[str, str] | None = None,
+    channels: Iterable[str] | None = None,
 ) -> Catalogue:
+    """``channels``: every channel of the site, to check the channels KPI metrics name (None:
+    not checked)."""
     readings = list(readings)
+    channel_names = None if channels is None else list(channels)
     personas: dict[str, Persona] = {}
     for reading in readings:
         persona = reading.journey_map.persona if reading.journey_map else None
@@ -112,6 +117,13 @@ def build_catalogue(
                     ),
                 )
             )
+        for ref in reading.channel_refs:
+            if channel_names is None:
+                break
+            found = channel_problem(ref.channel, channel_names, ref.metric)
+            if found is not None:
+                message = f"KPI '{ref.kpi}': {found.message}" if ref.kpi else found.message
+                problems.append(Problem(message, ref.position, hint=found.hint))
         resolved.append(
             dataclasses.replace(reading, journey_map=journey_map, problems=tuple(problems))
         )

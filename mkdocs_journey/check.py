@@ -30,6 +30,7 @@ TITLE_MAP = "Journey map"
 TITLE_REVIEW = "Journey map review overdue"
 TITLE_PLACEHOLDER = "Journey map placeholder"
 TITLE_SITE = "Journey site config or data"
+TITLE_FINDING = "Journey map finding"
 TITLE_CONFIG = "Journey config"
 
 # "data/crm.csv: ...", "mkdocs.yml: data_sources: ...", "data/crm.csv:12: ..."
@@ -67,6 +68,11 @@ class CheckResult:
     @property
     def warnings(self) -> int:
         return sum(f.severity is Severity.WARNING for f in self.findings)
+
+    @property
+    def notes(self) -> int:
+        """Information (where feelings and behaviour disagree, say): never a failure."""
+        return sum(f.severity is Severity.INFO for f in self.findings)
 
     def exit_status(self, fail_on: Severity = Severity.ERROR) -> int:
         failing = self.errors + (self.warnings if fail_on is Severity.WARNING else 0)
@@ -115,8 +121,11 @@ def check_site(
     stale = stale_maps(readings, site.settings.today)
     if fail_on_stale:
         stale = [replace(problem, severity=Severity.ERROR) for problem in stale]
+    notes = [p for p in report.problems if p.severity is Severity.INFO]
+    problems = [p for p in report.problems if p.severity is not Severity.INFO]
     findings = [
-        *_map_findings(report.problems, TITLE_MAP, docs, here),
+        *_map_findings(problems, TITLE_MAP, docs, here),
+        *_map_findings(notes, TITLE_FINDING, docs, here),
         *_map_findings(stale, TITLE_REVIEW, docs, here),
         *_map_findings(placeholders(readings), TITLE_PLACEHOLDER, docs, here),
         *(_site_finding(message, project, config_file, here) for message in report.warnings),

@@ -36,10 +36,11 @@ def write_findings(findings: Iterable[Finding], output_format: str, out: TextIO)
 
 
 def summary(result: CheckResult) -> str:
-    return (
+    text = (
         f"{_count(result.maps, 'map')} checked: {_count(result.errors, 'error')}, "
         f"{_count(result.warnings, 'warning')}"
     )
+    return f"{text}, {_count(result.notes, 'note')}" if result.notes else text
 
 
 def text_line(finding: Finding) -> str:
@@ -51,7 +52,8 @@ def text_line(finding: Finding) -> str:
 
 
 def github_command(finding: Finding) -> str:
-    """``::error file=F,line=L,col=C,title=T::message`` (``::warning`` for warnings)."""
+    """``::error file=F,line=L,col=C,title=T::message`` (``::warning`` for warnings,
+    ``::notice`` for information)."""
     properties = [
         f"{name}={escape_property(str(value))}"
         for name, value in (
@@ -62,7 +64,11 @@ def github_command(finding: Finding) -> str:
         )
         if value is not None
     ]
-    return f"::{finding.severity.value} {','.join(properties)}::{escape_data(finding.text)}"
+    command = _GITHUB_COMMANDS[finding.severity]
+    return f"::{command} {','.join(properties)}::{escape_data(finding.text)}"
+
+
+_GITHUB_COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 
 
 def escape_data(text: str) -> str:
@@ -78,7 +84,8 @@ def escape_property(text: str) -> str:
 def json_document(
     config: str, maps: int, findings: Iterable[Finding], exit_status: int
 ) -> dict[str, Any]:
-    """The JSON output: version, config, maps, errors, warnings, exit_status and problems."""
+    """The JSON output: version, config, maps, errors, warnings, notes, exit_status and
+    problems (information findings among them, severity ``info``)."""
     found = list(findings)
     return {
         "version": JSON_VERSION,
@@ -86,6 +93,7 @@ def json_document(
         "maps": maps,
         "errors": sum(f.severity is Severity.ERROR for f in found),
         "warnings": sum(f.severity is Severity.WARNING for f in found),
+        "notes": sum(f.severity is Severity.INFO for f in found),
         "exit_status": exit_status,
         "problems": [
             {

@@ -20,7 +20,13 @@ from importlib import resources
 from typing import Any, Protocol
 
 from mkdocs_journey import finite_json
+from mkdocs_journey.analytics.evidence_coverage import EvidenceCoverage, Share
+from mkdocs_journey.analytics.feelings import FeelingFinding
+from mkdocs_journey.analytics.kpi_status import KpiAssessment, assess
+from mkdocs_journey.analytics.moment_words import describe, feeling_sentence
+from mkdocs_journey.analytics.moments import MomentOfTruth
 from mkdocs_journey.model import (
+    DataProvenance,
     DiagramOptions,
     Emotion,
     Evidence,
@@ -30,6 +36,7 @@ from mkdocs_journey.model import (
     Opportunity,
     PainPoint,
     Persona,
+    ReviewPolicy,
     Stage,
     Touchpoint,
 )
@@ -73,18 +80,24 @@ def map_record(
     today: dt.date,
     analytics: JsonObject | None = None,
     kpi_trend: KpiTrendLookup | None = None,
+    moments: Sequence[MomentOfTruth] | None = None,
+    feelings: Sequence[FeelingFinding] | None = None,
+    coverage: EvidenceCoverage | None = None,
 ) -> JsonObject:
     """One entry of ``maps``: the map as written, plus where it is and its review status.
 
     ``kpi_trend`` gives the values of a KPI in earlier published versions (sites built with
-    mike); a KPI that has them carries them under ``trend``.
+    mike); a KPI that has them carries them under ``trend``. ``moments``, ``feelings`` and
+    ``coverage`` (what the map and its data say: moments of truth, feelings vs behaviour,
+    evidence coverage) are written when given, as a build gives them.
     """
     due = journey_map.review_due()
+    judge = KpiJudge(journey_map.review_every, today)
     record: JsonObject = {
         "id": journey_map.id,
         "title": journey_map.title,
         "persona": persona_record(journey_map.persona) if journey_map.persona else None,
-        "stages": [stage_record(stage, kpi_trend) for stage in journey_map.stages],
+        "stages": [stage_record(stage, kpi_trend, judge) for stage in journey_map.stages],
         "objective": journey_map.objective,
         "owner": journey_map.owner,
         "reviewed": _date(journey_map.reviewed),
@@ -99,9 +112,26 @@ def map_record(
         "review_due": _date(due),
         "stale": journey_map.is_stale(today),
     }
+    if moments is not None:
+        record["moments"] = [moment_record(moment, journey_map) for moment in moments]
+    if feelings is not None:
+        record["feelings_vs_behaviour"] = [feeling_record(finding) for finding in feelings]
+    if coverage is not None:
+        record["evidence_coverage"] = coverage_record(coverage)
     if analytics is not None:
         record["analytics"] = analytics
     return record
+
+
+class KpiJudge:
+    """A KPI's status and freshness on the build's day, by the map's review cadence."""
+
+    def __init__(self, review_every: ReviewPolicy | None, today: dt.date) -> None:
+        self.review_every = review_every
+        self.today = today
+
+    def __call__(self, kpi: Kpi) -> KpiAssessment:
+        return assess(kpi, self.review_every, self.today)
 
 
 def persona_record(persona: Persona) -> JsonObject:
@@ -116,7 +146,9 @@ def persona_record(persona: Persona) -> JsonObject:
     }
 
 
-def stage_record(stage: Stage, kpi_trend: KpiTrendLookup | None = None) -> JsonObject:
+def stage_record(
+    stage: Stage, kpi_trend: KpiTrendLookup | None = None, judge: KpiJudge | None = None
+) -> JsonObject:
     return {
         "name": stage.name,
         "goal": stage.goal,
@@ -126,10 +158,15 @@ def stage_record(stage: Stage, kpi_trend: KpiTrendLookup | None = None) -> JsonO
         "pain_points": [pain_point_record(pain) for pain in stage.pain_points],
         "opportunities": [opportunity_record(o) for o in stage.opportunities],
         "kpis": [
-            kpi_record(kpi, kpi_trend(stage.name, kpi.name) if kpi_trend else None)
+            kpi_record(
+                kpi,
+                kpi_trend(stage.name, kpi.name) if kpi_trend else None,
+                judge(kpi) if judge else None,
+            )
             for kpi in stage.kpis
         ],
         "evidence": _evidence(stage.evidence),
+        "moment_of_truth": _moment_flag(stage),
     }
 
 
@@ -141,6 +178,7 @@ def touchpoint_record(touchpoint: Touchpoint) -> JsonObject:
         "actions": list(touchpoint.actions),
         "emotions": list(touchpoint.emotions),
         "evidence": _evidence(touchpoint.evidence),
+        "moment_of_truth": _moment_flag(touchpoint),
     }
 
 
@@ -168,7 +206,14 @@ def opportunity_record(opportunity: Opportunity) -> JsonObject:
     }
 
 
-def kpi_record(kpi: Kpi, trend: Sequence[TrendPoint] | None = None) -> JsonObject:
+def kpi_record(
+    kpi: Kpi,
+    trend: Sequence[TrendPoint] | None = None,
+    assessment: KpiAssessment | None = None,
+) -> JsonObject:
+    """A KPI as written (``actual`` computed for a ``metric``), with its status and, for a
+    computed actual, where it comes from (``provenance``)."""
+    assessment = assessment or assess(kpi, None, dt.date.min)
     record: JsonObject = {
         "name": kpi.name,
         "target": kpi.target,
@@ -177,10 +222,101 @@ def kpi_record(kpi: Kpi, trend: Sequence[TrendPoint] | None = None) -> JsonObjec
         "actual": kpi.actual,
         "metric": kpi.metric,
         "evidence": _evidence(kpi.evidence),
+        "at_risk_within": _tolerance(kpi),
+        "as_of": _date(kpi.as_of),
+        "source": kpi.source,
+        "since": _date(kpi.since),
+        "until": _date(kpi.until),
+        "status": assessment.status,
+        "stale": assessment.stale,
+        "fresh_until": _date(assessment.due),
+        "provenance": provenance_record(kpi.provenance) if kpi.provenance else None,
     }
     if trend:
         record["trend"] = [trend_record(point) for point in trend]
     return record
+
+
+def provenance_record(provenance: DataProvenance) -> JsonObject:
+    return {
+        "source": provenance.source,
+        "file": provenance.file,
+        "sha256": provenance.sha256,
+        "rows": provenance.rows,
+        "as_of": (provenance.as_of.strftime("%Y-%m-%dT%H:%M:%SZ") if provenance.as_of else None),
+        "since": _date(provenance.since),
+        "until": _date(provenance.until),
+    }
+
+
+def moment_record(moment: MomentOfTruth, journey_map: JourneyMap) -> JsonObject:
+    words = describe(moment, journey_map)
+    return {
+        "kind": moment.kind,
+        "title": words.title,
+        "origin": moment.origin,
+        "stage": moment.stage,
+        "next_stage": moment.next_stage,
+        "touchpoint": moment.touchpoint,
+        "pain_point": moment.pain_point,
+        "value": _round(moment.value),
+        "numbers": {name: _round(number) for name, number in moment.numbers},
+        "figure": words.figure,
+        "reason": words.reason,
+    }
+
+
+def feeling_record(finding: FeelingFinding) -> JsonObject:
+    stage = finding.behaviour
+    return {
+        "kind": finding.kind,
+        "stage": stage.stage,
+        "next_stage": stage.next_stage,
+        "emotion_score": stage.score,
+        "leads": stage.leads,
+        "reached_next": stage.reached_next,
+        "going_on": _round(stage.going_on),
+        "drop_off": _round(stage.drop_off),
+        "rank": finding.rank,
+        "compared": finding.compared,
+        "text": feeling_sentence(finding),
+    }
+
+
+def coverage_record(coverage: EvidenceCoverage) -> JsonObject:
+    return {
+        "touchpoints": _share(coverage.touchpoints),
+        "pain_points": _share(coverage.pain_points),
+        "kpis": _share(coverage.kpis),
+        "touchpoints_with_events": (
+            _share(coverage.touchpoints_with_events)
+            if coverage.touchpoints_with_events is not None
+            else None
+        ),
+    }
+
+
+def _share(share: Share) -> JsonObject:
+    return {"covered": share.covered, "total": share.total, "share": _round(share.share)}
+
+
+def _round(value: float | None) -> float | None:
+    """Shares and figures to 6 decimals, as the analytics write theirs."""
+    return None if value is None else round(value, 6)
+
+
+def _tolerance(kpi: Kpi) -> str | float | None:
+    """``"10%"`` for a share of the target, a number for an amount, as the author wrote it."""
+    if kpi.at_risk_within is None:
+        return None
+    if kpi.at_risk_within.relative:
+        return str(kpi.at_risk_within)
+    return kpi.at_risk_within.amount
+
+
+def _moment_flag(item: Stage | Touchpoint) -> JsonObject | None:
+    flag = item.moment_of_truth
+    return None if flag is None else {"reason": flag.reason}
 
 
 def trend_record(point: TrendPoint) -> JsonObject:

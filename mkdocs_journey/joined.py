@@ -9,21 +9,24 @@ content (:mod:`mkdocs_journey.data.cache`): an unchanged file is not analysed ag
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from mkdocs_journey.analytics.data_quality import describe_rejections, quality_problems
-from mkdocs_journey.analytics.kpis import apply_kpi_actuals
+from mkdocs_journey.analytics.feelings import feeling_findings
+from mkdocs_journey.analytics.kpis import AnalysisFor, apply_kpi_actuals
+from mkdocs_journey.analytics.moment_words import FEELING_TITLE, feeling_sentence
 from mkdocs_journey.analytics.pipeline import CACHE, analyze
 from mkdocs_journey.analytics.result import DataAnalysis
 from mkdocs_journey.catalogue import Catalogue
 from mkdocs_journey.data.cache import AnalysisCache
 from mkdocs_journey.data.channels import ChannelSettings
-from mkdocs_journey.data.engine import DataError
+from mkdocs_journey.data.engine import DataError, TimeWindow
 from mkdocs_journey.data.paths import AttributionSettings
 from mkdocs_journey.data.sources import DataSource, locate
-from mkdocs_journey.model import JourneyMap, Problem
+from mkdocs_journey.model import JourneyMap, Problem, Severity, SourcePosition
 from mkdocs_journey.parsing.page import MapReading
 from mkdocs_journey.settings import Settings
 
@@ -99,7 +102,8 @@ def join_data(
 ) -> tuple[DataJoin, Catalogue]:
     """Analyse every source for the maps that use it. Returns what the data gave and a new
     catalogue: ``catalogue``'s maps with their computed KPI actuals and the problems of their
-    data (``catalogue`` itself is left as it was)."""
+    data, and, as information, where their feelings and behaviour disagree (``catalogue`` itself
+    is left as it was)."""
     joined = DataJoin(sources=sources)
     joined.warnings += config_problems
     readings = list(catalogue.readings)
@@ -127,7 +131,13 @@ def join_data(
             if journey_map is not None:
                 joined.by_map[journey_map.id] = analysis
                 number = first[journey_map.id]
-                readings[number] = _with_actuals(readings[number], analysis)
+                windows = _WindowedAnalyses(analysis, source, journey_map, readers, settings, cache)
+                reading = _with_actuals(readings[number], windows)
+                for message in windows.errors:
+                    reading = _with_problem(reading, message)
+                readings[number] = _with_feeling_findings(
+                    reading, analysis, settings.moment_min_leads
+                )
             if name not in joined.by_source:
                 joined.by_source[name] = analysis
                 joined.warnings += quality_problems(analysis, settings.max_rejected_share)
@@ -135,12 +145,67 @@ def join_data(
     return joined, dataclasses.replace(catalogue, readings=readings)
 
 
-def _with_actuals(reading: MapReading, analysis: DataAnalysis) -> MapReading:
+@dataclass
+class _WindowedAnalyses:
+    """The map's analysis, and one more per date window its KPIs ask for (cached like it)."""
+
+    whole: DataAnalysis
+    source: DataSource
+    journey_map: JourneyMap
+    readers: list[JourneyMap]
+    settings: Settings
+    cache: AnalysisCache[DataAnalysis] | None
+    errors: list[str] = field(default_factory=list)
+
+    def __call__(self, since: dt.date | None, until: dt.date | None) -> DataAnalysis | None:
+        window = TimeWindow(since, until)
+        if not window:
+            return self.whole
+        others = [m for m in self.readers if m is not self.journey_map]
+        try:
+            return analyze(
+                self.source,
+                self.journey_map,
+                self.settings.channels,
+                other_maps=others,
+                cache=self.cache,
+                # A window's analysis gives KPI figures only: no credit intervals to resample.
+                attribution=dataclasses.replace(self.settings.attribution, resamples=0),
+                window=window,
+            )
+        except DataError as error:
+            self.errors.append(f"window {since} to {until}: {error}")
+            return None
+
+
+def _with_actuals(reading: MapReading, analysis: AnalysisFor) -> MapReading:
     assert reading.journey_map is not None
     journey_map, problems = apply_kpi_actuals(reading.journey_map, analysis)
     return dataclasses.replace(
         reading, journey_map=journey_map, problems=(*reading.problems, *problems)
     )
+
+
+def _with_feeling_findings(
+    reading: MapReading, analysis: DataAnalysis, min_leads: int
+) -> MapReading:
+    """Where feelings and behaviour disagree: information at the stage's emotion, never a
+    failure (``mkdocs-journey check`` lists it, a build logs it)."""
+    journey_map = reading.journey_map
+    assert journey_map is not None
+    positions = {
+        stage.name: (stage.emotion.position if stage.emotion else None) or stage.position
+        for stage in journey_map.stages
+    }
+    notes = [
+        Problem(
+            f"{FEELING_TITLE}, stage '{finding.behaviour.stage}': {feeling_sentence(finding)}",
+            positions.get(finding.behaviour.stage) or journey_map.position or SourcePosition("", 1),
+            Severity.INFO,
+        )
+        for finding in feeling_findings(journey_map, analysis, min_leads)
+    ]
+    return dataclasses.replace(reading, problems=(*reading.problems, *notes))
 
 
 def _with_problem(reading: MapReading, message: str) -> MapReading:

@@ -41,6 +41,8 @@ class SourcePosition:
 class Severity(str, Enum):
     ERROR = "error"
     WARNING = "warning"
+    #: Worth knowing, never a failure (e.g. where feelings and behaviour disagree).
+    INFO = "info"
 
 
 @dataclass(frozen=True)
@@ -78,6 +80,14 @@ class Persona:
 
 
 @dataclass(frozen=True)
+class MomentFlag:
+    """An author's mark: this stage or touchpoint is a moment of truth, and why."""
+
+    reason: str = ""
+    position: SourcePosition | None = None
+
+
+@dataclass(frozen=True)
 class Touchpoint:
     id: str
     name: str
@@ -86,6 +96,7 @@ class Touchpoint:
     emotions: tuple[str, ...] = ()  # the emotions this touchpoint tends to cause
     evidence: tuple[Evidence, ...] = ()
     position: SourcePosition | None = None
+    moment_of_truth: MomentFlag | None = None  # flagged by the author
 
 
 @dataclass(frozen=True)
@@ -117,6 +128,37 @@ class Opportunity:
 
 
 @dataclass(frozen=True)
+class Tolerance:
+    """How far on the wrong side of its target a KPI is "at risk" rather than missed: a share of
+    the target (``10%``, ``relative``) or an amount in the KPI's unit (``0.5``)."""
+
+    amount: float
+    relative: bool = False
+
+    def band(self, target: float) -> float:
+        return abs(target) * self.amount / 100 if self.relative else self.amount
+
+    def __str__(self) -> str:
+        text = f"{self.amount:g}"
+        return f"{text}%" if self.relative else text
+
+
+@dataclass(frozen=True)
+class DataProvenance:
+    """Where a figure computed from data comes from, so that it can be reproduced from the exact
+    file: the source, its file, the file's SHA-256, the rows the figure used and the time of the
+    latest event among them (UTC), within the KPI's date window if it has one."""
+
+    source: str
+    file: str
+    sha256: str
+    rows: int
+    as_of: dt.datetime | None
+    since: dt.date | None = None
+    until: dt.date | None = None
+
+
+@dataclass(frozen=True)
 class Kpi:
     name: str
     target: float | None = None
@@ -126,6 +168,12 @@ class Kpi:
     metric: str | None = None  # a metric computed from attribution data (filled by analytics)
     evidence: tuple[Evidence, ...] = ()
     position: SourcePosition | None = None
+    at_risk_within: Tolerance | None = None
+    as_of: dt.date | None = None  # when a hand-written actual was measured
+    source: str = ""  # where a hand-written actual comes from: text or a URL
+    since: dt.date | None = None  # a metric's date window (both ends included)
+    until: dt.date | None = None
+    provenance: DataProvenance | None = None  # filled by analytics for a metric's actual
 
     @property
     def met(self) -> bool | None:
@@ -149,6 +197,7 @@ class Stage:
     kpis: tuple[Kpi, ...] = ()
     evidence: tuple[Evidence, ...] = ()
     position: SourcePosition | None = None
+    moment_of_truth: MomentFlag | None = None  # flagged by the author
 
 
 @dataclass(frozen=True)

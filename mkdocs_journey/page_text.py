@@ -33,10 +33,14 @@ def literal_markdown(text: str) -> str:
     )
 
 
-def generated_page(title: str, body: str) -> str:
-    """A whole generated page: front matter with its title, the title as heading, then ``body``."""
+def generated_page(title: str, body: str, hide: tuple[str, ...] = ()) -> str:
+    """A whole generated page: front matter with its title, the title as heading, then ``body``.
+
+    ``hide``: parts of the theme's layout the page does without (Material's ``hide`` key, e.g.
+    ``toc`` for a wide table); other themes ignore it."""
     shown = plain_title(title)
-    front_matter = yaml.safe_dump(
-        {"title": html.escape(shown, quote=False)}, allow_unicode=True, width=1 << 16
-    )
+    meta: dict[str, object] = {"title": html.escape(shown, quote=False)}
+    if hide:
+        meta["hide"] = list(hide)
+    front_matter = yaml.safe_dump(meta, allow_unicode=True, width=1 << 16)
     return f"---\n{front_matter}---\n\n# {literal_markdown(shown)}\n\n{body}\n"

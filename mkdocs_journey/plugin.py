@@ -26,12 +26,13 @@ from mkdocs_journey.joined import disk_analysis_cache
 from mkdocs_journey.memo import MapMemo
 from mkdocs_journey.model import Severity
 from mkdocs_journey.page_parts import Heading
-from mkdocs_journey.render.environment import make_environment, stylesheet
+from mkdocs_journey.render.environment import dashboard_script, make_environment, stylesheet
 from mkdocs_journey.site import JourneySite, SourcePage
 
 log = get_plugin_logger("journey")
 
 CSS_PATH = "assets/journey/journey.css"
+JS_PATH = "assets/journey/journey-kpis.js"
 
 
 class JourneyPlugin(BasePlugin[JourneyConfig]):
@@ -76,6 +77,8 @@ class JourneyPlugin(BasePlugin[JourneyConfig]):
         )
         if CSS_PATH not in config.extra_css:
             config.extra_css.append(CSS_PATH)
+        if JS_PATH not in [str(script) for script in config.extra_javascript]:
+            config.extra_javascript.append(JS_PATH)
         return config
 
     # Runs after other plugins have added their files, so generated pages see every map.
@@ -105,7 +108,11 @@ class JourneyPlugin(BasePlugin[JourneyConfig]):
             export = self.site.export_json()
         except finite_json.NonFiniteNumber as error:
             raise PluginError(str(error)) from error
-        for path, content in ((CSS_PATH, stylesheet()), (self.config.json_export, export)):
+        for path, content in (
+            (CSS_PATH, stylesheet()),
+            (JS_PATH, dashboard_script()),
+            (self.config.json_export, export),
+        ):
             files.append(File.generated(config, path, content=content))
         self.site.add_page_urls({f.src_uri: f.url for f in files.documentation_pages()})
         return files

@@ -60,6 +60,8 @@ class Settings:
     compare_to: str | None = None
     mike_branch: str = "gh-pages"
     mike_deploy_prefix: str = ""
+    #: The fewest leads a moment of truth from data rests on (see analytics/moments.py).
+    moment_min_leads: int = 30
 
     @property
     def docs_path(self) -> Path:

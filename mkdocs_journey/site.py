@@ -18,12 +18,15 @@ from jinja2 import Environment
 from markupsafe import Markup
 
 from mkdocs_journey import finite_json
+from mkdocs_journey.analytics.evidence_coverage import site_coverage
+from mkdocs_journey.analytics.health import MapHealth, map_health
 from mkdocs_journey.analytics.pipeline import CACHE
 from mkdocs_journey.analytics.result import DataAnalysis
 from mkdocs_journey.catalogue import Catalogue, build_catalogue
 from mkdocs_journey.changes.site_history import SiteHistory, load_history
 from mkdocs_journey.changes.trends import TrendPoint
 from mkdocs_journey.data.cache import AnalysisCache
+from mkdocs_journey.data.channels import channel_names
 from mkdocs_journey.diagrams import DiagramCache
 from mkdocs_journey.export import document_text, export_document, map_record
 from mkdocs_journey.joined import DataJoin, configured_sources, join_data
@@ -34,12 +37,15 @@ from mkdocs_journey.page_text import generated_page, plain_title
 from mkdocs_journey.parsing.blocks import replace_fences
 from mkdocs_journey.parsing.page import MapReading, read_page
 from mkdocs_journey.render.analytics_view import analytics_view, quality_view
+from mkdocs_journey.render.health_view import coverage_view, diagram_marks
 from mkdocs_journey.render.history_view import (
     HistoryDrawings,
     kpi_trend_table,
     map_changes,
+    sparkline_slot,
     what_changed,
 )
+from mkdocs_journey.render.kpi_views import Dashboard, DashboardRow, dashboard, kpi_figure
 from mkdocs_journey.render.views import SEVERITY_WORDS, MapRow, MapView, PainRow, map_view
 from mkdocs_journey.settings import Settings
 from mkdocs_journey.suggest import did_you_mean
@@ -81,7 +87,7 @@ class Report:
 class GeneratedPage:
     path: str
     title: str
-    kind: str  # "index", "persona", "pain-points", "data-quality", "changes"
+    kind: str  # "index", "persona", "pain-points", "kpis", "data-quality", "changes"
     key: str = ""  # the persona id for persona pages
 
 
@@ -115,6 +121,7 @@ class JourneySite:
         self.data = DataJoin()
         self.history = SiteHistory()
         self.generated: dict[str, GeneratedPage] = {}
+        self._health: dict[str, MapHealth] = {}
         #: Problems found while rendering pages (a placeholder naming no map...), for the host
         #: to report; it empties the list.
         self.render_warnings: list[str] = []
@@ -123,6 +130,7 @@ class JourneySite:
     def collect(self, pages: Iterable[SourcePage]) -> Report:
         """Read the maps of every page and join them to their data; report what is wrong."""
         self.read_maps(pages)
+        self._health = {}
         sources, config_problems = configured_sources(self.settings)
         self.data, self.catalogue = join_data(
             self.catalogue, self.settings, sources, config_problems, self.analysis_cache
@@ -155,7 +163,12 @@ class JourneySite:
         # Every declared name counts here: a declared but refused source is reported once, as
         # a configuration problem, not again as "unknown" on each map that uses it.
         declared = list(self.settings.data_sources)
-        self.catalogue = build_catalogue(readings, data_sources=declared, page_urls=urls)
+        self.catalogue = build_catalogue(
+            readings,
+            data_sources=declared,
+            page_urls=urls,
+            channels=list(channel_names(self.settings.channels)),
+        )
         return self.catalogue
 
     def _plan_generated_pages(self) -> dict[str, GeneratedPage]:
@@ -164,6 +177,8 @@ class JourneySite:
             GeneratedPage(f"{base}/index.md", "Journey maps", "index"),
             GeneratedPage(f"{base}/pain-points.md", "Pain points", "pain-points"),
         ]
+        if any(stage.kpis for m in self.catalogue.maps for stage in m.stages):
+            pages.append(GeneratedPage(f"{base}/kpis.md", "KPI dashboard", "kpis"))
         if self.data.sources:
             pages.append(GeneratedPage(f"{base}/data-quality.md", "Data quality", "data-quality"))
         if self.history.compares:
@@ -186,7 +201,10 @@ class JourneySite:
         """The page's Markdown: its title (author text, e.g. a persona's name, kept as text) and
         the placeholder its listing fills."""
         page = self.generated[path]
-        return generated_page(plain_title(page.title) or page.key, f"{_SLOT}-site")
+        # The index and the dashboard are wide tables: they take the room of the (empty) table
+        # of contents, so the index's KPI and evidence columns are in view beside the maps.
+        hide = ("toc",) if page.kind in ("kpis", "index") else ()
+        return generated_page(plain_title(page.title) or page.key, f"{_SLOT}-site", hide)
 
     # -- phase 2: page by page -------------------------------------------------------------
     def page_markdown(self, path: str, markdown: str) -> str:
@@ -348,7 +366,9 @@ class JourneySite:
             return self.env.get_template("journey/broken-map.html").render(
                 label=reading.label, problems=reading.problems
             )
-        view = self.view_of(reading.journey_map, url, reading.problems, visuals=True)
+        # Information (feelings vs behaviour) has its own place on the map, not the problems box.
+        problems = tuple(p for p in reading.problems if p.severity is not Severity.INFO)
+        view = self.view_of(reading.journey_map, url, problems, visuals=True)
         map_id = reading.journey_map.id
         return self.env.get_template("journey/map.html").render(
             view=view,
@@ -385,7 +405,8 @@ class JourneySite:
         if not maps:
             return html, [], []
         volumes = {m.id: self.data.edge_volumes(m.id) for m in maps}
-        return self.visuals.fill(html, maps, volumes)
+        marks = {m.id: diagram_marks(m, self.health(m).moments) for m in maps}
+        return self.visuals.fill(html, maps, volumes, marks)
 
     def view_of(
         self,
@@ -420,6 +441,7 @@ class JourneySite:
                 if analysis is not None
                 else None
             ),
+            health=self.health(journey_map),
         )
 
     def currency_of(self, journey_map: JourneyMap) -> str:
@@ -439,6 +461,7 @@ class JourneySite:
             tuple(self.memo.page_keys.items()),
             tuple(sorted(self.catalogue.page_urls.items())),
             tuple(same(analysis) for analysis in self.data.by_source.values()),
+            tuple(same(analysis) for analysis in self.data.by_map.values()),
             self._render_inputs,
         )
         return self.memo.kept(key, partial(self._render_generated, page, url))
@@ -446,7 +469,11 @@ class JourneySite:
     def _render_generated(self, page: GeneratedPage, url: str) -> str:
         if page.kind == "index":
             return self.env.get_template("journey/index.html").render(
-                rows=self._rows(self.catalogue.maps, url), personas=self._persona_items(url)
+                rows=self._rows(self.catalogue.maps, url),
+                personas=self._persona_items(url),
+                coverage=coverage_view(
+                    site_coverage(self.health(m).coverage for m in self.catalogue.maps)
+                ),
             )
         if page.kind == "persona":
             return self.env.get_template("journey/persona.html").render(
@@ -459,6 +486,10 @@ class JourneySite:
                     list(self.data.by_source.values()), self.settings.max_rejected_share
                 )
             )
+        if page.kind == "kpis":
+            return self.env.get_template("journey/kpi-dashboard.html").render(
+                board=self.kpi_dashboard(url)
+            )
         if page.kind == "changes":
             urls = {m.id: relative_url(self._map_url(m), url) for m in self.catalogue.maps}
             return self.env.get_template("journey/what-changed.html").render(
@@ -467,6 +498,33 @@ class JourneySite:
         return self.env.get_template("journey/pain-points.html").render(
             rows=self._pain_rows(url), severity_words=SEVERITY_WORDS
         )
+
+    def kpi_dashboard(self, url: str) -> Dashboard:
+        """Every KPI of every map, for the dashboard page at ``url``."""
+        stage_order = {name: number for number, name in enumerate(self.settings.stages)}
+        rows = []
+        for journey_map in self.catalogue.maps:
+            series = self.history.trends.of_map(journey_map.id)
+            trend_numbers = {(one.stage, one.name): n for n, one in enumerate(series)}
+            link = relative_url(self._map_url(journey_map), url) + f"#journey-{journey_map.id}"
+            for item in self.health(journey_map).kpis:
+                number = trend_numbers.get((item.stage.name, item.kpi.name))
+                rows.append(
+                    DashboardRow(
+                        figure=kpi_figure(item, journey_map.review_every),
+                        map_id=journey_map.id,
+                        map_title=journey_map.title,
+                        map_url=link,
+                        persona=journey_map.persona.name if journey_map.persona else "",
+                        owner=journey_map.owner,
+                        stage_order=stage_order.get(item.stage.name, len(stage_order)),
+                        order=0,
+                        trend_slot=(
+                            None if number is None else sparkline_slot(journey_map.id, number)
+                        ),
+                    )
+                )
+        return dashboard(rows)
 
     def _rows(self, maps: Iterable[JourneyMap], url: str) -> list[MapRow]:
         rows = [self._row(m, url) for m in maps]
@@ -527,6 +585,20 @@ class JourneySite:
     def _map_url(self, journey_map: JourneyMap) -> str:
         return self.catalogue.url_of(journey_map)
 
+    def health(self, journey_map: JourneyMap) -> MapHealth:
+        """The map's KPI statuses, moments of truth, feelings vs behaviour and evidence
+        coverage (computed once per build)."""
+        found = self._health.get(journey_map.id)
+        if found is None:
+            found = map_health(
+                journey_map,
+                self.data.by_map.get(journey_map.id),
+                self.settings.today,
+                self.settings.moment_min_leads,
+            )
+            self._health[journey_map.id] = found
+        return found
+
     def export_records(self, *, analytics: bool = False) -> list[dict[str, Any]]:
         """Every readable map as its ``journeys.json`` record."""
         return [self._record(m, analytics=analytics) for m in self.catalogue.maps]
@@ -535,18 +607,23 @@ class JourneySite:
         analysis = self.data.by_map.get(journey_map.id) if analytics else None
 
         def record() -> dict[str, Any]:
+            health = self.health(journey_map) if analytics else None
             return map_record(
                 journey_map,
                 url=self._map_url(journey_map),
                 today=self.settings.today,
                 analytics=analysis.to_json() if analysis is not None else None,
                 kpi_trend=self._trend_of(journey_map.id),
+                moments=health.moments if health else None,
+                feelings=health.feelings if health else None,
+                coverage=health.coverage if health else None,
             )
 
         if self.memo is None:
             return record()
         key = (
             "record",
+            analytics,
             self._map_token(journey_map),
             self._map_url(journey_map),
             same(analysis),

@@ -17,6 +17,7 @@ from markupsafe import Markup
 from mkdocs_journey.diagrams import (
     DEFAULT_MAX_WIDTH,
     DiagramCache,
+    DiagramMarks,
     Renderer,
     RendererUnavailable,
     get_renderer,
@@ -62,12 +63,14 @@ class Visuals:
         html: str,
         page_maps: Iterable[JourneyMap],
         volumes: Mapping[str, Mapping[tuple[str, str], int] | None] | None = None,
+        marks: Mapping[str, DiagramMarks] | None = None,
     ) -> tuple[str, list[str], list[str]]:
         """Draw every slot of the page; return the page, the problems to report (warnings)
         and the notes (information: observed steps a flow does not draw, Graphviz's warnings).
 
-        ``volumes`` maps a map id to its observed touchpoint-to-touchpoint counts. A flow step
-        that names nothing in the map is not reported here: reading the map reported it.
+        ``volumes`` maps a map id to its observed touchpoint-to-touchpoint counts; ``marks``
+        to what its moments of truth mark. A flow step that names nothing in the map is not
+        reported here: reading the map reported it.
         """
         problems: list[str] = []
         notes: list[str] = []
@@ -87,6 +90,7 @@ class Visuals:
                 cache=self.cache,
                 diagram_id=match.group("slot"),
                 edge_volumes=(volumes or {}).get(journey_map.id),
+                marks=(marks or {}).get(journey_map.id),
                 max_width=self.max_width,
             )
             notes.extend(result.notes)

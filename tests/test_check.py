@@ -114,6 +114,7 @@ def test_json_format(tmp_path: Path) -> None:
         "maps": 2,
         "errors": 4,
         "warnings": 0,
+        "notes": 0,
         "exit_status": 1,
     }
     assert document["problems"][0] == {
@@ -305,3 +306,35 @@ def test_the_editor_problem_matcher_in_the_docs_reads_the_text_format(tmp_path: 
         ("handbook/docs/maps/fenced.md", "19", "26", "error"),
         ("handbook/docs/maps/front.md", "8", "13", "warning"),
     ]
+
+
+def test_feelings_vs_behaviour_are_information_that_never_fails(tmp_path: Path) -> None:
+    """The kpis fixture: Consideration feels good (+1) yet loses the most leads, Decision feels
+    bad (-1) yet keeps the most (see tests/analytics/test_kpis_and_moments.py)."""
+    repo = repository_with(tmp_path, "kpis")
+    done = check("--config", "handbook/mkdocs.yml", cwd=repo)
+    assert done.returncode == 0, done.stdout + done.stderr
+    lines = done.stdout.splitlines()
+    assert (
+        "handbook/docs/maps/shop.md:61:7: info: Feelings vs behaviour, stage 'Consideration': "
+        "People say they feel excited here (+1), yet 42.9% of the 70 leads in Consideration "
+        "never reach Decision (the worst drop-off of 3 stages)."
+    ) in lines
+    assert any(
+        line.startswith(
+            "handbook/docs/maps/shop.md:95:7: info: Feelings vs behaviour, stage "
+            "'Decision': People say they feel nervous here (-1), yet 77.5% of the 40 leads"
+        )
+        for line in lines
+    )
+    assert lines[-1] == "1 map checked: 0 errors, 0 warnings, 2 notes"
+    github = check("--config", "handbook/mkdocs.yml", "--format", "github", cwd=repo)
+    assert github.returncode == 0
+    assert github.stdout.startswith(
+        "::notice file=handbook/docs/maps/shop.md,line=61,col=7,title=Journey map finding::"
+    )
+    document = json.loads(
+        check("--config", "handbook/mkdocs.yml", "--format", "json", cwd=repo).stdout
+    )
+    assert (document["notes"], document["exit_status"]) == (2, 0)
+    assert {p["severity"] for p in document["problems"]} == {"info"}

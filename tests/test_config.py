@@ -127,3 +127,15 @@ def test_the_attribution_option() -> None:
         "markov_order, resamples, seed\n"
         "markov_order must be a whole number from 1 to 4, got 5"
     ]
+
+
+def test_the_moments_option() -> None:
+    config, errors = validated(moments={"min_leads": 50})
+    assert errors == []
+    assert config.to_settings(Path()).moment_min_leads == 50
+    assert validated()[0].to_settings(Path()).moment_min_leads == 30
+    # No support at all would claim moments from single leads: refused, not quietly raised.
+    _, errors = validated(moments={"min_leads": 0})
+    assert len(errors) == 1
+    assert errors[0].startswith("moments: ")
+    assert "min_leads must be a whole number from 1 to 1000000000, got 0" in errors[0]

@@ -97,7 +97,11 @@ def test_curve_marks_lowest_and_highest_stage(example_build: Build) -> None:
                 high_stage: "moment of truth: high point",
             }, page
             # The glance block names the same two stages.
-            glance = [a.get_text(strip=True) for a in map_div.select(".journey-moment__where")]
+            glance = [
+                a.get_text(strip=True)
+                for kind in ("emotional-low", "emotional-peak")
+                for a in map_div.select(f".journey-moment--{kind} .journey-moment__where")
+            ]
             assert glance == [low_stage, high_stage], page
 
 

@@ -13,18 +13,21 @@ from jsonschema import Draft202012Validator, FormatChecker
 from mkdocs_journey import export
 from mkdocs_journey.export import export_document, export_schema, map_record
 from mkdocs_journey.model import (
+    DataProvenance,
     DiagramOptions,
     Emotion,
     Evidence,
     FlowEdge,
     JourneyMap,
     Kpi,
+    MomentFlag,
     Opportunity,
     PainPoint,
     Persona,
     ReviewPolicy,
     SourcePosition,
     Stage,
+    Tolerance,
     Touchpoint,
 )
 
@@ -45,14 +48,49 @@ def full_map() -> JourneyMap:
                 goal="Learn",
                 actions=("Reads",),
                 touchpoints=(
-                    Touchpoint("t1", "Ad", "Paid Search", ("Clicks",), ("curious",), EVIDENCE, at),
+                    Touchpoint(
+                        "t1",
+                        "Ad",
+                        "Paid Search",
+                        ("Clicks",),
+                        ("curious",),
+                        EVIDENCE,
+                        at,
+                        moment_of_truth=MomentFlag("First impression", at),
+                    ),
                 ),
                 emotion=Emotion(1, "hopeful", ("Maybe",), at),
                 pain_points=(PainPoint("pp", "Slow", ("Old site",), 4, "t1", EVIDENCE, at),),
                 opportunities=(Opportunity("Faster site", "pp", "Web team", "planned", at),),
-                kpis=(Kpi("Visits", 10, "%", "lower", 12.5, "conversion_rate", EVIDENCE, at),),
+                kpis=(
+                    Kpi(
+                        "Visits",
+                        10,
+                        "%",
+                        "lower",
+                        12.5,
+                        "conversion_rate",
+                        EVIDENCE,
+                        at,
+                        at_risk_within=Tolerance(30, relative=True),
+                        as_of=dt.date(2026, 2, 1),
+                        source="https://bi.example/visits",
+                        since=dt.date(2026, 1, 1),
+                        until=dt.date(2026, 1, 31),
+                        provenance=DataProvenance(
+                            "crm",
+                            "data/crm.csv",
+                            "ab" * 32,
+                            120,
+                            dt.datetime(2026, 1, 30, 17, 2, 11, tzinfo=dt.timezone.utc),
+                            dt.date(2026, 1, 1),
+                            dt.date(2026, 1, 31),
+                        ),
+                    ),
+                ),
                 evidence=EVIDENCE,
                 position=at,
+                moment_of_truth=MomentFlag("", at),
             ),
         ),
         objective="Why",
@@ -112,6 +150,7 @@ def test_every_field_is_mapped_to_its_documented_key() -> None:
                 "actions": ["Clicks"],
                 "emotions": ["curious"],
                 "evidence": evidence,
+                "moment_of_truth": {"reason": "First impression"},
             }
         ],
         "emotion": {"score": 1, "label": "hopeful", "thoughts": ["Maybe"]},
@@ -137,9 +176,29 @@ def test_every_field_is_mapped_to_its_documented_key() -> None:
                 "actual": 12.5,
                 "metric": "conversion_rate",
                 "evidence": evidence,
+                "at_risk_within": "30%",
+                "as_of": "2026-02-01",
+                "source": "https://bi.example/visits",
+                "since": "2026-01-01",
+                "until": "2026-01-31",
+                # lower is better: 12.5 is 2.5 above the target 10, within 30% of it (3)
+                "status": "at-risk",
+                # computed: dated by its data's latest event (Jan 30) + 1 month = Feb 28 < Mar 1
+                "stale": True,
+                "fresh_until": "2026-02-28",
+                "provenance": {
+                    "source": "crm",
+                    "file": "data/crm.csv",
+                    "sha256": "ab" * 32,
+                    "rows": 120,
+                    "as_of": "2026-01-30T17:02:11Z",
+                    "since": "2026-01-01",
+                    "until": "2026-01-31",
+                },
             }
         ],
         "evidence": evidence,
+        "moment_of_truth": {"reason": ""},
     }
     assert record["reviewed"] == "2026-01-31"
     assert record["review_every"] == "1 month"
@@ -154,11 +213,14 @@ def test_every_field_is_mapped_to_its_documented_key() -> None:
 
 # Model fields deliberately left out of the export, with the reason.
 NOT_EXPORTED = {"position"}  # source positions are for messages, not for consumers
+# Tolerance is written as one value, as the author wrote it: "30%" or 0.5 (at_risk_within).
 
 EXPORTED_TYPES = {
     JourneyMap: lambda: map_record(full_map(), url="", today=dt.date(2026, 1, 1)),
     Persona: lambda: export.persona_record(full_map().persona),
     Stage: lambda: export.stage_record(full_map().stages[0]),
+    MomentFlag: lambda: export.stage_record(full_map().stages[0])["moment_of_truth"],
+    DataProvenance: lambda: export.provenance_record(full_map().stages[0].kpis[0].provenance),
     Touchpoint: lambda: export.touchpoint_record(full_map().stages[0].touchpoints[0]),
     Emotion: lambda: export.emotion_record(full_map().stages[0].emotion),
     PainPoint: lambda: export.pain_point_record(full_map().stages[0].pain_points[0]),

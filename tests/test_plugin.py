@@ -115,7 +115,16 @@ def test_persona_pages_list_their_maps(basic_build: Build) -> None:
     # The same table as the index, with each map's stages, status and pain points, but not the
     # persona column: every map on the page is this persona's.
     headers = [th.get_text(strip=True) for th in owner.select("table.journey-index thead th")]
-    assert headers == ["Map", "Stages", "Owner", "Last reviewed", "Status", "Pain points"]
+    assert headers == [
+        "Map",
+        "Stages",
+        "Owner",
+        "Last reviewed",
+        "Status",
+        "Pain points",
+        "KPIs",
+        "Evidence",
+    ]
     stale = owner.select_one("tr[data-journey-map='owner'] .journey-badge--stale")
     assert stale is not None
 

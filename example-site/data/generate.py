@@ -25,7 +25,9 @@ from zoneinfo import ZoneInfo
 
 HERE = Path(__file__).resolve().parent
 SEED = 20250101
-START = dt.datetime(2025, 1, 6, tzinfo=dt.timezone.utc)
+START = dt.datetime(2026, 4, 20, tzinfo=dt.timezone.utc)
+#: The exports were taken at the end of this day: nothing later is in the files.
+END = dt.datetime(2026, 11, 30, 23, 59, tzinfo=dt.timezone.utc)
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 STAGES = ("Awareness", "Consideration", "Decision", "Retention", "Advocacy")
 
@@ -219,6 +221,10 @@ class Shape:
     revenue: Callable[[random.Random], float]
     header: tuple[str, ...]
     conversion_touchpoint: str
+    #: A touchpoint that helps: leads who touch it go on from its stage and convert more often
+    #: (its chances to go on and to convert are multiplied by ``boost``, at most 0.95).
+    accelerator: str | None = None
+    boost: float = 1.0
 
 
 SHAPES = (
@@ -245,8 +251,8 @@ SHAPES = (
     Shape(
         "saas-trial-to-paid",
         5600,
-        (0.5, 0.6, 1.0, 0.4),
-        0.42,
+        (0.55, 0.6, 1.0, 0.5),
+        0.4,
         (1, 4),
         6.0,
         lambda r: round(r.lognormvariate(9.0, 0.6), 2),
@@ -262,6 +268,8 @@ SHAPES = (
             "arr_usd",
         ),
         "saas-checkout",
+        accelerator="saas-webinar",
+        boost=1.45,
     ),
     Shape(
         "omni-store-first",
@@ -322,21 +330,28 @@ def _journey(
     """One lead's touches: (time, touchpoint, stage, converted, revenue)."""
     touchpoints: dict[str, tuple[str, ...]] = MAPS[shape.map_id]["touchpoints"]  # type: ignore[assignment]
     when = START + dt.timedelta(days=rng.uniform(0, 170), hours=rng.uniform(7, 21))
-    touches = []
+    touches: list[tuple[dt.datetime, str, str, bool, float]] = []
+    helped = False  # touched the accelerator: every later chance is better
+
+    def chance(base: float) -> float:
+        return min(0.95, base * shape.boost) if helped else base
+
     for index, stage in enumerate(STAGES):
         if index:
-            if rng.random() > shape.reach[index - 1]:
+            if rng.random() > chance(shape.reach[index - 1]):
                 break
             when += dt.timedelta(days=rng.expovariate(1 / shape.gap_days))
         for _ in range(rng.randint(*shape.touches)):
-            touches.append((when, rng.choice(touchpoints[stage]), stage, False, 0.0))
+            touchpoint = rng.choice(touchpoints[stage])
+            helped = helped or touchpoint == shape.accelerator
+            touches.append((when, touchpoint, stage, False, 0.0))
             when += dt.timedelta(hours=rng.expovariate(1 / 20))
         if stage == "Decision":
-            if rng.random() > shape.convert:
+            if rng.random() > chance(shape.convert):
                 break
             touches.append((when, shape.conversion_touchpoint, stage, True, shape.revenue(rng)))
             when += dt.timedelta(days=rng.uniform(0.5, 3))
-    return touches
+    return [touch for touch in touches if touch[0] <= END]
 
 
 def _rows(shape: Shape, rng: random.Random) -> list[list[str]]:
@@ -403,7 +418,7 @@ def _dirty(rows: list[list[str]], shape: Shape, rng: random.Random) -> None:
     bad: list[list[str]] = []
     for _ in range(3):
         row = list(rng.choice(rows))
-        row[ts] = "2025-02-30T10:00:00Z" if shape.map_id == "smb-accounting" else "31/02/2025 10:00"
+        row[ts] = "2026-02-30T10:00:00Z" if shape.map_id == "smb-accounting" else "31/02/2026 10:00"
         bad.append(row)
     for _ in range(2):
         row = list(rng.choice(rows))

@@ -7,6 +7,7 @@ the standard column names, as ``mkdocs-journey analyze`` does.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -15,11 +16,24 @@ from mkdocs_journey.analytics.channel_mix import build_channel_mix, build_channe
 from mkdocs_journey.analytics.funnel import build_funnel
 from mkdocs_journey.analytics.insights import build_coverage, build_insights
 from mkdocs_journey.analytics.intervals import bootstrap
-from mkdocs_journey.analytics.result import DataAnalysis, RejectedExample, Rejection, Totals
+from mkdocs_journey.analytics.result import (
+    DataAnalysis,
+    Provenance,
+    Reach,
+    RejectedExample,
+    Rejection,
+    Totals,
+)
 from mkdocs_journey.data import engine
-from mkdocs_journey.data.cache import AnalysisCache
+from mkdocs_journey.data.cache import AnalysisCache, file_digest
 from mkdocs_journey.data.channels import ChannelSettings
-from mkdocs_journey.data.engine import OTHER_TOUCHPOINTS, DataError, MapShape
+from mkdocs_journey.data.engine import (
+    OTHER_TOUCHPOINTS,
+    DataError,
+    MapShape,
+    Measures,
+    TimeWindow,
+)
 from mkdocs_journey.data.paths import START, AttributionSettings, PathAggregates
 from mkdocs_journey.data.sources import DataSource, default_source
 from mkdocs_journey.finite_json import NonFiniteNumber, check_finite
@@ -66,16 +80,44 @@ def _transitions(paths: PathAggregates) -> tuple[tuple[str, str, int], ...]:
     return tuple(sorted(steps, key=lambda step: (-step[2], step[0], step[1])))
 
 
+def _utc_text(microseconds: int | None) -> str | None:
+    """An event time as ISO 8601 in UTC, to the second: ``2026-11-28T17:02:11Z``."""
+    if microseconds is None:
+        return None
+    moment = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc) + dt.timedelta(
+        microseconds=microseconds
+    )
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _provenance(
+    sha256: str, rows_used: int, measures: Measures, window: TimeWindow | None
+) -> Provenance:
+    return Provenance(
+        sha256=sha256,
+        rows_used=rows_used,
+        first_event=_utc_text(measures.first_event_us),
+        as_of=_utc_text(measures.last_event_us),
+        since=window.since.isoformat() if window and window.since else None,
+        until=window.until.isoformat() if window and window.until else None,
+    )
+
+
 def _compute(
     source: DataSource,
     journey_map: JourneyMap | None,
     settings: ChannelSettings,
     other_maps: Sequence[JourneyMap] = (),
     attribution: AttributionSettings | None = None,
+    *,
+    sha256: str | None = None,
+    window: TimeWindow | None = None,
 ) -> DataAnalysis:
     attribution = attribution or AttributionSettings()
+    # The file is hashed before it is read: the digest names the bytes the numbers come from.
+    digest = sha256 if sha256 is not None else _digest(source)
     out = engine.run(
-        source, map_shape(journey_map, other_maps), settings, engine_rules(), attribution
+        source, map_shape(journey_map, other_maps), settings, engine_rules(), attribution, window
     )
     funnel = build_funnel(out.funnel)
     channel_totals = build_channel_totals(out.channel_totals)
@@ -132,6 +174,13 @@ def _compute(
             else bootstrap(out.channel_rows, attribution, OTHER_CHANNELS, attribution.markov_order)
         ),
         intervals_note=_intervals_note(out.channel_table_size, out.conversions, attribution),
+        provenance=_provenance(digest, out.rows_used, out.measures, window),
+        has_event_field=out.measures.has_event_field,
+        events=out.measures.events,
+        events_complete=out.measures.events_listed_all,
+        reach=tuple(Reach(*row) for row in out.measures.reach),
+        stage_reach=tuple(Reach(*row) for row in out.measures.stage_reach),
+        touchpoint_totals=build_channel_totals(out.touchpoint_totals),
     )
     # Rows with absurd values are rejected, so every figure is finite; should one ever not be,
     # the source gets no numbers and a message, never "inf" on a page or in journeys.json.
@@ -164,17 +213,19 @@ def analyze(
     other_maps: Sequence[JourneyMap] = (),
     cache: AnalysisCache[DataAnalysis] | None = CACHE,
     attribution: AttributionSettings | None = None,
+    window: TimeWindow | None = None,
 ) -> DataAnalysis:
     """Analyse ``source`` for ``journey_map`` (None: no map). Raises :class:`DataError` when the
     file cannot be read at all; bad rows are reported in the result, never raised.
 
     ``other_maps``: the other maps that use the same source; their touchpoints are not
-    "touchpoint not on any map" (they are kept, without a stage of this map).
+    "touchpoint not on any map" (they are kept, without a stage of this map). ``window``: only
+    the events of those days count as used rows (a KPI's ``since`` and ``until``).
     """
     settings = settings or ChannelSettings()
     attribution = attribution or AttributionSettings()
     if cache is None:
-        return _compute(source, journey_map, settings, other_maps, attribution)
+        return _compute(source, journey_map, settings, other_maps, attribution, window=window)
     if not source.path.is_file():
         raise DataError(f"{source.file_label}: data file not found (source {source.name!r})")
     config = "\x1e".join(
@@ -185,13 +236,24 @@ def analyze(
             repr(map_shape(journey_map, other_maps)),
             attribution.fingerprint(),
             ",".join(MODELS),
+            repr(window or TimeWindow()),
         )
     )
+    sha256 = cache.content_hash(source.path)
     return cache.get_or_compute(
         source.path,
         config,
-        lambda: _compute(source, journey_map, settings, other_maps, attribution),
+        lambda: _compute(
+            source, journey_map, settings, other_maps, attribution, sha256=sha256, window=window
+        ),
     )
+
+
+def _digest(source: DataSource) -> str:
+    try:
+        return file_digest(source.path)
+    except OSError as error:
+        raise DataError(f"{source.file_label}: cannot read the file: {error}") from error
 
 
 def analyze_file(

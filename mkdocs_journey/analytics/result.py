@@ -25,8 +25,19 @@ into ``journeys.json`` under each map::
                     "attribution": {model: {channel: {"conversions": [low, high],
                                                       "value": [low, high]}}}},
       "intervals_note": "",                                 # ... then why not, here
-      "paths": [{"path": [channel, ...], "conversions", "value", "nulls"}]   # the 20 most common
+      "paths": [{"path": [channel, ...], "conversions", "value", "nulls"}],  # the 20 most common
+      "provenance": {"sha256", "rows_used", "first_event", "as_of", "since", "until"},
+      "events": {name: rows},                 # the `event` field, trimmed, lower case
+      "touchpoints": {id: {"touches", "leads"}},
+      "reach_before_conversion": {"touchpoints": {id: {"leads", "converters"}},
+                                  "stages": {stage: {"leads", "converters"}}}
     }
+
+``provenance`` says which file the numbers come from (its SHA-256), how many rows they used,
+and the time of the earliest and latest event used (``as_of``, ISO 8601 in UTC); ``since`` and
+``until`` are the date window of an analysis restricted to one. ``reach_before_conversion``
+counts, per touchpoint and per stage, the leads who touched it before their first conversion
+(any time, for leads who never converted) and how many of them converted.
 
 Model names: the registry's (:data:`mkdocs_journey.analytics.attribution.MODELS`: ``first_touch``,
 ``last_touch``, ``last_non_direct``, ``linear``, ``position_based``, ``time_decay``, ``markov``,
@@ -111,7 +122,7 @@ class StageMix:
 
 @dataclass(frozen=True)
 class ChannelTotal:
-    channel: str
+    channel: str  # a channel, or a touchpoint id for touchpoint totals
     touches: int
     leads: int
 
@@ -135,6 +146,28 @@ class Coverage:
     unknown_touchpoints: tuple[tuple[str, int], ...]  # id, rows; the 50 most frequent
     undeclared_channels: tuple[tuple[str, int], ...]  # channel, touches
     declared_channels_without_traffic: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """Where an analysis' numbers come from, to reproduce them from the exact file."""
+
+    sha256: str  # of the file's bytes
+    rows_used: int
+    first_event: str | None  # ISO 8601, UTC; None without a used row
+    as_of: str | None  # the latest used event
+    since: str | None = None  # the analysis' date window (YYYY-MM-DD), if it has one
+    until: str | None = None
+
+
+@dataclass(frozen=True)
+class Reach:
+    """Leads who touched a touchpoint (or a stage) before their first conversion, or at any
+    time if they never converted, and how many of them converted."""
+
+    key: str
+    leads: int
+    converters: int
 
 
 @dataclass(frozen=True)
@@ -163,6 +196,18 @@ class DataAnalysis:
     #: the channel credits' intervals, or None and why in ``intervals_note``
     intervals: Intervals | None = None
     intervals_note: str = ""
+    provenance: Provenance | None = None
+    has_event_field: bool = False  # the file has an ``event`` column
+    events: tuple[tuple[str, int], ...] = ()  # rows per event name, the most frequent first
+    events_complete: bool = True  # False: only the most frequent event names are listed
+    reach: tuple[Reach, ...] = ()  # per touchpoint
+    stage_reach: tuple[Reach, ...] = ()  # per stage
+    #: touches and leads per touchpoint (at any time), the busiest first; empty without a
+    #: touchpoint column
+    touchpoint_totals: tuple[ChannelTotal, ...] = ()
+
+    def stage(self, name: str) -> FunnelStep | None:
+        return next((step for step in self.funnel if step.stage == name), None)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -261,6 +306,28 @@ class DataAnalysis:
                 }
                 for p in self.top_paths
             ],
+            "provenance": None
+            if self.provenance is None
+            else {
+                "sha256": self.provenance.sha256,
+                "rows_used": self.provenance.rows_used,
+                "first_event": self.provenance.first_event,
+                "as_of": self.provenance.as_of,
+                "since": self.provenance.since,
+                "until": self.provenance.until,
+            },
+            "events": dict(self.events),
+            "touchpoints": {
+                t.channel: {"touches": t.touches, "leads": t.leads} for t in self.touchpoint_totals
+            },
+            "reach_before_conversion": {
+                "touchpoints": {
+                    r.key: {"leads": r.leads, "converters": r.converters} for r in self.reach
+                },
+                "stages": {
+                    r.key: {"leads": r.leads, "converters": r.converters} for r in self.stage_reach
+                },
+            },
         }
 
 

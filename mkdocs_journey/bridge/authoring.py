@@ -9,7 +9,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from mkdocs_journey.model import DiagramOptions, Evidence, JourneyMap, Persona, Stage
+from mkdocs_journey.model import (
+    DiagramOptions,
+    Evidence,
+    JourneyMap,
+    MomentFlag,
+    Persona,
+    Stage,
+    Tolerance,
+)
 from mkdocs_journey.parsing.build import generated_pain_id
 
 
@@ -92,6 +100,7 @@ def _stage(stage: Stage) -> dict[str, Any]:
         _put(item, "actions", list(tp.actions))
         _put(item, "emotions", list(tp.emotions))
         _put(item, "evidence", _evidence(tp.evidence))
+        _put(item, "moment_of_truth", _moment(tp.moment_of_truth))
         touchpoints.append(item)
     _put(data, "touchpoints", touchpoints)
     if stage.emotion is not None:
@@ -126,8 +135,30 @@ def _stage(stage: Stage) -> dict[str, Any]:
             item["direction"] = kpi.direction
         _put(item, "actual", kpi.actual)
         _put(item, "metric", kpi.metric)
+        _put(item, "at_risk_within", _tolerance(kpi.at_risk_within))
+        _put(item, "as_of", kpi.as_of)
+        _put(item, "source", kpi.source)
+        _put(item, "since", kpi.since)
+        _put(item, "until", kpi.until)
         _put(item, "evidence", _evidence(kpi.evidence))
         kpis.append(item)
     _put(data, "kpis", kpis)
     _put(data, "evidence", _evidence(stage.evidence))
+    _put(data, "moment_of_truth", _moment(stage.moment_of_truth))
     return data
+
+
+def _moment(flag: MomentFlag | None) -> str | bool | None:
+    """``moment_of_truth`` as written: its reason, or true without one."""
+    if flag is None:
+        return None
+    return flag.reason or True
+
+
+def _tolerance(tolerance: Tolerance | None) -> str | float | int | None:
+    if tolerance is None:
+        return None
+    if tolerance.relative:
+        return str(tolerance)
+    amount = tolerance.amount
+    return int(amount) if amount.is_integer() else amount

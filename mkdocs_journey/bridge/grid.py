@@ -16,7 +16,8 @@
     24  Pain points        Text [severity: 1-5; touchpoint: id] #id, then "- cause" lines
     25  Opportunities      Text [owner: X; status: idea|planned|in progress|done|dropped;
                            addresses: pain point id]
-    26  KPIs               Name [target: n; actual: n; unit: %; direction: lower; metric: m]
+    26  KPIs               Name [target: n; actual: n; unit: %; direction: lower; metric: m;
+                           at_risk_within: 10%; as_of: date; source: s; since: date; until: date]
 
 :func:`grid_of_map` writes it; :func:`map_of_grid` reads it back into map data (the YAML an
 author writes) and says which cells it could not read, by cell reference (``C7``). Evidence,
@@ -87,7 +88,18 @@ _SYNONYMS = {
 TOUCHPOINT_KEYS = ("channel",)
 PAIN_KEYS = ("severity", "touchpoint")
 OPPORTUNITY_KEYS = ("owner", "status", "addresses")
-KPI_KEYS = ("target", "actual", "unit", "direction", "metric")
+KPI_KEYS = (
+    "target",
+    "actual",
+    "unit",
+    "direction",
+    "metric",
+    "at_risk_within",
+    "as_of",
+    "source",
+    "since",
+    "until",
+)
 _PERIOD = re.compile(r"^\s*([1-9][0-9]*)\s*(day|days|week|weeks|month|months|year|years)\s*$")
 _IDENTIFIER = re.compile(rf"^{IDENTIFIER}$")
 
@@ -203,6 +215,11 @@ def _lane_cell(journey_map: JourneyMap, stage: Stage, key: str) -> str:
                 ("unit", kpi.unit),
                 ("direction", kpi.direction if kpi.direction != "higher" else None),
                 ("metric", kpi.metric),
+                ("at_risk_within", kpi.at_risk_within),
+                ("as_of", kpi.as_of),
+                ("source", kpi.source),
+                ("since", kpi.since),
+                ("until", kpi.until),
             ],
         )
         for kpi in stage.kpis
@@ -571,6 +588,15 @@ def _kpis(reader: _Reader, text: str, row: int, column: int) -> list[dict[str, A
                 )
         if item.attributes.get("metric"):
             kpi["metric"] = item.attributes["metric"]
+        tolerance = item.attributes.get("at_risk_within")
+        if tolerance:
+            amount = _number(tolerance)
+            # "10%" stays text (a share of the target); a plain amount is a number. The
+            # schema explains anything else.
+            kpi["at_risk_within"] = tolerance if amount is None else amount
+        for key in ("as_of", "source", "since", "until"):
+            if item.attributes.get(key):
+                kpi[key] = item.attributes[key]
         kpis.append(kpi)
     return kpis
 

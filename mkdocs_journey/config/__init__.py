@@ -20,7 +20,7 @@ from mkdocs_journey.config.data import (
     SourceCategories,
     channel_settings,
 )
-from mkdocs_journey.config.options import Share
+from mkdocs_journey.config.options import Share, Whole
 from mkdocs_journey.data.sources import currency_code
 from mkdocs_journey.model import DEFAULT_STAGES, LAYOUTS
 from mkdocs_journey.settings import Settings, build_date
@@ -68,6 +68,14 @@ class _MikeOptions(base.Config):
     deploy_prefix = c.Type(str, default="")
 
 
+class _MomentOptions(base.Config):
+    """Moments of truth found in the data."""
+
+    # The fewest leads a figure from data rests on before a moment (bottleneck, accelerator,
+    # feelings vs behaviour...) is claimed from it.
+    min_leads = Whole("min_leads", default=30, low=1, high=1_000_000_000)
+
+
 class JourneyConfig(base.Config):
     enabled = c.Type(bool, default=True)
     # The stages (columns) every map of the site may use, in order.
@@ -108,6 +116,7 @@ class JourneyConfig(base.Config):
     # The currency of revenue (an ISO 4217 code such as EUR), for every data source that does
     # not name its own.
     currency = _Currency()
+    moments = c.SubConfig(_MomentOptions)
 
     def _validate(self) -> tuple[ConfigErrors, ConfigWarnings]:
         """Every option's problem, where MkDocs stops at the first failing option: an author
@@ -149,4 +158,5 @@ class JourneyConfig(base.Config):
             compare_to=self.compare_to,
             mike_branch=self.mike.branch,
             mike_deploy_prefix=self.mike.deploy_prefix,
+            moment_min_leads=self.moments.min_leads,
         )

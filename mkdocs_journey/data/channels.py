@@ -92,6 +92,22 @@ def channel_case_sql(
     The expression reads normalised columns: ``source``/``medium`` lower-cased, trimmed, empty as
     ``(not set)``; ``campaign`` lower-cased and trimmed; ``category`` the source's category or NULL.
     """
+    branches = _branches(settings, source, medium, campaign, category)
+    whens = "\n".join(f"  WHEN {cond} THEN {_quote(name)}" for cond, name in branches)
+    return f"CASE\n{whens}\n  ELSE {_quote(UNASSIGNED)}\nEND"
+
+
+def channel_names(settings: ChannelSettings) -> tuple[str, ...]:
+    """Every channel a touch can be grouped into, in the order the grouping tries them: the
+    site's own rules', GA4's, then Unassigned (what a KPI's ``channel_share:`` may name)."""
+    names = [name for _, name in _branches(settings, "s", "m", "c", "cat")]
+    return tuple(dict.fromkeys([*names, UNASSIGNED]))
+
+
+def _branches(
+    settings: ChannelSettings, source: str, medium: str, campaign: str, category: str
+) -> list[tuple[str, str]]:
+    """The grouping's (condition, channel) pairs, the site's rules first."""
     s, m, c, cat = source, medium, campaign, category
     paid = f"regexp_full_match({m}, {_quote(PAID_MEDIUM)})"
     shopping_campaign = f"regexp_full_match({c}, {_quote(SHOPPING_CAMPAIGN)})"
@@ -145,5 +161,4 @@ def channel_case_sql(
             "Mobile Push Notifications",
         ),
     ]
-    whens = "\n".join(f"  WHEN {cond} THEN {_quote(name)}" for cond, name in branches)
-    return f"CASE\n{whens}\n  ELSE {_quote(UNASSIGNED)}\nEND"
+    return branches

@@ -636,7 +636,11 @@ def build_dot(
             classes.append("journey-flow-unobserved")
             tooltip += " (declared; not seen in the data)"
         classes.extend(_mark_classes(edge.marks))
-        label_lines.extend(_mark_lines(edge.marks))
+        if edge.marks:
+            # A step's moments are one star on its line: their words would widen the gap between
+            # two stage columns (and turn a long map top to bottom); the words are in the
+            # tooltip, on the curve lane below and in the "at a glance" block.
+            label_lines.append(MARK_SYMBOL)
         if edge.marks:
             tooltip += "".join(f"\n{line}" for line in _mark_lines(edge.marks))
         if label_lines:

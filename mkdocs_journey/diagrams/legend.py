@@ -98,7 +98,9 @@ def build_legend(journey_map: JourneyMap, diagram: FlowDiagram) -> Legend:
         for mark in group
     }
     items.extend(
-        LegendItem("box", f"journey-touchpoint {mark.css_class}", mark.label, MARK_SYMBOL)
+        LegendItem(
+            "box", f"journey-touchpoint journey-marked {mark.css_class}", mark.label, MARK_SYMBOL
+        )
         for mark in marks.values()
     )
     return Legend(emotions, tuple(items))

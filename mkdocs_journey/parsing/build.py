@@ -19,6 +19,7 @@ from mkdocs_journey.model import (
     FlowEdge,
     JourneyMap,
     Kpi,
+    MomentFlag,
     Opportunity,
     PainPoint,
     Persona,
@@ -26,8 +27,10 @@ from mkdocs_journey.model import (
     ReviewPolicy,
     SourcePosition,
     Stage,
+    Tolerance,
     Touchpoint,
 )
+from mkdocs_journey.parsing.metrics import MetricProblem, map_problems, parse_metric
 from mkdocs_journey.parsing.yaml_source import Path, PositionIndex
 from mkdocs_journey.suggest import did_you_mean
 
@@ -52,6 +55,7 @@ class _Builder:
     index: PositionIndex
     stages: tuple[str, ...]
     problems: list[Problem] = field(default_factory=list)
+    channel_refs: list[ChannelRef] = field(default_factory=list)
 
     def at(self, path: Path) -> SourcePosition:
         return self.index.of_value(path)
@@ -61,10 +65,21 @@ class _Builder:
 
 
 @dataclass(frozen=True)
+class ChannelRef:
+    """A channel a KPI's metric names, to be checked once the site's channels are known."""
+
+    channel: str
+    position: SourcePosition
+    metric: str = ""  # the metric as written
+    kpi: str = ""  # the KPI's name
+
+
+@dataclass(frozen=True)
 class BuiltMap:
     journey_map: JourneyMap
     persona_ref: str | None  # a persona named by id, to be resolved across the site
     problems: list[Problem]
+    channel_refs: tuple[ChannelRef, ...] = ()
 
 
 def build_map(data: dict[str, Any], index: PositionIndex, stages: tuple[str, ...]) -> BuiltMap:
@@ -93,7 +108,7 @@ def build_map(data: dict[str, Any], index: PositionIndex, stages: tuple[str, ...
         layout=data.get("layout"),
         position=index.origin,
     )
-    return BuiltMap(journey_map, persona_ref, builder.problems)
+    return BuiltMap(journey_map, persona_ref, builder.problems, tuple(builder.channel_refs))
 
 
 def _persona(raw: dict[str, Any], position: SourcePosition) -> Persona:
@@ -158,6 +173,7 @@ def _stage(
                 actions=tuple(item.get("actions", ())),
                 emotions=tuple(item.get("emotions", ())),
                 evidence=_evidence(item, here, builder),
+                moment_of_truth=_moment(item, here, builder),
                 position=builder.at(here),
             )
         )
@@ -208,21 +224,71 @@ def _stage(
             for number, item in enumerate(raw.get("opportunities", ()))
         ),
         kpis=tuple(
-            Kpi(
-                name=item["name"],
-                target=item.get("target"),
-                unit=item.get("unit", ""),
-                direction=item.get("direction", "higher"),
-                actual=item.get("actual"),
-                metric=item.get("metric"),
-                evidence=_evidence(item, (*path, "kpis", number), builder),
-                position=builder.at((*path, "kpis", number)),
-            )
+            _kpi(item, (*path, "kpis", number), builder)
             for number, item in enumerate(raw.get("kpis", ()))
         ),
         evidence=_evidence(raw, path, builder),
+        moment_of_truth=_moment(raw, path, builder),
         position=builder.at(path),
     )
+
+
+def _kpi(item: dict[str, Any], path: Path, builder: _Builder) -> Kpi:
+    since, until = _date(item.get("since")), _date(item.get("until"))
+    metric = item.get("metric")
+    if metric is None:
+        for key in ("since", "until"):
+            if key in item:
+                builder.error(
+                    f"KPI '{item['name']}': '{key}' sets the date window of a metric, "
+                    "and this KPI has no 'metric'",
+                    (*path, key),
+                    hint="add a metric computed from the map's data, or remove the window",
+                )
+    elif since is not None and until is not None and since > until:
+        builder.error(
+            f"KPI '{item['name']}': the window ends ({until}) before it starts ({since})",
+            (*path, "until"),
+        )
+    if metric is not None and "as_of" in item:
+        builder.error(
+            f"KPI '{item['name']}': 'as_of' dates a hand-written actual; a metric's figure "
+            "carries the time of the latest event of its data",
+            (*path, "as_of"),
+            hint="remove 'as_of', or the metric",
+        )
+    return Kpi(
+        name=item["name"],
+        target=item.get("target"),
+        unit=item.get("unit", ""),
+        direction=item.get("direction", "higher"),
+        actual=item.get("actual"),
+        metric=metric,
+        evidence=_evidence(item, path, builder),
+        position=builder.at(path),
+        at_risk_within=_tolerance(item.get("at_risk_within")),
+        as_of=_date(item.get("as_of")),
+        source=item.get("source", ""),
+        since=since,
+        until=until,
+    )
+
+
+def _tolerance(raw: Any) -> Tolerance | None:
+    if raw is None:
+        return None
+    if isinstance(raw, str):
+        return Tolerance(float(raw.strip().rstrip("%")), relative=True)
+    return Tolerance(float(raw))
+
+
+def _moment(raw: dict[str, Any], path: Path, builder: _Builder) -> MomentFlag | None:
+    """``moment_of_truth: true`` or ``moment_of_truth: <the reason>``; false or absent: none."""
+    flag = raw.get("moment_of_truth")
+    if flag is None or flag is False:
+        return None
+    reason = flag.strip() if isinstance(flag, str) else ""
+    return MomentFlag(reason, builder.at((*path, "moment_of_truth")))
 
 
 def _check_references(
@@ -232,8 +298,14 @@ def _check_references(
     touchpoint_ids: set[str],
     pain_ids: set[str],
 ) -> None:
+    stage_names = [stage.name for stage in built]
     for number, raw in enumerate(raw_stages):
         path: Path = ("stages", number)
+        for item_number, item in enumerate(raw.get("kpis", ())):
+            if item.get("metric") is not None:
+                _check_metric(
+                    item, (*path, "kpis", item_number), stage_names, touchpoint_ids, builder
+                )
         for item_number, item in enumerate(raw.get("pain_points", ())):
             ref = item.get("touchpoint")
             if ref and ref not in touchpoint_ids:
@@ -255,6 +327,30 @@ def _check_references(
                         else None
                     ),
                 )
+
+
+def _check_metric(
+    item: dict[str, Any],
+    path: Path,
+    stage_names: list[str],
+    touchpoint_ids: set[str],
+    builder: _Builder,
+) -> None:
+    """The metric's form, and the stage or touchpoint it names; its channel is kept to be
+    checked against the site's channels (see :class:`ChannelRef`)."""
+    where = (*path, "metric")
+    found = parse_metric(item["metric"])
+    problems: list[MetricProblem]
+    if isinstance(found, MetricProblem):
+        problems = [found]
+    else:
+        problems = map_problems(found, stage_names, sorted(touchpoint_ids))
+        if found.channel is not None:
+            builder.channel_refs.append(
+                ChannelRef(found.channel, builder.at(where), item["metric"], item["name"])
+            )
+    for problem in problems:
+        builder.error(f"KPI '{item['name']}': {problem.message}", where, hint=problem.hint)
 
 
 def _flow(raw_flow: Any, stages: tuple[Stage, ...], builder: _Builder) -> tuple[FlowEdge, ...]:

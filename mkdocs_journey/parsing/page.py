@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from mkdocs_journey.model import JourneyMap, Problem, SourcePosition
 from mkdocs_journey.parsing.blocks import MapBlock, find_map_blocks, looks_like_map_key
-from mkdocs_journey.parsing.build import build_map
+from mkdocs_journey.parsing.build import ChannelRef, build_map
 from mkdocs_journey.parsing.schema import schema_problems
 from mkdocs_journey.parsing.yaml_source import (
     Located,
@@ -31,6 +31,8 @@ class MapReading:
     label: str = ""  # how to name the block to a reader when it has no usable id
     # Where each key and value of the map was written, for checks made after reading.
     positions: PositionIndex | None = field(default=None, compare=False, repr=False)
+    #: Channels its KPIs' metrics name, checked once the site's channels are known.
+    channel_refs: tuple[ChannelRef, ...] = ()
 
     @property
     def position(self) -> SourcePosition:
@@ -111,4 +113,5 @@ def read_block(
         built.persona_ref,
         label,
         index,
+        built.channel_refs,
     )

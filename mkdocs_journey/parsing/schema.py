@@ -114,6 +114,8 @@ def _explain(error: ValidationError, index: PositionIndex) -> list[Problem]:
         return [Problem(f"{name}: expected {expected}, got {_describe(instance)}", here)]
     if kind in {"minimum", "maximum"}:
         low, high = schema.get("minimum"), schema.get("maximum")
+        if high is None:
+            return [Problem(f"{name} must be at least {low}, got {instance}", here)]
         return [Problem(f"{name} must be between {low} and {high}, got {instance}", here)]
     if kind == "enum":
         options = [str(option) for option in rule]
@@ -128,6 +130,8 @@ def _explain(error: ValidationError, index: PositionIndex) -> list[Problem]:
         value, hint = str(instance), None
         if path and path[-1] == "review_every":
             expected = "a period such as '6 months' (days, weeks, months or years)"
+        elif path and path[-1] == "at_risk_within":
+            expected = "a share of the target such as '10%', or an amount such as 0.5"
         else:
             expected = "an id of letters, digits, '-', '_' or '.', starting with a letter or digit"
             if value != value.strip():
@@ -140,6 +144,8 @@ def _explain(error: ValidationError, index: PositionIndex) -> list[Problem]:
         return [Problem(f"{name}: expected a date as YYYY-MM-DD, got '{instance}'", here)]
     if kind == "minItems":
         return [Problem(f"{name}: needs at least {rule} item", here)]
+    if kind == "minLength":
+        return [Problem(f"{name}: must not be empty", here)]
     if kind == "maxLength":
         return [Problem(f"{name}: longer than {rule} characters", here)]
     if kind in {"oneOf", "anyOf"}:

@@ -54,6 +54,14 @@ def safe_href(link: str) -> str | None:
     return text
 
 
+#: The script of the KPI dashboard (sorting and filtering); the page works without it.
+DASHBOARD_SCRIPT = ASSETS / "journey-kpis.js"
+
+
+def dashboard_script() -> str:
+    return DASHBOARD_SCRIPT.read_text(encoding="utf-8")
+
+
 def stylesheet() -> str:
     """The one CSS file of the plugin: every part's rules, core first."""
     parts = sorted(ASSETS.glob("*.css"), key=lambda p: (p.name != "journey.css", p.name))

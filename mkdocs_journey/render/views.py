@@ -6,12 +6,13 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from mkdocs_journey.analytics.health import MapHealth, map_health
+from mkdocs_journey.analytics.moments import EMOTIONAL_LOW, EMOTIONAL_PEAK
 from mkdocs_journey.diagrams.curve import CurveCell, EmotionLane, build_emotion_lane
 from mkdocs_journey.diagrams.dot import emotion_class
 from mkdocs_journey.model import (
     Evidence,
     JourneyMap,
-    Kpi,
     Opportunity,
     PainPoint,
     Problem,
@@ -19,7 +20,15 @@ from mkdocs_journey.model import (
 )
 from mkdocs_journey.render.analytics_view import AnalyticsView
 from mkdocs_journey.render.glance import Glance, glance_view
-from mkdocs_journey.render.numbers import format_number
+from mkdocs_journey.render.health_view import (
+    CoverageView,
+    FeelingView,
+    HealthView,
+    MomentView,
+    going_on,
+    health_view,
+)
+from mkdocs_journey.render.kpi_views import KpiFigure
 
 SEVERITY_WORDS = {1: "minor", 2: "moderate", 3: "serious", 4: "major", 5: "critical"}
 EMOTION_WORDS = {
@@ -29,22 +38,10 @@ EMOTION_WORDS = {
     1: "positive",
     2: "very positive",
 }
-#: A KPI's status and the words shown for it, in the order the "at a glance" counts list them.
-KPI_STATUSES: dict[str, str] = {"met": "on target", "missed": "off target", "unknown": "no data"}
+#: The moments the curve lane draws as its own low and high point (a ring on the point).
+CURVE_EXTREMES = (EMOTIONAL_LOW, EMOTIONAL_PEAK)
 #: A map is "due soon" this many days before its review date.
 DUE_SOON_DAYS = 30
-
-
-@dataclass(frozen=True)
-class KpiView:
-    kpi: Kpi
-    status: str  # a key of KPI_STATUSES
-    target_text: str
-    actual_text: str
-
-    @property
-    def status_label(self) -> str:
-        return KPI_STATUSES[self.status]
 
 
 @dataclass(frozen=True)
@@ -60,10 +57,14 @@ class EvidenceNote:
 class StageColumn:
     stage: Stage
     anchor: str  # id of the stage's column header
-    kpis: tuple[KpiView, ...]
+    kpis: tuple[KpiFigure, ...]  # in the order written, with status, origin and freshness
     emotion_class: str
     curve: CurveCell
     notes: tuple[EvidenceNote, ...]  # the stage's evidence, in the order its cards show it
+    #: the moments of truth at this stage other than the curve's own low and high point, and
+    #: where feelings and behaviour disagree here: marked on the stage's cell of the curve lane
+    moments: tuple[MomentView, ...] = ()
+    feelings: tuple[FeelingView, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -92,14 +93,12 @@ class MapView:
     problems: tuple[Problem, ...] = ()
     diagram_slot: str | None = None  # placeholder id replaced by the flow diagram SVG
     analytics: AnalyticsView | None = None
+    #: KPI summary, moments of truth, feelings vs behaviour, evidence coverage
+    health: HealthView | None = None
 
-
-def kpi_view(kpi: Kpi) -> KpiView:
-    met = kpi.met
-    status = "unknown" if met is None else ("met" if met else "missed")
-    return KpiView(
-        kpi, status, format_number(kpi.target, kpi.unit), format_number(kpi.actual, kpi.unit)
-    )
+    @property
+    def coverage(self) -> CoverageView | None:
+        return self.health.coverage if self.health else None
 
 
 def review_status(journey_map: JourneyMap, today: dt.date) -> ReviewStatus:
@@ -142,23 +141,37 @@ def map_view(
     problems: tuple[Problem, ...] = (),
     diagram_slot: str | None = None,
     analytics: AnalyticsView | None = None,
+    health: MapHealth | None = None,
     layout: str = "wide",
 ) -> MapView:
+    """``health``: the map's KPI statuses, moments of truth and findings (from its data when it
+    has some); without it they are worked out from the map alone."""
     anchor = f"journey-{journey_map.id}"
-    lane = build_emotion_lane(journey_map)
+    if health is None:
+        health = map_health(journey_map, None, today)
+    lane = build_emotion_lane(journey_map, going_on(health))
     notes = evidence_notes(journey_map, anchor)
+    stage_anchors = {
+        stage.name: f"{anchor}-stage-{number}"
+        for number, stage in enumerate(journey_map.stages, start=1)
+    }
+    health_page = health_view(journey_map, health, anchor, stage_anchors)
     columns = tuple(
         StageColumn(
             stage=stage,
-            anchor=f"{anchor}-stage-{number}",
-            kpis=tuple(kpi_view(k) for k in stage.kpis),
+            anchor=stage_anchors[stage.name],
+            kpis=health_page.kpis_of(stage.name),
             emotion_class=emotion_class(stage),
             curve=cell,
             notes=tuple(dict.fromkeys(notes[item] for item in _stage_evidence(stage))),
+            moments=tuple(
+                moment
+                for moment in health_page.moments
+                if moment.stage == stage.name and moment.kind not in CURVE_EXTREMES
+            ),
+            feelings=tuple(f for f in health_page.feelings if f.stage == stage.name),
         )
-        for number, (stage, cell) in enumerate(
-            zip(journey_map.stages, lane.cells, strict=True), start=1
-        )
+        for stage, cell in zip(journey_map.stages, lane.cells, strict=True)
     )
     pains = [pain for _, pain in journey_map.pain_points()]
     due = journey_map.review_due()
@@ -175,19 +188,14 @@ def map_view(
         review=review_status(journey_map, today),
         lane=lane,
         glance=glance_view(
-            journey_map,
-            anchor=anchor,
-            lane=lane,
-            stage_anchors={column.stage.name: column.anchor for column in columns},
-            kpi_statuses=[kpi.status for column in columns for kpi in column.kpis],
-            kpi_labels=KPI_STATUSES,
-            severity_words=SEVERITY_WORDS,
+            journey_map, anchor=anchor, health=health_page, severity_words=SEVERITY_WORDS
         ),
         layout=journey_map.layout or layout,
         notes=notes,
         problems=problems,
         diagram_slot=diagram_slot,
         analytics=analytics,
+        health=health_page,
     )
 
 

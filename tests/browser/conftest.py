@@ -320,6 +320,8 @@ PLUGIN_MARKS = (
     (".journey-evidence__badge", "border-top-color"),
     (".journey-moment__icon", "border-top-color"),
     (".journey-moment__icon", "border-bottom-color"),
+    (".journey-curve__going-key", "border-top-color"),  # the second series' key
+    (".journey-coverage__item", "border-top-color"),  # evidence coverage by level
     (".journey-bar", "background-color"),
 )
 #: Shapes that only decorate: the scale's grid lines behind the curve (the zero line counts).

@@ -8,16 +8,13 @@ MIKE_DOCS_VERSION) with ``compare_to: previous mike version``.
 
 from __future__ import annotations
 
-import functools
-import http.server
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import LOOPBACK, THEME, Browse, Chromium
+from tests.browser.conftest import THEME, Browse, Chromium, serve
 from tests.browser.test_pages import SET_SCHEME_JS, contrast, seen_colours
 from tests.changes.gitrepo import GitRepo
 from tests.conftest import copy_fixture
@@ -27,11 +24,6 @@ pytestmark = pytest.mark.browser
 MAP = "#journey-owner"
 BLOCK = f"{MAP} details.journey-changes"
 SHOTS = Path(__file__).parent.parent.parent / "bench" / "out" / "screenshots" / "history"
-
-
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        """No access log in the test output."""
 
 
 @pytest.fixture(scope="module")
@@ -56,16 +48,7 @@ def history_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     built = repo.mkdocs_build("--strict", env={"MIKE_DOCS_VERSION": "2.0"})
     assert built.returncode == 0, built.stdout + built.stderr
 
-    handler = functools.partial(_Quiet, directory=str(project / "site"))
-    server = http.server.ThreadingHTTPServer((LOOPBACK, 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://{LOOPBACK}:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=10)
+    yield from serve(project / "site")
 
 
 @pytest.fixture

@@ -252,6 +252,11 @@ def test_every_text_and_mark_has_its_contrast(
     assert any("journey-flow" in r.text for r in marks)  # the diagram's arrows
     assert any(r.what.startswith("rect") for r in marks)  # the charts' bars
     assert any("journey-bar" in r.what for r in marks)  # the tables' bars
+    # ...and the KPI summary's statuses, the moments at a glance, the lane's second series.
+    assert any("journey-kpi__status" in r.what for r in texts)
+    assert any("journey-moment__figure" in r.what for r in texts)
+    assert any("journey-curve__going-text" in r.what for r in texts)
+    assert any("journey-status-icon--at-risk" in r.what for r in marks)
     failures = [r for r in records if not r.passes]
     assert failures == [], failures[:20]
     print(  # the figures for the report: python -m pytest -s

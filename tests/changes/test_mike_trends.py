@@ -83,6 +83,23 @@ def test_the_map_page_shows_the_sparkline_with_its_values_as_text(published: Git
     assert "journey-kpi-trend--better" in row["class"]
 
 
+def test_the_kpi_dashboard_draws_the_series_too(published: GitRepo) -> None:
+    page = BeautifulSoup(_show(published, "2.0/journeys/kpis/index.html"), "html.parser")
+    headings = [
+        th.get_text(strip=True) for th in page.select(".journey-dashboard__table th[scope=col]")
+    ]
+    assert headings[-1] == "Across versions"
+    row = next(
+        tr
+        for tr in page.select(".journey-dashboard__table tbody tr")
+        if tr.select_one("th").get_text(strip=True) == "Trial to paid"
+    )
+    svg = row.select_one("svg.journey-sparkline[role=img]")
+    assert svg.select_one("desc").get_text() == "1.0: 14%; 2.0 (this version): 17%; target 20%."
+    # KPIs without earlier values have an empty cell, never a slot left unfilled.
+    assert "journey-history-slot" not in str(page.select_one(".journey-dashboard__table"))
+
+
 def test_previous_mike_version_is_what_the_map_is_compared_with(published: GitRepo) -> None:
     page = BeautifulSoup(_show(published, "2.0/maps/front/index.html"), "html.parser")
     block = page.select_one("#journey-owner details.journey-changes")

@@ -119,3 +119,28 @@ def test_author_text_in_the_lane_is_escaped() -> None:
     assert "<script>" not in html
     assert "<b>x" not in html
     assert "a &amp; b" in html
+
+
+def test_the_share_going_on_is_a_second_series_on_its_own_axis() -> None:
+    """0% at the bottom of the plot (y 116), 100% at its top (y 16); each piece of the dashed
+    line meets its neighbour halfway, and a stage without a share breaks it."""
+    lane = build_emotion_lane(
+        make_map(scored(1, -2, 0, 2)), going_on={"S0": 0.5, "S1": 0.75, "S3": 0.2}
+    )
+    cells = {cell.stage: cell for cell in lane.cells}
+    assert [cells[s].going_y for s in ("S0", "S1", "S2", "S3")] == [66.0, 41.0, None, 96.0]
+    assert [cells[s].going_on_text for s in ("S0", "S1", "S2", "S3")] == [
+        "50.0%",
+        "75.0%",
+        "",
+        "20.0%",
+    ]
+    # S0 -> S1: halfway between 66 and 41; S1 has no neighbour on its right (S2 has no share).
+    assert (cells["S0"].going_enter_y, cells["S0"].going_leave_y) == (None, 53.5)
+    assert (cells["S1"].going_enter_y, cells["S1"].going_leave_y) == (53.5, None)
+    assert (cells["S3"].going_enter_y, cells["S3"].going_leave_y) == (None, None)
+    assert [line.label for line in lane.going_grid] == ["100%", "50%", "0%"]
+    assert [line.y for line in lane.going_grid] == [16.0, 66.0, 116.0]
+    assert "S0 50.0%; S1 75.0%; S3 20.0%" in lane.description
+    # Without data the lane has no second axis.
+    assert build_emotion_lane(make_map(scored(1, -2))).going_grid == ()

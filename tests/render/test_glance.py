@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 
+from mkdocs_journey.analytics import moments
 from mkdocs_journey.model import (
     Emotion,
     Evidence,
@@ -14,9 +15,9 @@ from mkdocs_journey.model import (
     PainPoint,
     ReviewPolicy,
     Stage,
+    Tolerance,
     Touchpoint,
 )
-from mkdocs_journey.render.glance import MOMENT_FINDERS, emotional_extremes
 from mkdocs_journey.render.views import evidence_notes, map_view, review_status
 
 TODAY = dt.date(2026, 6, 1)
@@ -36,21 +37,26 @@ def test_moments_are_the_curves_low_and_high_with_a_thought_and_a_link() -> None
         today=TODAY,
     )
     low, peak = view.glance.moments
-    assert (low.kind, low.title, low.stage, low.headline) == (
-        "low",
+    assert (low.kind, low.tone, low.title, low.stage, low.figure) == (
+        "emotional-low",
+        "loss",
         "Emotional low",
         "Decision",
         "stuck (-2)",
     )
-    assert low.detail == "Which column?"
+    assert low.quote == "Which column?"
     assert low.href == "#journey-m-stage-2-emotion"
-    assert (peak.kind, peak.stage, peak.headline, peak.detail) == (
-        "peak",
+    assert (peak.kind, peak.tone, peak.stage, peak.figure, peak.quote) == (
+        "emotional-peak",
+        "win",
         "Retention",
-        "score +2",
+        "+2",
         "",
     )
-    assert (emotional_extremes,) == MOMENT_FINDERS  # #11 adds its finders here
+    # The glance block lists what the one list of finders found, in its order; the curve lane
+    # rings the same two points.
+    assert moments.MOMENT_FINDERS[0] is moments.emotional_extremes
+    assert [cell.moment for cell in view.lane.cells] == [None, "lowest", "highest"]
 
 
 def test_a_flat_curve_has_no_moment() -> None:
@@ -86,23 +92,34 @@ def test_top_pains_are_the_three_most_severe_earlier_stage_first() -> None:
     assert view.glance.pain_count == 5
 
 
-def test_kpi_counts_by_status_in_a_fixed_order() -> None:
+def test_kpi_counts_by_status_the_worst_first() -> None:
     view = map_view(
         journey(
             Stage(
                 "Awareness",
                 kpis=(Kpi("a", target=10, actual=12), Kpi("b"), Kpi("c", target=5, actual=1)),
             ),
-            Stage("Decision", kpis=(Kpi("d", target=3, actual=4, direction="lower"),)),
+            Stage(
+                "Decision",
+                kpis=(
+                    Kpi("d", target=3, actual=4, direction="lower"),
+                    # 9 against 10, within 10% of the target: at risk
+                    Kpi("e", target=10, actual=9, at_risk_within=Tolerance(10, relative=True)),
+                ),
+            ),
         ),
         today=TODAY,
     )
-    assert [(c.status, c.label, c.count) for c in view.glance.kpi_counts] == [
-        ("met", "on target", 1),
+    assert [(c.status, c.words, c.count) for c in view.glance.kpis.counts] == [
         ("missed", "off target", 2),
+        ("at-risk", "at risk", 1),
         ("unknown", "no data", 1),
+        ("met", "on target", 1),
     ]
-    assert view.glance.kpi_total == 4
+    assert view.glance.kpi_total == 5
+    # The summary table lists them in that order; the grid keeps the order written.
+    assert [row.kpi.name for row in view.glance.kpis.rows] == ["c", "d", "e", "b", "a"]
+    assert [k.kpi.name for k in view.columns[0].kpis] == ["a", "b", "c"]
 
 
 @pytest.mark.parametrize(

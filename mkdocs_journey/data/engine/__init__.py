@@ -71,12 +71,15 @@ from mkdocs_journey.data.engine.common import (
     EngineOutput,
     FunnelCounts,
     MapShape,
+    Measures,
     Rejected,
+    TimeWindow,
     connection,
     exact_sum,
     key_part,
     sql_text,
     sql_trim,
+    temp_table,
 )
 from mkdocs_journey.data.engine.events import (
     OTHER_TOUCHPOINTS,
@@ -90,6 +93,7 @@ from mkdocs_journey.data.engine.journeys import (
     path_table_rows,
     split_paths,
 )
+from mkdocs_journey.data.engine.measures import keep_window, measure
 from mkdocs_journey.data.engine.reading import load_events, resolve_columns, set_aside
 from mkdocs_journey.data.paths import (
     AttributionSettings,
@@ -105,7 +109,9 @@ __all__ = [
     "EngineOutput",
     "FunnelCounts",
     "MapShape",
+    "Measures",
     "Rejected",
+    "TimeWindow",
     "group_channels",
     "resolve_columns",
     "run",
@@ -118,14 +124,16 @@ def run(
     settings: ChannelSettings,
     rules: Mapping[str, TouchShare | TimeDecay],
     attribution: AttributionSettings | None = None,
+    window: TimeWindow | None = None,
 ) -> EngineOutput:
     """Read ``source`` and compute every aggregate the analytics need, and the credits of the
     rule-based models in ``rules`` (by model name); the Markov chain at the order and the
-    channel path table's rows for the resamples ``attribution`` asks for. Raises
-    :class:`DataError`, also for a failure of the engine itself (a memory limit, say): a build
-    reports it for the source and goes on, it never ends in a traceback."""
+    channel path table's rows for the resamples ``attribution`` asks for; from the events
+    inside ``window`` if one is given. Raises :class:`DataError`, also for a failure of the
+    engine itself (a memory limit, say): a build reports it for the source and goes on, it never
+    ends in a traceback."""
     try:
-        return _run(source, shape, settings, rules, attribution or AttributionSettings())
+        return _run(source, shape, settings, rules, attribution or AttributionSettings(), window)
     except duckdb.Error as error:
         message = f"{source.file_label}: the analysis failed in the engine: {error}"
         raise DataError(message) from error
@@ -137,6 +145,7 @@ def _run(
     settings: ChannelSettings,
     rules: Mapping[str, TouchShare | TimeDecay],
     attribution: AttributionSettings,
+    window: TimeWindow | None,
 ) -> EngineOutput:
     shares = {name: rule for name, rule in rules.items() if isinstance(rule, TouchShare)}
     decays = {name: rule for name, rule in rules.items() if isinstance(rule, TimeDecay)}
@@ -144,6 +153,7 @@ def _run(
         columns, header, read = load_events(con, source)
         unreadable = set_aside(con, len(header)) if read != "fast" else []
         classify(con, source, shape, settings)
+        keep_window(con, window)
         records = int(con.execute("SELECT count(*) FROM ev").fetchone()[0])  # type: ignore[index]
         rows_read = records + len(unreadable)
         con.execute("DROP VIEW cls")
@@ -210,6 +220,10 @@ def _run(
         insights = path_insights(
             con, touchpoints if with_tps else channels, touchpoint_ids if with_tps else channel_ids
         )
+        stages = dict(con.execute("SELECT sid, name FROM stage_ids").fetchall())
+        measures = measure(
+            con, touchpoints if with_tps else {}, stages, has_event_field="event" in columns
+        )
     return EngineOutput(
         rows_read=int(rows_read),
         rows_used=int(rows_used),
@@ -232,6 +246,7 @@ def _run(
         insights=insights,
         unassigned=tuple((s, m, int(n)) for s, m, n in unassigned),
         insight_subject="touchpoint" if with_tps else "channel",
+        measures=measures,
     )
 
 
@@ -243,13 +258,16 @@ def group_channels(
     if not rows:
         return []
     with LOCK, connection() as con:
-        con.execute("CREATE TEMP TABLE cats (source VARCHAR, category VARCHAR)")
-        con.executemany("INSERT INTO cats VALUES (?, ?)", list(source_categories(settings).items()))
-        con.execute(
-            "CREATE TEMP TABLE input (i INTEGER, source VARCHAR, medium VARCHAR, campaign VARCHAR)"
+        temp_table(
+            con,
+            "cats",
+            {"source": "VARCHAR", "category": "VARCHAR"},
+            list(source_categories(settings).items()),
         )
-        con.executemany(
-            "INSERT INTO input VALUES (?, ?, ?, ?)",
+        temp_table(
+            con,
+            "input",
+            {"i": "INTEGER", "source": "VARCHAR", "medium": "VARCHAR", "campaign": "VARCHAR"},
             [(i, s, m, c) for i, (s, m, c) in enumerate(rows)],
         )
         result = con.execute(

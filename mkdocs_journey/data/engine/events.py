@@ -23,7 +23,9 @@ from mkdocs_journey.data.engine.common import (
     Rejected,
     sql_text,
     sql_trim,
+    temp_table,
 )
+from mkdocs_journey.data.engine.measures import name_events
 from mkdocs_journey.data.sources import DataSource
 
 
@@ -39,8 +41,7 @@ def classify(
     both tables keep every row's hash of all its columns for that."""
     # Channel of each distinct (source, medium, campaign): the rules run on a small table.
     categories = source_categories(settings)
-    con.execute("CREATE TEMP TABLE cats (source VARCHAR, category VARCHAR)")
-    con.executemany("INSERT INTO cats VALUES (?, ?)", list(categories.items()))
+    temp_table(con, "cats", {"source": "VARCHAR", "category": "VARCHAR"}, list(categories.items()))
     con.execute(
         f"""
         CREATE TEMP TABLE combos AS
@@ -86,26 +87,20 @@ def classify(
             SELECT raw, nullif({sql_trim("raw")}, '') AS name
             FROM (SELECT DISTINCT stage AS raw FROM ev WHERE stage IS NOT NULL)"""
     )
-    con.execute("CREATE TEMP TABLE stage_ids (sid INTEGER, name VARCHAR)")
+    stages = list(enumerate(shape.stages, start=1)) if shape is not None else []
+    temp_table(con, "stage_ids", {"sid": "INTEGER", "name": "VARCHAR"}, stages)
     checks = ""
     if shape is not None:
-        if shape.stages:
-            con.executemany(
-                "INSERT INTO stage_ids VALUES (?, ?)",
-                [(i, name) for i, name in enumerate(shape.stages, start=1)],
-            )
         # A stage column matches a stage of the map without regard to case.
         con.execute(
             f"""CREATE TEMP TABLE stage_lookup AS
                 SELECT r.raw, r.name, s.sid FROM stage_raw r
                 LEFT JOIN stage_ids s ON lower({sql_trim("s.name")}) = lower(r.name)"""
         )
-        con.execute("CREATE TEMP TABLE map_tp (tp VARCHAR, stage VARCHAR)")
         known = list(shape.touchpoint_stages.items()) + [
             (tp, None) for tp in shape.other_touchpoints if tp not in shape.touchpoint_stages
         ]
-        if known:
-            con.executemany("INSERT INTO map_tp VALUES (?, ?)", known)
+        temp_table(con, "map_tp", {"tp": "VARCHAR", "stage": "VARCHAR"}, known)
         # Ids only for the touchpoints of the maps using the source: a value on none of them is
         # a rejected row and needs no id (page paths in the column cost nothing).
         con.execute(
@@ -136,11 +131,12 @@ def classify(
         )
         _touchpoint_ids(con)
     _check_code_widths(con, source)
+    name_events(con)
     q = quality
     con.execute(
         f"""
         CREATE TEMP VIEW cls AS
-        SELECT line, lead, ts, tp, tid, sid, conv, rev, cid, kid, reason,
+        SELECT line, lead, ts, tp, tid, sid, eid, conv, rev, cid, kid, reason,
                CASE reason
                  WHEN {sql_text(q.UNREADABLE)} THEN fields
                  WHEN {sql_text(q.BAD_TIMESTAMP)} THEN coalesce(ts_raw, '')
@@ -155,7 +151,8 @@ def classify(
                h
         FROM (
           SELECT e.rowid + 2 AS line, e.lead, e.ts, t.tp, coalesce(t.tid, 0) AS tid,
-                 coalesce(s.sid, t.sid, 0) AS sid, e.conv, e.rev, c.cid, c.kid,
+                 coalesce(s.sid, t.sid, 0) AS sid, coalesce(v.eid, 0) AS eid,
+                 e.conv, e.rev, c.cid, c.kid,
                  e.fields, e.ts_raw, e.rev_raw, e.conv_raw, s.name AS stage, e.h,
                  CASE
                    WHEN e.fields IS NOT NULL THEN {sql_text(q.UNREADABLE)}
@@ -172,7 +169,8 @@ def classify(
           FROM ev e
           JOIN combo_ids c ON c.sk = e.sk
           LEFT JOIN tp_lookup t ON t.raw = e.tp
-          LEFT JOIN stage_lookup s ON s.raw = e.stage)
+          LEFT JOIN stage_lookup s ON s.raw = e.stage
+          LEFT JOIN event_lookup v ON v.raw = e.event)
         """
     )
     con.execute(
@@ -183,7 +181,7 @@ def classify(
     con.execute(
         """
         CREATE TEMP TABLE clean AS
-        SELECT line, lead, ts, kid, cid, tid, sid, conv,
+        SELECT line, lead, ts, kid, cid, tid, sid, eid, conv,
                CASE WHEN conv THEN coalesce(rev, 0) ELSE 0 END AS value, h
         FROM cls WHERE reason IS NULL
         """

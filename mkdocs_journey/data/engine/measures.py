@@ -1,0 +1,121 @@
+# ruff: noqa: S608  -- SQL is built here on purpose; values go through sql_text() or sql_name().
+"""Counts for KPI metrics and moments of truth, beside the funnel and the paths: event names,
+a date window, the time span of the data, and who touched what before converting.
+
+Three narrow hooks into the steps of :func:`mkdocs_journey.data.engine.run`:
+:func:`name_events` (step 2, before rows are classified), :func:`keep_window` (after step 2,
+before the journeys are put in order) and :func:`measure` (after step 3, from each lead's
+ordered touches ``lt``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+
+import duckdb
+
+from mkdocs_journey.data.engine.common import Measures, TimeWindow, key_part, sql_text, sql_trim
+
+#: At most this many distinct event names are kept, the most frequent (a column of free text
+#: must not fill an analysis); ``event:<name>`` of a rarer one then has no value.
+EVENT_NAMES = 1000
+
+
+def name_events(con: duckdb.DuckDBPyConnection) -> None:
+    """Tables ``event_names`` (eid, name) and ``event_lookup`` (raw value, eid): the ``event``
+    field trimmed and in lower case, looked up once per distinct value in the file."""
+    con.execute(
+        f"""CREATE TEMP TABLE event_raw AS
+            SELECT raw, nullif(lower({sql_trim("raw")}), '') AS name
+            FROM (SELECT DISTINCT event AS raw FROM ev WHERE event IS NOT NULL)"""
+    )
+    con.execute(
+        """CREATE TEMP TABLE event_names AS
+           SELECT name, CAST(row_number() OVER (ORDER BY name) AS INTEGER) AS eid
+           FROM (SELECT DISTINCT name FROM event_raw WHERE name IS NOT NULL)"""
+    )
+    con.execute(
+        """CREATE TEMP TABLE event_lookup AS
+           SELECT r.raw, n.eid FROM event_raw r JOIN event_names n USING (name)"""
+    )
+
+
+def keep_window(con: duckdb.DuckDBPyConnection, window: TimeWindow | None) -> None:
+    """Drop the used rows outside the window from ``clean``: they are neither used nor rejected.
+    Days start at midnight in the session's time zone (the source's)."""
+    if not window:
+        return
+    outside = []
+    if window.since is not None:
+        outside.append(f"ts < {_midnight(window.since)}")
+    if window.until is not None:
+        outside.append(f"ts >= {_midnight(window.until + dt.timedelta(days=1))}")
+    con.execute(f"DELETE FROM clean WHERE {' OR '.join(outside)}")
+
+
+def _midnight(day: dt.date) -> str:
+    return f"epoch_us(CAST({sql_text(day.isoformat())} AS TIMESTAMPTZ))"
+
+
+def measure(
+    con: duckdb.DuckDBPyConnection,
+    touchpoints: Mapping[int, str],
+    stages: Mapping[int, str],
+    *,
+    has_event_field: bool,
+) -> Measures:
+    """The data's time span, rows per event name, and reach before conversion (see
+    :class:`Measures`), from ``clean`` and each lead's ordered touches ``lt``."""
+    first, last = con.execute("SELECT min(ts), max(ts) FROM clean").fetchone() or (None, None)
+    events = con.execute(
+        f"""SELECT n.name, count(*) FROM clean c JOIN event_names n USING (eid)
+            GROUP BY n.name ORDER BY count(*) DESC, n.name LIMIT {EVENT_NAMES + 1}"""
+    ).fetchall()
+    # Each lead's touches before its first conversion (all of them if it never converted): a
+    # touch at the same time as the conversion, or after it, is not "before".
+    flags = f"list_transform(k, lambda x: {key_part('x', 'conv')})"
+    first_conversion = f"coalesce(list_position({flags}, true), 0)"
+    con.execute(
+        f"""CREATE TEMP TABLE before_conversion AS
+            SELECT fc > 0 AS converted,
+                   CASE WHEN fc > 0
+                        THEN list_filter(k, lambda x: {key_part("x", "ts")}
+                                                      < {key_part("k[fc]", "ts")})
+                        ELSE k END AS k
+            FROM (SELECT k, {first_conversion} AS fc FROM lt)"""
+    )
+    reach = _reach(con, "tid")
+    stage_reach = _reach(con, "sid")
+    con.execute("DROP TABLE before_conversion")
+    return Measures(
+        first_event_us=None if first is None else int(first),
+        last_event_us=None if last is None else int(last),
+        has_event_field=has_event_field,
+        events=tuple((str(name), int(n)) for name, n in events[:EVENT_NAMES]),
+        events_listed_all=len(events) <= EVENT_NAMES,
+        reach=tuple(
+            (touchpoints[key], leads, converters)
+            for key, leads, converters in reach
+            if key in touchpoints
+        ),
+        stage_reach=tuple(
+            (stages[key], leads, converters)
+            for key, leads, converters in stage_reach
+            if key in stages
+        ),
+    )
+
+
+def _reach(con: duckdb.DuckDBPyConnection, part: str) -> list[tuple[int, int, int]]:
+    """(key, leads, converters) per touchpoint (``tid``) or stage (``sid``) among the touches
+    before conversion, each lead counted once per key."""
+    rows = con.execute(
+        f"""SELECT key, count(*), count(*) FILTER (WHERE converted)
+            FROM (SELECT converted,
+                         unnest(list_distinct(list_transform(k, lambda x: {key_part("x", part)})))
+                         AS key
+                  FROM before_conversion)
+            WHERE key > 0 GROUP BY key ORDER BY key"""
+    ).fetchall()
+    return [(int(key), int(leads), int(converters)) for key, leads, converters in rows]
