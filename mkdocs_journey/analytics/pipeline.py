@@ -8,7 +8,7 @@ the standard column names, as ``mkdocs-journey analyze`` does.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from mkdocs_journey.analytics.attribution import MODELS, attribute, breakdowns, engine_rules
@@ -73,10 +73,19 @@ def _map_fingerprint(journey_map: JourneyMap | None) -> str:
     )
 
 
-def _transitions(paths: PathAggregates) -> tuple[tuple[str, str, int], ...]:
+def _transitions(
+    paths: PathAggregates, across: Mapping[tuple[str, str], int]
+) -> tuple[tuple[str, str, int], ...]:
     """Observed steps between touchpoints (consecutive touches, repeats collapsed), busiest
-    first: (from, to, count), for drawing volumes on a flow diagram."""
-    steps = [(a, b, int(n)) for (a, b), n in paths.steps.items() if a != START]
+    first: (from, to, count), for drawing volumes on a flow diagram. ``across``: the steps
+    from a converting touch to the lead's next one, which no path holds (paths end at a
+    conversion) but a journey takes: from the checkout in Decision to the kick-off after it."""
+    counted: dict[tuple[str, str], int] = {
+        (a, b): int(n) for (a, b), n in paths.steps.items() if a != START
+    }
+    for step, n in across.items():
+        counted[step] = counted.get(step, 0) + n
+    steps = [(a, b, n) for (a, b), n in counted.items()]
     return tuple(sorted(steps, key=lambda step: (-step[2], step[0], step[1])))
 
 
@@ -164,7 +173,9 @@ def _compute(
         unassigned=out.unassigned,
         converters=out.converters,
         touchpoint_transitions=(
-            () if out.touchpoint_paths is None else _transitions(out.touchpoint_paths)
+            ()
+            if out.touchpoint_paths is None
+            else _transitions(out.touchpoint_paths, out.conversion_steps)
         ),
         markov_order=attribution.markov_order,
         breakdowns=breakdowns(out.channel_paths, out.conversions, out.revenue, OTHER_CHANNELS),

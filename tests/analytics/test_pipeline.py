@@ -126,6 +126,36 @@ def test_touchpoint_attribution_and_transitions(analysis: DataAnalysis) -> None:
     assert analysis.touchpoint_transitions == (("blog", "pricing", 2), ("pricing", "checkout", 1))
 
 
+def test_a_step_after_a_conversion_is_observed_though_no_path_holds_it(tmp_path: Path) -> None:
+    # L1 converts at the checkout and then calls; L2 converts at the checkout twice, with the
+    # pricing page in between. Paths end at a conversion, so attribution never sees
+    # checkout -> call or checkout -> pricing; the lead's journey (and the flow diagram) does.
+    events = tmp_path / "after.csv"
+    events.write_text(
+        "lead_id,timestamp,source,medium,touchpoint,converted,revenue\n"
+        "L1,2024-01-01T00:00:00Z,google,organic,blog,0,\n"
+        "L1,2024-01-02T00:00:00Z,(direct),(none),checkout,1,100\n"
+        "L1,2024-01-03T00:00:00Z,(direct),(none),call,0,\n"
+        "L2,2024-01-01T00:00:00Z,(direct),(none),checkout,1,50\n"
+        "L2,2024-01-02T00:00:00Z,newsletter,email,pricing,0,\n"
+        "L2,2024-01-03T00:00:00Z,(direct),(none),checkout,1,50\n"
+        "L2,2024-01-04T00:00:00Z,(direct),(none),checkout,0,\n"
+    )
+    analysis = analyze_file(events, journey_map=MAP)
+    # Within paths: blog -> checkout (L1), pricing -> checkout (L2's second path). Across a
+    # conversion: checkout -> call (L1), checkout -> pricing (L2); L2's last checkout follows
+    # a conversion at the same touchpoint, a repeat, which is not a step.
+    assert analysis.touchpoint_transitions == (
+        ("blog", "checkout", 1),
+        ("checkout", "call", 1),
+        ("checkout", "pricing", 1),
+        ("pricing", "checkout", 1),
+    )
+    # Attribution still credits each path on its own: three conversions, none to the call.
+    assert analysis.totals.conversions == 3
+    assert "call" not in analysis.touchpoint_attribution["last_touch"]
+
+
 def test_other_maps_sharing_the_source(tmp_path: Path) -> None:
     events = tmp_path / "shared.csv"
     events.write_text(EVENTS + "L4,2024-01-07T00:00:00Z,google,organic,store-visit,0,\n")

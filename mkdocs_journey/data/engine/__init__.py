@@ -92,6 +92,7 @@ from mkdocs_journey.data.engine.journeys import (
     order_touches,
     path_table_rows,
     split_paths,
+    steps_across_conversions,
 )
 from mkdocs_journey.data.engine.measures import keep_window, measure
 from mkdocs_journey.data.engine.reading import load_events, resolve_columns, set_aside
@@ -193,6 +194,7 @@ def _run(
         touchpoint_paths = (
             aggregate_paths(con, "t", touchpoints, shares, decays, order) if with_tps else None
         )
+        conversion_steps = steps_across_conversions(con, touchpoints) if with_tps else {}
         funnel, stage_channels = stage_funnel(con, shape, channels)
         if with_tps:
             # Leads per channel from each lead's distinct channels: no distinct count over rows.
@@ -236,6 +238,7 @@ def _run(
         rejected=rejected,
         channel_paths=channel_paths,
         touchpoint_paths=touchpoint_paths,
+        conversion_steps=conversion_steps,
         channel_rows=channel_rows,
         channel_table_size=channel_table_size,
         funnel=funnel,

@@ -99,6 +99,8 @@ class EngineOutput:
     rejected: tuple[Rejected, ...]
     channel_paths: PathAggregates
     touchpoint_paths: PathAggregates | None
+    #: touchpoint steps from a converting touch to the lead's next touch (not in any path)
+    conversion_steps: Mapping[tuple[str, str], int]
     #: the channel path table row by row, for the intervals (None: not asked for, or more
     #: rows than the settings' max_rows)
     channel_rows: PathTableRows | None

@@ -175,6 +175,28 @@ def split_paths(con: duckdb.DuckDBPyConnection, decays: Sequence[TimeDecay] = ()
     )
 
 
+def steps_across_conversions(
+    con: duckdb.DuckDBPyConnection, names: Mapping[int, str]
+) -> dict[tuple[str, str], int]:
+    """Touchpoint steps from a converting touch to the same lead's next touch: (from, to) ->
+    times. Paths end at a conversion (attribution credits each path on its own), so their
+    steps never cross one; a journey map's flow does (Decision's checkout leads on to
+    Retention's kick-off), and its diagram needs them. Repeats (the same touchpoint on both
+    sides) are left out, as in the paths' steps."""
+    rows = con.execute(
+        f"""
+        SELECT f, t, count(*) FROM (
+          SELECT {key_part("k[i]", "tid")} AS f, {key_part("k[i + 1]", "tid")} AS t
+          FROM (SELECT k, unnest(list_filter(range(1, len(k)),
+                                             lambda i: {key_part("k[i]", "conv")})) AS i
+                FROM lt))
+        WHERE f <> t
+        GROUP BY f, t
+        """
+    ).fetchall()
+    return {(names[f], names[t]): int(n) for f, t, n in rows if f in names and t in names}
+
+
 def _half_life_us(rule: TimeDecay) -> int:
     """The half-life in whole microseconds, the unit of the sort keys' times."""
     return round(rule.half_life_days * 86_400 * 1_000_000)
