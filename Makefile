@@ -53,8 +53,13 @@ test: install-test browser test-support
 
 # The inner loop: no site builds, no other programs, no browser, no long Hypothesis runs,
 # on both cores (about 15 s on an idle two-core machine).
-test-fast: install-test
+# Installs only when pyproject.toml changed since the last time (pip's own check takes seconds).
+test-fast: $(VENV)/.test-installed
 	$(BIN)/python -m pytest -q -n 2 -m "not build and not browser and not slow"
+
+$(VENV)/.test-installed: pyproject.toml
+	$(MAKE) install-test
+	touch $@
 
 # The screenshots of a map page in docs/images/ (desktop light, flow diagram, desktop dark, phone), taken in
 # Chromium from the example site; run after a change to the map page's look.
