@@ -80,9 +80,11 @@ class _Weighted(Generic[K]):
             )
             for i, weight in enumerate(weights)
         ]
-        return [
-            (key, tuple(float(column[k]) for column in columns)) for k, key in enumerate(self.keys)
-        ]
+        # tolist() turns each column into Python floats at C speed (a float() per number took
+        # a fifth of the bootstrap).
+        return list(
+            zip(self.keys, zip(*(column.tolist() for column in columns), strict=True), strict=True)
+        )
 
 
 def bootstrap(
