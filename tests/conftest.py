@@ -55,6 +55,17 @@ class Build:
         return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
 
 
+def run_cli(*args: str, cwd: Path, timeout: float = 300) -> subprocess.CompletedProcess[str]:
+    """``mkdocs-journey ARGS`` in a process of its own, run in ``cwd``."""
+    return subprocess.run(
+        [sys.executable, "-m", "mkdocs_journey.cli", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+
+
 def run_build(
     project: Path,
     *,

@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -14,7 +13,7 @@ import pytest
 from mkdocs_journey.bridge.cli import site_maps
 from mkdocs_journey.bridge.mermaid import map_of_mermaid, map_score, mermaid_of_map, mermaid_score
 from mkdocs_journey.model import DEFAULT_STAGES, Emotion, JourneyMap, Persona, Stage, Touchpoint
-from tests.conftest import copy_fixture
+from tests.conftest import copy_fixture, run_cli
 
 ROOT = Path(__file__).parents[2]
 SUPPORT = ROOT / "tests" / "support" / "mermaid"
@@ -149,13 +148,7 @@ def test_importing_a_diagram_writes_a_page_that_passes_check(tmp_path: Path) -> 
     shutil.copy(SAMPLE, project / "clinic.mmd")
 
     def journey(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [sys.executable, "-m", "mkdocs_journey.cli", *args],
-            cwd=project,
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
+        return run_cli(*args, cwd=project, timeout=120)
 
     done = journey("import", "clinic.mmd", "-o", "docs/maps/clinic.md")
     assert done.returncode == 1  # the Booking section could not be placed

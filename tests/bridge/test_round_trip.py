@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -21,6 +20,7 @@ from mkdocs_journey.bridge.sheets import csv_text, parse_csv, read_xlsx, write_x
 from mkdocs_journey.catalogue import build_catalogue
 from mkdocs_journey.model import Severity
 from mkdocs_journey.parsing.page import read_page
+from tests.conftest import run_cli
 
 EXAMPLE = Path(__file__).parents[2] / "example-site"
 MAP_IDS = ["omni-store-first", "omni-online-first", "saas-trial-to-paid", "smb-accounting"]
@@ -82,13 +82,7 @@ def test_cli_round_trip_and_check(tmp_path: Path) -> None:
     shutil.copytree(EXAMPLE, project, ignore=shutil.ignore_patterns("site", ".cache"))
 
     def journey(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [sys.executable, "-m", "mkdocs_journey.cli", *args],
-            cwd=project,
-            capture_output=True,
-            text=True,
-            timeout=300,
-        )
+        return run_cli(*args, cwd=project, timeout=300)
 
     before = journey("export", "smb-accounting", "--format", "csv")
     assert before.returncode == 0, before.stderr
