@@ -82,7 +82,7 @@ def test_the_closed_form_equals_the_brute_force_over_coalitions(rows: list[Row])
     assert set(closed) == set(expected)
     for channel, credit in expected.items():
         assert closed[channel][0] == pytest.approx(credit.conversions, abs=1e-9)
-        assert closed[channel][1] == pytest.approx(credit.value, abs=1e-9)
+        assert closed[channel][1] == pytest.approx(credit.value, rel=1e-12, abs=1e-9)
 
 
 def _closed_form(rows: list[Row]) -> dict[str, tuple[float, float]]:
@@ -128,4 +128,4 @@ def test_three_hundred_paths_of_ten_channels_against_the_brute_force() -> None:
     closed = _closed_form(rows)
     for channel, credit in expected.items():
         assert closed[channel][0] == pytest.approx(credit.conversions, abs=1e-9)
-        assert closed[channel][1] == pytest.approx(credit.value, abs=1e-9)
+        assert closed[channel][1] == pytest.approx(credit.value, rel=1e-12, abs=1e-9)
