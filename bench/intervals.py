@@ -53,7 +53,9 @@ def generate(rows: int) -> Path:
             source, medium = rng.choice(CHANNELS)
             last = converts and i == touches - 1
             revenue = f"{rng.randint(10, 400)}" if last else ""
-            lines.append(f"L{lead},2024-01-01T{i:02d}:00:00Z,{source},{medium},{int(last)},{revenue}")
+            lines.append(
+                f"L{lead},2024-01-01T{i:02d}:00:00Z,{source},{medium},{int(last)},{revenue}"
+            )
     path.write_text("\n".join(lines) + "\n")
     return path
 

@@ -277,17 +277,24 @@ class MapMemo:
         return self.kept(("map", key), render, page=page, count=True)
 
     def kept(
-        self, key: Hashable, make: Callable[[], T], *, page: str | None = None, count: bool = False
+        self,
+        key: Hashable,
+        make: Callable[[], T],
+        *,
+        page: str | None = None,
+        count: bool = False,
+        keep: Callable[[T], bool] | None = None,
     ) -> T:
         """What ``make()`` made for ``key`` (a site page's listing, a map's JSON record, a map's
         row in a listing); ``key`` holds everything that shapes it, ``page`` the reading key of
-        the page it comes from, if one."""
+        the page it comes from, if one. With ``keep``, only what it accepts is kept."""
         self._used_fragments.add(key)
         if key in self._fragments:
             return cast(T, self._fragments[key][1])
         found = make()
         self.rendered += count
-        self._fragments[key] = (page, found)
+        if keep is None or keep(found):
+            self._fragments[key] = (page, found)
         return found
 
 

@@ -392,10 +392,12 @@ class JourneySite:
             analytics=view.analytics, anchor=view.anchor
         )
 
-    @staticmethod
-    def page_headings(html: str) -> list[Heading]:
+    def page_headings(self, html: str) -> list[Heading]:
         """The headings of a finished page; those the plugin rendered carry their label."""
-        return headings(html)
+        if self.memo is None:
+            return headings(html)
+        # Kept by the page's HTML: a `mkdocs serve` rebuild would search every map page again.
+        return self.memo.kept(("headings", html), partial(headings, html))
 
     def page_output(self, path: str, html: str) -> tuple[str, list[str], list[str]]:
         """Draw the flow diagrams and emotion curves of the page's maps into the final HTML;
@@ -406,7 +408,27 @@ class JourneySite:
             return html, [], []
         volumes = {m.id: self.data.edge_volumes(m.id) for m in maps}
         marks = {m.id: diagram_marks(m, self.health(m).moments) for m in maps}
-        return self.visuals.fill(html, maps, volumes, marks)
+        if self.memo is None:
+            return self.visuals.fill(html, maps, volumes, marks)
+        # Filling a map page's diagrams costs about a millisecond a map, for every map page on
+        # every `mkdocs serve` rebuild: an unchanged page (the same HTML from MkDocs, the same
+        # maps, data and marks) gets the page it got before. Pages with problems are filled
+        # again, so that their problems are reported on every build.
+        key = (
+            "page-output",
+            path,
+            html,
+            tuple((self._map_token(m), same(self.data.by_map.get(m.id))) for m in maps),
+            tuple((map_id, tuple(sorted((v or {}).items()))) for map_id, v in volumes.items()),
+            tuple((map_id, mark.key()) for map_id, mark in marks.items()),
+            self._render_inputs,
+        )
+        return self.memo.kept(
+            key,
+            lambda: self.visuals.fill(html, maps, volumes, marks),
+            page=self.memo.page_keys.get(path),
+            keep=lambda filled: not filled[1],
+        )
 
     def view_of(
         self,

@@ -138,6 +138,20 @@ def test_rebuilds_read_and_render_only_what_changed(tmp_path: Path) -> None:
 
 
 @pytest.mark.build
+def test_a_diagram_problem_is_reported_on_every_rebuild(tmp_path: Path) -> None:
+    # Filled pages are kept between rebuilds, except those whose drawing went wrong: here no
+    # system Graphviz `dot` is installed (or a drawing fails), and every rebuild must say so.
+    project = copy_fixture("data-site", tmp_path)
+    _set_option(project, "diagram_renderer: dot")
+    session = Session(project)
+    first = list(session.build().failures)
+    if shutil.which("dot") is not None:
+        pytest.skip("a system Graphviz dot is installed: the diagrams draw")
+    assert any("dot" in failure for failure in first)
+    assert session.build().failures == first
+
+
+@pytest.mark.build
 def test_a_corrupted_memo_entry_is_logged_dropped_and_read_again(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
