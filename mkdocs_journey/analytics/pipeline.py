@@ -15,7 +15,6 @@ from mkdocs_journey.analytics.attribution import MODELS, attribute, breakdowns, 
 from mkdocs_journey.analytics.channel_mix import build_channel_mix, build_channel_totals
 from mkdocs_journey.analytics.funnel import build_funnel
 from mkdocs_journey.analytics.insights import build_coverage, build_insights
-from mkdocs_journey.analytics.intervals import bootstrap
 from mkdocs_journey.analytics.result import (
     DataAnalysis,
     Provenance,
@@ -122,6 +121,10 @@ def _compute(
     sha256: str | None = None,
     window: TimeWindow | None = None,
 ) -> DataAnalysis:
+    # Imported here: numpy loads only for a computation, never for a build whose analyses
+    # all come from the cache.
+    from mkdocs_journey.analytics.bootstrap import bootstrap
+
     attribution = attribution or AttributionSettings()
     # The file is hashed before it is read: the digest names the bytes the numbers come from.
     digest = sha256 if sha256 is not None else _digest(source)

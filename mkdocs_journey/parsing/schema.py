@@ -12,14 +12,15 @@ import re
 from collections.abc import Mapping
 from functools import cache
 from importlib import resources
-from typing import Any
-
-from jsonschema import Draft202012Validator, FormatChecker
-from jsonschema.exceptions import ValidationError
+from typing import TYPE_CHECKING, Any
 
 from mkdocs_journey.model import Problem
 from mkdocs_journey.parsing.yaml_source import Path, PositionIndex
 from mkdocs_journey.suggest import did_you_mean
+
+if TYPE_CHECKING:
+    from jsonschema import Draft202012Validator
+    from jsonschema.exceptions import ValidationError
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
@@ -43,6 +44,10 @@ def map_schema() -> dict[str, Any]:
 
 @cache
 def _validator() -> Draft202012Validator:
+    # Imported here: a build whose maps all come from the memo never validates one, and
+    # jsonschema takes a tenth of the plugin's start.
+    from jsonschema import Draft202012Validator, FormatChecker
+
     return Draft202012Validator(map_schema(), format_checker=FormatChecker())
 
 

@@ -35,7 +35,6 @@ from tests.analytics.oracle import Row, markov, markov_of_order
 HAND = [Row(("A", "A", "B"), 1, 10.0), Row(("A", "B"), 0, 0.0, 1), Row(("B",), 1, 20.0)]
 
 
-
 def _plain(credits: dict) -> dict[str, tuple[float, float]]:
     return {k: (c.conversions, c.value) for k, c in credits.items()}
 

@@ -39,10 +39,8 @@ EXPECTED = {"A": (2.5, 40.0), "B": (1.5, 25.0), "C": (1.0, 35.0)}
 BY_POSITION = {"A": (2.0, 0.5, 0.0, 0.0), "B": (0.5, 1.0, 0.0, 0.0), "C": (0.5, 0.5, 0.0, 0.0)}
 
 
-
 def _approx(expected: dict[str, tuple[float, ...]]) -> dict[str, object]:
     return {k: pytest.approx(v, abs=1e-9) for k, v in expected.items()}
-
 
 
 def test_the_hand_worked_game() -> None:

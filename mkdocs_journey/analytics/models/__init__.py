@@ -15,8 +15,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from mkdocs_journey.data.paths import Credits, PathAggregates, TimeDecay, TouchShare
+
+if TYPE_CHECKING:
+    from mkdocs_journey.analytics.resampling import ResampledCredits, Resamples
 
 __all__ = [
     "AttributionModel",
@@ -54,10 +58,16 @@ class Breakdown:
 @dataclass(frozen=True)
 class DataDriven:
     """A model computed in Python from the engine's summaries of the path table; with a
-    ``breakdown``, also its credits split further (Shapley's by position, say)."""
+    ``breakdown``, also its credits split further (Shapley's by position, say).
+
+    ``resampled``, if given, computes the credits of every bootstrap resample at once, on
+    arrays (``None`` where it cannot for this input): it must give what ``credit`` gives for
+    each resample's sums (the tests hold it to that). Without it, the bootstrap calls
+    ``credit`` once per resample."""
 
     credit: Callable[[ModelInput], Credits]
     breakdown: Callable[[ModelInput], Breakdown | None] | None = None
+    resampled: Callable[[Resamples], ResampledCredits | None] | None = None
 
 
 @dataclass(frozen=True)

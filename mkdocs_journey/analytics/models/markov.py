@@ -15,11 +15,18 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-
-import numpy as np
+from typing import TYPE_CHECKING
 
 from mkdocs_journey.analytics.models import AttributionModel, DataDriven, ModelInput
 from mkdocs_journey.data.paths import START, ChainCounts, Credit, Credits, State
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from mkdocs_journey.analytics.resampling import ResampledCredits, Resamples
+
+# numpy is imported in the functions that use it (higher orders, the bootstrap), not above: the
+# registry loads this module in every build, and most builds read their analyses from the cache.
 
 #: The absorbing states (names no channel or touchpoint has).
 CONVERSION_STATE = "\x1econversion"
@@ -222,6 +229,8 @@ def window_removal_effects(
     conversion r, and T the states without c, S those with it, the chance of converting
     without c is a_T (I - Q_TT)^-1 r_T, and (I - Q_TT)^-1 = N_TT - N_TS N_SS^-1 N_ST (the
     Schur complement), so each channel costs a solve of its own states only."""
+    import numpy as np
+
     states = sorted(({s for pair in steps for s in pair} | set(endings)) - {(START,)})
     if not states:
         return {}
@@ -275,6 +284,8 @@ def _without(
 ) -> float:
     """a_T (I - Q_TT)^-1 x_T for x the one-step chance (or value) of absorbing, given
     u = a_T N, N_SS, and N x (``through``): see :func:`window_removal_effects`."""
+    import numpy as np
+
     u_s = u[held]
     outside = float(u @ one_step - u_s @ one_step[held])  # a_T N_TT x_T
     return outside - float(u_s @ np.linalg.solve(n_ss, through[held] - n_ss @ one_step[held]))
@@ -308,6 +319,102 @@ def _credit(data: ModelInput) -> Credits:
     )
 
 
+@dataclass(frozen=True)
+class _Chains:
+    """First-order chains of many resamples as arrays: per resample (first axis) the counted
+    steps from the start and between states, and per state its conversions, their value and
+    its nulls."""
+
+    states: list[str]
+    start: np.ndarray  # (resamples, states)
+    moves: np.ndarray  # (resamples, states, states)
+    converted: np.ndarray  # (resamples, states), and so on
+    value: np.ndarray
+    ended: np.ndarray
+
+
+def _chains(data: Resamples) -> _Chains:
+    import numpy as np
+
+    from mkdocs_journey.analytics.resampling import RowTable
+
+    rows = data.rows
+    step_table = RowTable(((row, (here, there), (n,)) for row, here, there, n in rows.steps), 1)
+    ending_table = RowTable(((row, last, (c, v, n)) for row, last, c, v, n in rows.endings), 3)
+    # The states the full table's chain tells apart (merge_rare_states' ranking): every
+    # resample merges the same ones, so that a channel's credits are of one state throughout.
+    totals = step_table.sums(np.ones((1, len(rows.conversions))))[0, :, 0]
+    visits: dict[str, float] = defaultdict(float)
+    for (_, there), n in zip(step_table.keys, totals, strict=True):
+        visits[there] += float(n)
+    merging = len(visits) > MARKOV_STATES
+    kept = set(sorted(visits, key=lambda state: (-visits[state], state))[: MARKOV_STATES - 1])
+
+    def name(state: str) -> str:
+        return state if not merging or state in kept or state == START else data.other
+
+    states = sorted(
+        {name(here) for here, _ in step_table.keys if here != START}
+        | {name(there) for _, there in step_table.keys}
+        | {name(last) for last in ending_table.keys}
+    )
+    index = {state: i for i, state in enumerate(states)}
+    size, resamples = len(states), data.count
+    steps = step_table.sums(data.walked)[:, :, 0]
+    moves = np.zeros((resamples, size * size))
+    start = np.zeros((resamples, size))
+    for k, (here, there) in enumerate(step_table.keys):
+        if name(here) == name(there):
+            continue  # between two merged states: a repeat, which only delays
+        if here == START:
+            start[:, index[name(there)]] += steps[:, k]
+        else:
+            moves[:, index[name(here)] * size + index[name(there)]] += steps[:, k]
+    endings = ending_table.sums(data.converted, data.converted, data.ended)
+    by_state = np.zeros((3, resamples, size))
+    for k, last in enumerate(ending_table.keys):
+        by_state[:, :, index[name(last)]] += endings[:, k, :].T
+    converted, value, ended = by_state
+    return _Chains(states, start, moves.reshape(resamples, size, size), converted, value, ended)
+
+
+def _resampled(data: Resamples) -> ResampledCredits | None:
+    """Every resample's first-order credits at once: :meth:`MarkovChain.removal_effects` and
+    :func:`markov_credits` on arrays, with one batched inverse for all the chains. Higher
+    orders go one resample at a time (``None``)."""
+    import numpy as np
+
+    if data.order != 1:
+        return None
+    chains = _chains(data)
+    if not chains.states:
+        return {}
+    leaving = chains.moves.sum(axis=2) + chains.converted + chains.ended
+    share = np.divide(1.0, leaving, out=np.zeros_like(leaving), where=leaving > 0)
+    reach = chains.converted * share  # one-step chance of converting from each state
+    worth = np.where(chains.converted > 0, chains.value * share, 0.0)  # and its value
+    starts = chains.start.sum(axis=1, keepdims=True)
+    start = np.divide(chains.start, starts, out=np.zeros_like(chains.start), where=starts > 0)
+    size = len(chains.states)
+    try:
+        visits = np.linalg.inv(np.eye(size) - chains.moves * share[:, :, None])
+    except np.linalg.LinAlgError:
+        return None  # a singular chain: one resample at a time says which
+    # A journey reaches state j at all with the chance (start . N)[j] / N[j][j].
+    reached = np.einsum("ri,rij->rj", start, visits) / np.diagonal(visits, axis1=1, axis2=2)
+    credits = np.zeros((data.count, size, 2))
+    for column, (one_step, amount) in enumerate(((reach, data.conversions), (worth, data.revenue))):
+        absorbed = np.einsum("rij,rj->ri", visits, one_step)
+        base = (start * absorbed).sum(axis=1, keepdims=True)
+        effects = np.maximum(0.0, reached * absorbed / np.where(base > 0, base, 1.0))
+        effects[(base <= 0)[:, 0]] = 0.0
+        total = effects.sum(axis=1, keepdims=True)
+        shared = effects / np.where(total > 0, total, 1.0) * amount[:, None]
+        credits[:, :, column] = np.where(total > 0, shared, 0.0)
+    credits[data.conversions <= 0] = 0.0
+    return {state: credits[:, i, :] for i, state in enumerate(chains.states)}
+
+
 MODELS = (
     AttributionModel(
         name="markov",
@@ -319,6 +426,6 @@ MODELS = (
             "Conversions and revenue are shared out in proportion to the removal effects."
         ),
         order=70,
-        computed=DataDriven(_credit),
+        computed=DataDriven(_credit, resampled=_resampled),
     ),
 )

@@ -26,6 +26,7 @@ channel; summed over k it is phi(c). Positions from the fourth on are shown toge
 from __future__ import annotations
 
 from collections import defaultdict
+from typing import TYPE_CHECKING
 
 from mkdocs_journey.analytics.models import (
     AttributionModel,
@@ -34,6 +35,9 @@ from mkdocs_journey.analytics.models import (
     ModelInput,
 )
 from mkdocs_journey.data.paths import Credit, Credits
+
+if TYPE_CHECKING:
+    from mkdocs_journey.analytics.resampling import ResampledCredits, Resamples
 
 #: The ordered value's columns: first, second and third channel of a path, then the rest.
 POSITIONS = ("1st", "2nd", "3rd", "4th and later")
@@ -46,6 +50,22 @@ def _credit(data: ModelInput) -> Credits:
             credits[channel][0] += conversions / len(channels)
             credits[channel][1] += value / len(channels)
     return {channel: Credit(c, v) for channel, (c, v) in credits.items() if c or v}
+
+
+def _resampled(data: Resamples) -> ResampledCredits:
+    # The sum above is linear in the coalitions' counts: each row of the path table hands its
+    # channels their shares, and a resample only re-weights the rows.
+    from mkdocs_journey.analytics.resampling import RowTable  # numpy: only for a computation
+
+    shares = RowTable(
+        (
+            (row, channel, (conversions / len(channels), value / len(channels)))
+            for row, channels, conversions, value in data.rows.coalitions
+            for channel in channels
+        ),
+        2,
+    )
+    return shares.by_key(data.converted, data.converted)
 
 
 def _by_position(data: ModelInput) -> Breakdown | None:
@@ -76,6 +96,6 @@ MODELS = (
             "closes."
         ),
         order=80,
-        computed=DataDriven(_credit, breakdown=_by_position),
+        computed=DataDriven(_credit, breakdown=_by_position, resampled=_resampled),
     ),
 )

@@ -16,6 +16,9 @@ distributed engine:
 Everything after step 3 (attribution models, funnel shares, view models) is plain Python over
 small aggregated tables.
 
+DuckDB itself is imported where a query runs, not with this package: its import costs about
+70 ms, and a build whose analyses all come from the cache never runs one.
+
 Why DuckDB and not Polars
 -------------------------
 Measured on the project's 2-core machine over 10M events (a 675 MB CSV, ``bench/data.py``), with
@@ -53,8 +56,6 @@ line breaks inside quoted fields (see :mod:`mkdocs_journey.data.lines`).
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-
-import duckdb
 
 from mkdocs_journey.data import quality
 from mkdocs_journey.data.channels import (
@@ -133,6 +134,8 @@ def run(
     inside ``window`` if one is given. Raises :class:`DataError`, also for a failure of the
     engine itself (a memory limit, say): a build reports it for the source and goes on, it never
     ends in a traceback."""
+    import duckdb
+
     try:
         return _run(source, shape, settings, rules, attribution or AttributionSettings(), window)
     except duckdb.Error as error:

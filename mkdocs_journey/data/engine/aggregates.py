@@ -6,9 +6,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Mapping, Sequence
-from typing import Any
-
-import duckdb
+from typing import TYPE_CHECKING, Any
 
 from mkdocs_journey.data.engine.common import (
     INSIGHT_KEYS,
@@ -18,6 +16,9 @@ from mkdocs_journey.data.engine.common import (
     key_part,
     sql_text,
 )
+
+if TYPE_CHECKING:
+    import duckdb
 
 
 def _at_first(values: str, value: str | int, part: str) -> str:

@@ -9,10 +9,12 @@ import threading
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-
-import duckdb
+from typing import TYPE_CHECKING
 
 from mkdocs_journey.data.paths import PathAggregates, PathTableRows
+
+if TYPE_CHECKING:
+    import duckdb
 
 #: How many touchpoints (or channels) path insights compare, the most visited first.
 INSIGHT_KEYS = 15
@@ -186,6 +188,8 @@ def connection() -> Iterator[duckdb.DuckDBPyConnection]:
     # fixed shared folder would belong to whichever user created it first (others could not
     # spill there), and would keep what a killed build left behind.
     spill = tempfile.TemporaryDirectory(prefix="mkdocs-journey-", ignore_cleanup_errors=True)
+    import duckdb  # here, not above: see the package's docstring
+
     con = duckdb.connect(":memory:")
     try:
         con.execute(f"SET memory_limit = {sql_text(MEMORY_LIMIT)}")

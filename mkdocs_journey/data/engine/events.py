@@ -5,9 +5,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
-
-import duckdb
+from typing import TYPE_CHECKING, Any
 
 from mkdocs_journey.data import lines, quality
 from mkdocs_journey.data.channels import (
@@ -27,6 +25,9 @@ from mkdocs_journey.data.engine.common import (
 )
 from mkdocs_journey.data.engine.measures import name_events
 from mkdocs_journey.data.sources import DataSource
+
+if TYPE_CHECKING:
+    import duckdb
 
 
 def classify(

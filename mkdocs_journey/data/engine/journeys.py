@@ -4,9 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
-
-import duckdb
+from typing import TYPE_CHECKING, Any
 
 from mkdocs_journey.data import quality
 from mkdocs_journey.data.channels import DIRECT
@@ -30,6 +28,9 @@ from mkdocs_journey.data.paths import (
     TimeDecay,
     TouchShare,
 )
+
+if TYPE_CHECKING:
+    import duckdb
 
 
 def order_touches(con: duckdb.DuckDBPyConnection) -> None:

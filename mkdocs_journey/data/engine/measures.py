@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-
-import duckdb
+from typing import TYPE_CHECKING
 
 from mkdocs_journey.data.engine.common import Measures, TimeWindow, key_part, sql_text, sql_trim
+
+if TYPE_CHECKING:
+    import duckdb
 
 #: At most this many distinct event names are kept, the most frequent (a column of free text
 #: must not fill an analysis); ``event:<name>`` of a rarer one then has no value.

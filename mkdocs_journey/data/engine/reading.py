@@ -6,8 +6,7 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Mapping, Sequence
-
-import duckdb
+from typing import TYPE_CHECKING
 
 from mkdocs_journey.data import quality
 from mkdocs_journey.data.engine.common import DataError, sql_name, sql_text, sql_trim
@@ -20,6 +19,9 @@ from mkdocs_journey.data.sources import (
     DataSource,
 )
 from mkdocs_journey.suggest import suggestion
+
+if TYPE_CHECKING:
+    import duckdb
 
 #: Where a robust read (see :func:`load_events`) leaves the records it could not parse.
 READER_ERRORS = "reader_errors"
@@ -95,6 +97,8 @@ def _csv_header(source: DataSource) -> list[str]:
 def _describe(con: duckdb.DuckDBPyConnection, source: DataSource) -> tuple[str, dict[str, str]]:
     """The FROM clause for the file and its columns with their types (a CSV's header only, not
     the columns that catch extra fields)."""
+    import duckdb
+
     if not source.path.is_file():
         raise DataError(f"{source.path}: data file not found (source {source.name!r})")
     try:
@@ -302,6 +306,8 @@ def load_events(
       FROM {from_clause}
     )
     """
+    import duckdb
+
     failure: duckdb.Error | None = None
     names = [*header, *_extra_names(header)]
     for read in READS if source.format == "csv" else READS[:1]:
