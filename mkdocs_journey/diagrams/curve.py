@@ -33,6 +33,11 @@ SCALE = (2, 1, 0, -1, -2)
 LANE_HEIGHT = 132
 TOP = 16  # room above +2 for a point's ring
 BOTTOM = 16
+#: How far (px) the second series is drawn left of each stage's centre: its diamond then never
+#: lies under the emotion point (or a moment's ring, 12.5 px round) of a stage where both
+#: series stand at one height, as when half the leads go on from an emotion of 0. Every
+#: column shifts by the same amount, so the series' line still meets itself at each border.
+GOING_SHIFT = -22
 
 
 @dataclass(frozen=True)
@@ -74,6 +79,7 @@ class EmotionLane:
     description: str  # the whole curve in words, for screen readers and the search index
     #: the second axis (share going on), for the lane's scale; empty without data
     going_grid: tuple[GridLine, ...] = ()
+    going_shift: int = GOING_SHIFT  # px, sideways, of the second series in every column
 
 
 def score_y(score: int) -> float:

@@ -46,7 +46,7 @@ CLASS_PREFIX = "journey-"
 #: What :func:`finish_svg` does to Graphviz's output, as a version in the diagram cache's key:
 #: change it with the finishing (the package version alone may stay the same between commits
 #: that a CI cache spans).
-FINISHING = "3: point-as-px, aligned stages, labels off lines, stage columns"
+FINISHING = "4: point-as-px, aligned stages, labels off lines and outlines, stage columns"
 
 
 class SvgError(ValueError):
@@ -219,6 +219,138 @@ def move_labels_off_lines(root: ET.Element) -> None:
                 text.set("y", f"{float(text.get('y', '0')) - lift:.2f}")
 
 
+#: Room in px a step's label keeps from the outline of a stage it does not belong to.
+_OUTLINE_CLEARANCE = 6.0
+_TRANSLATE_Y = re.compile(r"translate\(\s*-?[\d.]+[ ,]+(-?[\d.]+)\s*\)")
+_SCALE_Y = re.compile(r"scale\(\s*(-?[\d.]+)(?:[ ,]+(-?[\d.]+))?\s*\)")
+_LENGTH = re.compile(r"(-?[\d.]+)([a-z]*)")
+
+
+def _overlaps(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def _grown(box: tuple[float, float, float, float], by: float) -> tuple[float, float, float, float]:
+    return box[0] - by, box[1] - by, box[2] + by, box[3] + by
+
+
+def _stage_of(point: tuple[float, float], stages: list[tuple[float, float, float, float]]) -> int:
+    """The stage whose outline (with a little reach, for arrowheads) holds a point; -1: none."""
+    for index, box in enumerate(stages):
+        if _inside(point, _grown(box, _OUTLINE_CLEARANCE)):
+            return index
+    return -1
+
+
+def move_labels_off_stages(root: ET.Element) -> None:
+    """Move a step's label off the outline of a stage the step does not start or end in.
+
+    Graphviz keeps labels clear of the clusters it drew, but :func:`align_stages` then stretches
+    every stage to one extent, and a stretched outline can run through the label of a step drawn
+    round the stages' ends (a loop back to an earlier stage, whose label Graphviz puts by the
+    loop's turn). Such a label moves past that stage's nearer end, clear of every other stage;
+    if it then lies on its own line it goes on past the line (a loop's label below the loop),
+    and the drawing grows to hold it.
+    """
+    stages = [
+        _box(shape)
+        for group in root.iter(f"{_SVG}g")
+        if "journey-stage" in (group.get("class") or "").split()
+        and (shape := _outline(group)) is not None
+    ]
+    found = _drawing_top(root)
+    top = -found[0] if found else float("-inf")
+    lowest = None
+    for group in root.iter(f"{_SVG}g"):
+        if "journey-flow" not in (group.get("class") or "").split():
+            continue
+        path = group.find(f"{_SVG}path")
+        texts = group.findall(f"{_SVG}text")
+        if path is None or not texts:
+            continue
+        points = _path_points(path)
+        # The stages the step starts and ends in: its label may lie on or in them (a step in
+        # a gap between its two stages, or one within a stage), never across any other.
+        own = {_stage_of(points[0], stages), _stage_of(points[-1], stages)} if points else set()
+        box = _label_box(texts)
+        shift = _shift_off_stages(box, stages, own, top)
+        if shift is None:
+            continue
+        box = (box[0], box[1] + shift, box[2], box[3] + shift)
+        below = [y for x, y in points if box[0] - _LABEL_GAP <= x <= box[2] + _LABEL_GAP]
+        if below and any(_inside(point, box) for point in points):
+            # On its own line: past the line, on the side it moved to.
+            extra = (
+                max(below) + _LABEL_GAP - box[1] if shift > 0 else min(below) - _LABEL_GAP - box[3]
+            )
+            shift += extra
+            box = (box[0], box[1] + extra, box[2], box[3] + extra)
+        for text in texts:
+            text.set("y", f"{float(text.get('y', '0')) + shift:.2f}")
+        lowest = box[3] if lowest is None else max(lowest, box[3])
+    if lowest is not None:
+        _grow_to(root, lowest + _LABEL_GAP)
+
+
+def _shift_off_stages(
+    box: tuple[float, float, float, float],
+    stages: list[tuple[float, float, float, float]],
+    own: set[int],
+    top: float,
+) -> float | None:
+    """How far down (+) or up (-) a label moves to clear the outlines; None: it is clear.
+
+    The nearer way that clears every stage, never above the drawing's ``top`` (the drawing
+    grows only at its foot); down when neither clears."""
+    crossed = [
+        stage
+        for index, stage in enumerate(stages)
+        if index not in own and _overlaps(box, _grown(stage, _OUTLINE_CLEARANCE))
+    ]
+    if not crossed:
+        return None
+    down = max(stage[3] for stage in crossed) + _OUTLINE_CLEARANCE - box[1]
+    up = min(stage[1] for stage in crossed) - _OUTLINE_CLEARANCE - box[3]
+    for shift in sorted((down, up), key=abs):
+        moved = (box[0], box[1] + shift, box[2], box[3] + shift)
+        if moved[1] >= top and not any(
+            _overlaps(moved, _grown(stage, _OUTLINE_CLEARANCE))
+            for index, stage in enumerate(stages)
+            if index not in own
+        ):
+            return shift
+    return down
+
+
+def _drawing_top(root: ET.Element) -> tuple[float, float] | None:
+    """Graphviz's y translation and scale of its graph group: the graph's top edge is at y =
+    -translation; None when the transform is not Graphviz's usual one."""
+    graph = root.find(f"{_SVG}g")
+    transform = graph.get("transform", "") if graph is not None else ""
+    translate = _TRANSLATE_Y.search(transform)
+    scale = _SCALE_Y.search(transform)
+    if translate is None:
+        return None
+    factor = float(scale.group(2) or scale.group(1)) if scale else 1.0
+    return float(translate.group(1)), factor
+
+
+def _grow_to(root: ET.Element, bottom: float) -> None:
+    """Make the drawing tall enough to show graph coordinates down to ``bottom``."""
+    view = (root.get("viewBox") or "").split()
+    height = _LENGTH.fullmatch(root.get("height", ""))
+    top = _drawing_top(root)
+    if len(view) != 4 or height is None or top is None:
+        return
+    translation, factor = top
+    missing = (bottom + translation) * factor - float(view[3])
+    if missing <= 0:
+        return
+    view[3] = f"{float(view[3]) + missing:.2f}"
+    root.set("viewBox", " ".join(view))
+    root.set("height", f"{float(height.group(1)) + missing:.2f}{height.group(2)}")
+
+
 def align_stages(root: ET.Element, *, columns: bool) -> None:
     """Give every stage cluster the same extent across the flow, with its title at its start.
 
@@ -311,6 +443,7 @@ def finish_svg(
     if stage_columns is not None:
         align_stages(root, columns=stage_columns)
     move_labels_off_lines(root)
+    move_labels_off_stages(root)
     width, height = _points(root.get("width", "")), _points(root.get("height", ""))
     columns = None
     if stage_columns and direction == "LR" and width is not None:

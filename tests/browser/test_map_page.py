@@ -451,3 +451,224 @@ def test_long_tags_wrap_on_a_phone(browse_example: Browse) -> None:
         "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
     )
     assert overflow <= 0
+
+
+# ---- The emotion lane and the flow diagram, measured where they were crowded ----------------
+
+#: The widths a reviewer reads a map at: desktop (light and dark), a phone, and a printed A4
+#: landscape page (its printable width in CSS px, laid out with the print styles).
+LANE_VIEWS = [
+    pytest.param(1440, 900, "default", "screen", id="desktop-light"),
+    pytest.param(1440, 900, "slate", "screen", id="desktop-dark"),
+    pytest.param(*PHONE, "default", "screen", id="phone"),
+    pytest.param(*PRINTABLE["landscape"], "default", "print", id="print"),
+]
+
+# Every piece of text in the curve lane's header (the lane's name, its second line, the key's
+# diamond, each scale label), one rectangle per line as laid out; and the header's own box.
+LANE_HEADER_TEXTS_JS = r"""
+map => {
+  const th = map.querySelector('tr.journey-row--emotions th.journey-lane');
+  const rect = r => ({left: r.left, top: r.top, right: r.right, bottom: r.bottom});
+  const pieces = [];
+  const walker = document.createTreeWalker(th, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const words = node.data.trim();
+    if (!words) continue;
+    const element = node.parentElement;
+    if (element.closest('svg')) {
+      if (getComputedStyle(element).display !== 'none')
+        pieces.push({text: words, scale: true, ...rect(element.getBoundingClientRect())});
+      continue;
+    }
+    const scale = Boolean(element.closest('.journey-curve__scale'));
+    const range = document.createRange();  // the words only, not the spaces around them
+    const start = node.data.search(/\S/);
+    range.setStart(node, start);
+    range.setEnd(node, start + words.length);
+    for (const line of range.getClientRects())
+      if (line.width > 0) pieces.push({text: words, scale, ...rect(line)});
+  }
+  for (const key of th.querySelectorAll('.journey-curve__going-key'))
+    pieces.push({text: '(diamond key)', scale: false, ...rect(key.getBoundingClientRect())});
+  const cell = th.parentElement.querySelector('td');
+  const lines = [...cell.querySelectorAll('line.journey-curve__grid')]
+    .map(line => line.getBoundingClientRect().top);
+  return {header: rect(th.getBoundingClientRect()), pieces, lines};
+}
+"""
+
+
+def _overlap(a: dict, b: dict) -> float:
+    """Area (px²) that two rectangles share."""
+    width = min(a["right"], b["right"]) - max(a["left"], b["left"])
+    height = min(a["bottom"], b["bottom"]) - max(a["top"], b["top"])
+    return max(0.0, width) * max(0.0, height)
+
+
+def _grown(box: dict, by: float) -> dict:
+    return {
+        "left": box["left"] - by,
+        "top": box["top"] - by,
+        "right": box["right"] + by,
+        "bottom": box["bottom"] + by,
+    }
+
+
+#: The least gap (px) between a label of the curve lane's scale and the lane's name.
+SCALE_GAP = 2.0
+
+
+def _open_lane_view(browse: Browse, path: str, width: int, height: int, scheme: str, media: str):
+    page = browse.open(path, width=width, height=height).page
+    page.evaluate(SET_SCHEME_JS, scheme)
+    page.emulate_media(media=media)
+    show_every_map(page)
+    page.wait_for_timeout(100)
+    return page
+
+
+@pytest.mark.parametrize(("width", "height", "scheme", "media"), LANE_VIEWS)
+@pytest.mark.parametrize("path", MAP_PAGES)
+def test_no_text_of_the_curve_lanes_header_overlaps_another(
+    browse_example: Browse, path: str, width: int, height: int, scheme: str, media: str
+) -> None:
+    page = _open_lane_view(browse_example, path, width, height, scheme, media)
+    for map_ in page.locator(".journey-map").all():
+        measured = map_.evaluate(LANE_HEADER_TEXTS_JS)
+        pieces, header = measured["pieces"], measured["header"]
+        texts = [piece["text"] for piece in pieces]
+        assert {"Emotion", "+2", "-2"} <= set(texts), texts
+        if path == SAAS and width > PHONE[0]:
+            assert {"100%", "0%"} <= set(texts), texts  # the second axis, with data
+        # No two texts overlap, and the scale keeps a gap from the lane's name.
+        clashes = [
+            (a["text"], b["text"])
+            for index, a in enumerate(pieces)
+            for b in pieces[index + 1 :]
+            if _overlap(_grown(a, SCALE_GAP / 2), _grown(b, SCALE_GAP / 2))
+            if a["scale"] != b["scale"] or _overlap(a, b)
+        ]
+        assert clashes == [], (path, width, media, clashes)
+        # ...and nothing spills out of the header into the first stage's column.
+        outside = [
+            piece["text"]
+            for piece in pieces
+            if piece["left"] < header["left"] - 0.5 or piece["right"] > header["right"] + 0.5
+        ]
+        assert outside == [], (path, width, media, header, pieces)
+        # Each scale label stands level with its grid line in the stage columns.
+        assert len(measured["lines"]) == 5
+        adrift = [
+            (piece["text"], centre)
+            for piece in pieces
+            if piece["scale"]
+            and min(
+                abs((centre := (piece["top"] + piece["bottom"]) / 2) - y) for y in measured["lines"]
+            )
+            > 2.5
+        ]
+        assert adrift == [], (path, width, media, adrift, measured["lines"])
+
+
+# The emotion point and the "going on" diamond of every stage column that has both: their boxes
+# (a moment's ring included), and what lies on top at the middle of each.
+CURVE_MARKERS_JS = """
+map => [...map.querySelectorAll('tr.journey-row--emotions td')].map((td, index) => {
+  const point = td.querySelector('circle.journey-curve__point');
+  const diamond = td.querySelector('.journey-curve__going-point');
+  if (!point || !diamond) return null;
+  const ring = td.querySelector('circle.journey-curve__ring');
+  const box = el => { const r = el.getBoundingClientRect();
+    return {left: r.left, top: r.top, right: r.right, bottom: r.bottom,
+            x: r.left + r.width / 2, y: r.top + r.height / 2}; };
+  const onTop = b => (b.x >= 0 && b.y >= 0 && b.x < innerWidth && b.y < innerHeight)
+    ? document.elementFromPoint(b.x, b.y) : undefined;
+  const p = box(point), d = box(diamond);
+  const stage = map.querySelectorAll('thead th.journey-stage')[index].textContent.trim();
+  return {stage, point: p, diamond: d, ring: ring ? box(ring) : null,
+          pointOnTop: onTop(p) === undefined ? null : onTop(p) === point,
+          diamondOnTop: onTop(d) === undefined ? null : onTop(d) === diamond};
+})
+"""
+
+
+@pytest.mark.parametrize(("width", "height", "scheme", "media"), LANE_VIEWS)
+def test_the_going_on_diamond_and_the_emotion_point_never_hide_each_other(
+    browse_example: Browse, width: int, height: int, scheme: str, media: str
+) -> None:
+    page = _open_lane_view(browse_example, SAAS, width, height, scheme, media)
+    lane = page.locator("#journey-saas-trial-to-paid tr.journey-row--emotions")
+    lane.scroll_into_view_if_needed()
+    page.evaluate("() => window.scrollBy(0, -40)")
+    cells = [
+        cell
+        for cell in page.locator("#journey-saas-trial-to-paid").evaluate(CURVE_MARKERS_JS)
+        if cell
+    ]
+    assert len(cells) == 4  # every stage but the last has its share going on
+    # The Decision stage: about half go on at an emotion of 0, so both marks share a height.
+    decision = next(cell for cell in cells if cell["stage"] == "Decision")
+    assert abs(decision["point"]["y"] - decision["diamond"]["y"]) < 6, decision
+    seen = 0
+    for cell in cells:
+        for other in (cell["point"], cell["ring"]):
+            if other is not None:
+                assert _overlap(cell["diamond"], other) == 0, cell
+        for on_top in ("pointOnTop", "diamondOnTop"):
+            if cell[on_top] is not None:
+                seen += 1
+                assert cell[on_top], (on_top, cell)
+    assert seen >= 2  # at least one stage's marks were in view and probed
+
+
+# The labels of the flow diagram's steps, and the stage clusters' outlines, as drawn.
+FLOW_LABELS_JS = """
+map => {
+  const svg = map.querySelector('.journey-flow svg.journey-diagram');
+  const rect = el => { const r = el.getBoundingClientRect();
+    return {left: r.left, top: r.top, right: r.right, bottom: r.bottom}; };
+  return {
+    stages: [...svg.querySelectorAll('g.journey-stage > path')].map(rect),
+    labels: [...svg.querySelectorAll('g.journey-flow')].map(step => {
+      const texts = [...step.querySelectorAll('text')].filter(t => t.textContent.trim());
+      if (!texts.length) return null;
+      const boxes = texts.map(rect);
+      return {text: texts.map(t => t.textContent.trim()).join(' '),
+              back: step.classList.contains('journey-flow-back'),
+              left: Math.min(...boxes.map(b => b.left)), top: Math.min(...boxes.map(b => b.top)),
+              right: Math.max(...boxes.map(b => b.right)), bottom: Math.max(...boxes.map(b => b.bottom))};
+    }).filter(Boolean),
+  };
+}
+"""
+#: Room (px) every step's label keeps from a stage's outline, inside or outside it.
+LABEL_CLEARANCE = 4.0
+
+
+@pytest.mark.parametrize(
+    ("width", "height", "media"),
+    [(1440, 900, "screen"), (*PRINTABLE["landscape"], "print")],
+    ids=["desktop", "print"],
+)
+@pytest.mark.parametrize("path", MAP_PAGES)
+def test_step_labels_keep_clear_of_the_stage_outlines(
+    browse_example: Browse, path: str, width: int, height: int, media: str
+) -> None:
+    page = _open_lane_view(browse_example, path, width, height, "default", media)
+    loops = 0
+    for map_ in page.locator(".journey-map").all():
+        drawn = map_.evaluate(FLOW_LABELS_JS)
+        for label in drawn["labels"]:
+            loops += label["back"]
+            for stage in drawn["stages"]:
+                grown = _grown(stage, LABEL_CLEARANCE)
+                inside = (
+                    label["left"] >= stage["left"] + LABEL_CLEARANCE
+                    and label["right"] <= stage["right"] - LABEL_CLEARANCE
+                    and label["top"] >= stage["top"] + LABEL_CLEARANCE
+                    and label["bottom"] <= stage["bottom"] - LABEL_CLEARANCE
+                )
+                assert inside or _overlap(label, grown) == 0, (path, media, label, stage)
+    if path == SAAS:
+        assert loops >= 1  # "second team trials an add-on"

@@ -144,3 +144,43 @@ def test_two_diagrams_on_one_page_have_unique_ids(renderer: Renderer) -> None:
         own = {element.get("id") for element in root.iter()}
         assert root.get("aria-labelledby") in own
         assert root.get("aria-describedby") in own
+
+
+# Three stage columns (as align_stages leaves them: one top, one bottom), a loop back from the
+# third stage to the first drawn under the second, its label where Graphviz put it: across the
+# second stage's bottom edge; and a step inside the first stage with its label beside its line.
+LOOP = """<svg width="416pt" height="216pt" viewBox="0.00 0.00 416.00 216.00"
+ xmlns="http://www.w3.org/2000/svg">
+<g id="graph0" class="graph" transform="scale(1 1) rotate(0) translate(4 212)">
+<g id="c0" class="cluster journey-stage"><path d="M8,-200 L108,-200 L108,-40 L8,-40 Z"/></g>
+<g id="c1" class="cluster journey-stage"><path d="M158,-200 L258,-200 L258,-40 L158,-40 Z"/></g>
+<g id="c2" class="cluster journey-stage"><path d="M308,-200 L408,-200 L408,-40 L308,-40 Z"/></g>
+<g id="e0" class="edge journey-flow journey-flow-back">
+<path d="M308,-100C300,20 158,20 108,-100"/>
+<text text-anchor="middle" x="208" y="-44" font-size="12.00">loop back</text>
+</g>
+<g id="e1" class="edge journey-flow">
+<path d="M58,-150C58,-140 58,-130 58,-120"/>
+<text text-anchor="start" x="66" y="-132" font-size="12.00">starts</text>
+</g>
+</g>
+</svg>
+"""
+
+
+def test_a_loops_label_moves_off_a_stage_outline_and_past_its_line() -> None:
+    root = parse(finish_svg(LOOP, prefix="loop", title="t", description="d", stage_columns=True))
+    loop, inside = (root.find(f".//{SVG}g[@id='loop-{name}']") for name in ("e0", "e1"))
+    (label,) = loop.findall(f"{SVG}text")
+    top = float(label.get("y")) - 12 * 0.8  # the text's top, as the finishing estimates it
+    # Below the stages' foot (-40) with room to spare, and below the loop's lowest point (-10).
+    assert top >= -40 + 6
+    assert top >= -10 + 5 - 0.01
+    assert label.get("x") == "208"  # it moved only down
+    # The drawing grew to hold it (the loop's label is 216 - 212 = 4 px from the old foot).
+    bottom = float(label.get("y")) + 12 * 0.25
+    assert float(root.get("height")) >= bottom + 212
+    assert root.get("viewBox").split()[3] == f"{float(root.get('height')):.2f}"
+    # A step within one stage keeps its label where it was, inside that stage.
+    (words,) = inside.findall(f"{SVG}text")
+    assert (words.get("x"), words.get("y")) == ("66", "-132")
