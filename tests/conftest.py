@@ -6,6 +6,7 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -55,14 +56,22 @@ class Build:
         return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
 
 
-def run_cli(*args: str, cwd: Path, timeout: float = 300) -> subprocess.CompletedProcess[str]:
-    """``mkdocs-journey ARGS`` in a process of its own, run in ``cwd``."""
+def run_cli(
+    *args: str,
+    cwd: Path | None = None,
+    env: Mapping[str, str] | None = None,
+    timeout: float = 300,
+) -> subprocess.CompletedProcess[str]:
+    """``mkdocs-journey ARGS`` in a process of its own, run in ``cwd``, with the environment
+    ``env`` (this process's when None)."""
     return subprocess.run(
         [sys.executable, "-m", "mkdocs_journey.cli", *args],
         cwd=cwd,
+        env=None if env is None else dict(env),
         capture_output=True,
         text=True,
         timeout=timeout,
+        check=False,
     )
 
 

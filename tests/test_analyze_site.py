@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from mkdocs_journey.analytics.attribution import MODELS
-from tests.conftest import copy_fixture, run_build
+from tests.conftest import copy_fixture, run_build, run_cli
 
 pytestmark = pytest.mark.build
 
@@ -20,15 +20,7 @@ FIXTURE_EVENTS = Path(__file__).parent / "fixtures" / "data" / "quality.csv"
 
 
 def _cli(*args: str, cwd: Path, **env: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "mkdocs_journey.cli", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1", **env},
-    )
+    return run_cli(*args, cwd=cwd, env={**os.environ, "NO_MKDOCS_2_WARNING": "1", **env})
 
 
 @pytest.fixture(scope="module")

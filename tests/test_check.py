@@ -11,7 +11,6 @@ import os
 import re
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -19,7 +18,7 @@ import pytest
 from mkdocs_journey.check import Finding
 from mkdocs_journey.check_output import escape_data, escape_property, github_command
 from mkdocs_journey.model import Severity
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, run_cli
 
 pytestmark = pytest.mark.build
 
@@ -30,15 +29,7 @@ def check(
     *args: str, cwd: Path, env: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess[str]:
     environment = {k: v for k, v in os.environ.items() if k != "GITHUB_ACTIONS"}
-    return subprocess.run(
-        [sys.executable, "-m", "mkdocs_journey.cli", "check", *args],
-        capture_output=True,
-        text=True,
-        check=False,
-        cwd=cwd,
-        env={**environment, **(env or {})},
-        timeout=120,
-    )
+    return run_cli("check", *args, cwd=cwd, env={**environment, **(env or {})}, timeout=120)
 
 
 def repository_with(tmp_path: Path, fixture: str) -> Path:

@@ -3,25 +3,17 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from mkdocs_journey.analytics.attribution import MODELS
+from tests.conftest import run_cli
 
 FIXTURE = Path(__file__).parent / "fixtures" / "data" / "quality.csv"
 
 
-def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "mkdocs_journey.cli", *args],
-        capture_output=True,
-        text=True,
-        check=False,
-        cwd=cwd,
-    )
+run = run_cli
 
 
 @pytest.mark.build

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import run_build
+from tests.conftest import run_build, run_cli
 
 pytestmark = pytest.mark.build
 
@@ -39,14 +39,7 @@ def _site(tmp_path: Path, pages: dict[str, str]) -> Path:
 
 
 def _check(project: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "mkdocs_journey.cli", "check", "--config", "mkdocs.yml"],
-        cwd=project,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
+    return run_cli("check", "--config", "mkdocs.yml", cwd=project)
 
 
 def _measured_build(project: Path) -> tuple[subprocess.CompletedProcess[str], float, int]:

@@ -7,12 +7,11 @@ import itertools
 import json
 import re
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import run_build
+from tests.conftest import run_build, run_cli
 
 pytestmark = pytest.mark.build
 
@@ -42,14 +41,7 @@ stages:
 
 
 def cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "mkdocs_journey.cli", *args],
-        capture_output=True,
-        text=True,
-        check=False,
-        cwd=cwd,
-        timeout=120,
-    )
+    return run_cli(*args, cwd=cwd, timeout=120)
 
 
 @pytest.fixture
