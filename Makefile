@@ -7,7 +7,7 @@ BIN     = $(VENV)/bin
 # Material prints a notice about MkDocs 2.0 on every run; this project already runs on ProperDocs too.
 export NO_MKDOCS_2_WARNING = 1
 
-.PHONY: serve build test test-fast install install-test browser test-support lint docs bench clean screenshots
+.PHONY: serve build test test-fast test-explore install install-test browser test-support lint docs bench clean screenshots
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -49,7 +49,13 @@ docs: install
 test: install-test browser test-support
 	$(BIN)/ruff check .
 	$(BIN)/mypy
-	$(BIN)/python -m pytest -q
+	HYPOTHESIS_PROFILE=gate $(BIN)/python -m pytest -q
+
+# The property tests (Hypothesis) five times over, with new examples each time: the gate above
+# draws the same examples on every run, so new inputs are found here.
+PROPERTY_TESTS = $(shell grep -rl "@given" tests)
+test-explore: $(VENV)/.test-installed
+	for round in 1 2 3 4 5; do $(BIN)/python -m pytest -q -n 2 -p no:cacheprovider $(PROPERTY_TESTS) || exit 1; done
 
 # The inner loop: no site builds, no other programs, no browser, no long Hypothesis runs,
 # on both cores (about 15 s on an idle two-core machine).

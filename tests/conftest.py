@@ -20,7 +20,12 @@ FIXTURES = Path(__file__).parent / "fixtures"
 # (imports, a cold cache, a neighbour's build) can take 40 times the next one, and Hypothesis
 # then reports a flaky failure that says nothing about the code. Speed is measured by bench/.
 settings.register_profile("mkdocs-journey", deadline=None)
-settings.load_profile("mkdocs-journey")
+# `make test` is the gate a commit must pass to land: it must give the same verdict on the same
+# code every time, so there Hypothesis draws the same examples on every run (derandomize).
+# Everywhere else, and in `make test-explore`, the examples are new each run: that is how the
+# properties keep finding new inputs.
+settings.register_profile("gate", deadline=None, derandomize=True, print_blob=True)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "mkdocs-journey"))
 
 
 @pytest.fixture(autouse=True)
