@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 
 from mkdocs_journey.diagrams.columns import COLUMNS_CLASS, fit_to_columns
 
@@ -187,6 +187,17 @@ def _inside(point: tuple[float, float], box: tuple[float, float, float, float]) 
     return box[0] - pad <= x <= box[2] + pad and box[1] - pad <= y <= box[3] + pad
 
 
+def _labelled_steps(root: ET.Element) -> Iterator[tuple[ET.Element, list[ET.Element]]]:
+    """Each step of the flow that has a label: its line and the label's text elements."""
+    for group in root.iter(f"{_SVG}g"):
+        if "journey-flow" not in (group.get("class") or "").split():
+            continue
+        path = group.find(f"{_SVG}path")
+        texts = group.findall(f"{_SVG}text")
+        if path is not None and texts:
+            yield path, texts
+
+
 def move_labels_off_lines(root: ET.Element) -> None:
     """Move each step's label beside its line where Graphviz drew it across the line.
 
@@ -194,13 +205,7 @@ def move_labels_off_lines(root: ET.Element) -> None:
     the line itself. Such a label is moved clear of its line: beside it, left-aligned, for a
     line that runs up or down there; above it for a line that runs across.
     """
-    for group in root.iter(f"{_SVG}g"):
-        if "journey-flow" not in (group.get("class") or "").split():
-            continue
-        path = group.find(f"{_SVG}path")
-        texts = group.findall(f"{_SVG}text")
-        if path is None or not texts:
-            continue
+    for path, texts in _labelled_steps(root):
         points = _path_points(path)
         box = _label_box(texts)
         crossing = [point for point in points if _inside(point, box)]
@@ -261,13 +266,7 @@ def move_labels_off_stages(root: ET.Element) -> None:
     found = _drawing_top(root)
     top = -found[0] if found else float("-inf")
     lowest = None
-    for group in root.iter(f"{_SVG}g"):
-        if "journey-flow" not in (group.get("class") or "").split():
-            continue
-        path = group.find(f"{_SVG}path")
-        texts = group.findall(f"{_SVG}text")
-        if path is None or not texts:
-            continue
+    for path, texts in _labelled_steps(root):
         points = _path_points(path)
         # The stages the step starts and ends in: its label may lie on or in them (a step in
         # a gap between its two stages, or one within a stage), never across any other.
