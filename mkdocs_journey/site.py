@@ -490,17 +490,21 @@ class JourneySite:
 
     def _render_generated(self, page: GeneratedPage, url: str) -> str:
         if page.kind == "index":
+            rows = self._rows(self.catalogue.maps, url)
             return self.env.get_template("journey/index.html").render(
-                rows=self._rows(self.catalogue.maps, url),
+                rows=rows,
+                row_html=self._rows_html(rows, url, without_persona=False),
                 personas=self._persona_items(url),
                 coverage=coverage_view(
                     site_coverage(self.health(m).coverage for m in self.catalogue.maps)
                 ),
             )
         if page.kind == "persona":
+            rows = self._rows(self.catalogue.maps_of_persona(page.key), url)
             return self.env.get_template("journey/persona.html").render(
                 persona=self.catalogue.personas[page.key],
-                rows=self._rows(self.catalogue.maps_of_persona(page.key), url),
+                rows=rows,
+                row_html=self._rows_html(rows, url, without_persona=True),
             )
         if page.kind == "data-quality":
             return self.env.get_template("journey/data-quality.html").render(
@@ -560,9 +564,39 @@ class JourneySite:
 
         if self.memo is None:
             return row()
-        key = ("row", self._map_token(journey_map), url, self._map_url(journey_map))
         page_key = self.memo.page_keys.get(journey_map.page)
-        return self.memo.kept((*key, self._render_inputs), row, page=page_key)
+        return self.memo.kept(self._row_key(journey_map, url), row, page=page_key)
+
+    def _row_key(self, journey_map: JourneyMap, url: str) -> tuple[Hashable, ...]:
+        # The map's analysis is part of it: a row shows the KPI statuses its data gives.
+        return (
+            "row",
+            self._map_token(journey_map),
+            same(self.data.by_map.get(journey_map.id)),
+            url,
+            self._map_url(journey_map),
+            self._render_inputs,
+        )
+
+    def _rows_html(self, rows: list[MapRow], url: str, *, without_persona: bool) -> list[Markup]:
+        """Each row of a table of maps as rendered; kept by the memo, so that a listing of
+        hundreds of maps renders only the rows of the maps that changed."""
+        template = self.env.get_template("journey/map-table-row.html")
+
+        def rendered(row: MapRow) -> Markup:
+            # Our own template's output, every author string in it escaped by autoescape.
+            return Markup(template.render(row=row, without_persona=without_persona))  # noqa: S704
+
+        if self.memo is None:
+            return [rendered(row) for row in rows]
+        return [
+            self.memo.kept(
+                (*self._row_key(row.view.journey_map, url), without_persona, "html"),
+                partial(rendered, row),
+                page=self.memo.page_keys.get(row.view.journey_map.page),
+            )
+            for row in rows
+        ]
 
     def _map_token(self, journey_map: JourneyMap) -> Hashable:
         """A map as a memo key: its page's reading key and what the catalogue resolved in it

@@ -138,6 +138,30 @@ def test_rebuilds_read_and_render_only_what_changed(tmp_path: Path) -> None:
 
 
 @pytest.mark.build
+def test_a_rebuild_after_new_data_shows_the_new_kpi_status_in_the_index(tmp_path: Path) -> None:
+    # The index's rows are kept between rebuilds; the map's analysis is part of their key, so
+    # that new data (here enough conversions to meet the KPI) reaches the index too.
+    project = copy_fixture("data-site", tmp_path)
+    session = Session(project)
+    session.build()
+    index = project / "site" / "journeys" / "index.html"
+    before = index.read_text(encoding="utf-8")
+    assert "1 missed" in before or "1 off target" in before
+    events = project / "data" / "events.csv"
+    extra = "".join(
+        f"N{n},2024-02-0{n}T10:00:00Z,(direct),(none),,checkout,,1,10\n" for n in range(1, 8)
+    )
+    events.write_text(events.read_text(encoding="utf-8") + extra, encoding="utf-8")
+    session.build()
+    after = index.read_text(encoding="utf-8")
+    assert "1 on target" in after, after
+    fresh = copy_fixture("data-site", tmp_path / "fresh")
+    (fresh / "data" / "events.csv").write_text(events.read_text(encoding="utf-8"))
+    Session(fresh).build()
+    assert after == (fresh / "site" / "journeys" / "index.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.build
 def test_a_diagram_problem_is_reported_on_every_rebuild(tmp_path: Path) -> None:
     # Filled pages are kept between rebuilds, except those whose drawing went wrong: here no
     # system Graphviz `dot` is installed (or a drawing fails), and every rebuild must say so.
