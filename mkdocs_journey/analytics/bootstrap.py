@@ -61,7 +61,7 @@ def bootstrap(
                 channel: _interval(samples)
                 for channel, samples in sorted(by.items())
                 # A channel that gets nothing in every resample is not credited at all.
-                if samples[:, 0].any()
+                if samples.any()
             }
             for model, by in drawn.items()
         },
