@@ -153,7 +153,9 @@ def _nonzero(keys: list[K], sums: np.ndarray) -> dict[K, Any]:
 
 def _ratio(drawn: np.ndarray, observed: np.ndarray) -> np.ndarray:
     """Each row's weight: how many of its paths the resample drew, per path it has."""
-    weight: np.ndarray = np.divide(drawn, observed, out=np.zeros(drawn.shape), where=observed > 0)
+    # One division per row, then a product per resample and row.
+    per_path = np.divide(1.0, observed, out=np.zeros(len(observed)), where=observed > 0)
+    weight: np.ndarray = drawn * per_path
     return weight
 
 

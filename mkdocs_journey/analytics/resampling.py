@@ -22,6 +22,9 @@ K = TypeVar("K")
 #: The most numbers one block of resamples holds while a table is summed (resamples times
 #: entries): bounds the memory of a large path table at about 32 MB a block.
 _BLOCK = 4_000_000
+#: Up to this many keys, a summary is summed by a matrix product over a (rows, keys) matrix;
+#: beyond (steps between many states), entry by entry.
+_FEW_KEYS = 64
 
 
 @dataclass(frozen=True)
@@ -54,27 +57,40 @@ class RowTable(Generic[K]):
     key with each resample's row weights."""
 
     def __init__(self, entries: Iterable[tuple[int, K, tuple[float, ...]]], width: int) -> None:
-        # The engine hands its rows over in no fixed order (a parallel GROUP BY): sorted, the
-        # sums add in the same order on every run, so the same data gives the same bits.
-        listed = sorted(entries, key=lambda entry: (repr(entry[1]), entry[0]))
-        positions: dict[K, int] = {}
-        for _, key, _ in listed:
-            positions.setdefault(key, len(positions))
-        self.keys = list(positions)
-        self.rows = np.asarray([row for row, _, _ in listed], dtype=np.int64)
-        self.numbers = np.asarray([numbers for _, _, numbers in listed], dtype=np.float64).reshape(
+        listed = list(entries)
+        # The engine hands its rows over in no fixed order (a parallel GROUP BY): ordered by key
+        # (by its repr) and row, the sums add in the same order on every run, so the same data
+        # gives the same bits. The few distinct keys are sorted, then the entries by number.
+        self.keys: list[K] = sorted({key for _, key, _ in listed}, key=repr)
+        positions = {key: i for i, key in enumerate(self.keys)}
+        rows = np.fromiter((row for row, _, _ in listed), dtype=np.int64, count=len(listed))
+        key_ids = np.fromiter(
+            (positions[key] for _, key, _ in listed), dtype=np.int64, count=len(listed)
+        )
+        numbers = np.asarray([numbers for _, _, numbers in listed], dtype=np.float64).reshape(
             len(listed), width
         )
+        order = np.lexsort((rows, key_ids))
+        self.rows, self.key_ids, self.numbers = rows[order], key_ids[order], numbers[order]
         # Entries come grouped by key: each key's sum is one stretch of them.
-        key_ids = np.asarray([positions[key] for _, key, _ in listed], dtype=np.int64)
-        self._starts: np.ndarray = np.flatnonzero(np.r_[True, key_ids[1:] != key_ids[:-1]])
+        self._starts: np.ndarray = np.flatnonzero(
+            np.r_[True, self.key_ids[1:] != self.key_ids[:-1]]
+        )
 
     def sums(self, *weights: np.ndarray) -> np.ndarray:
         """Per resample and key, each number column summed with its own row weights (one
         ``(resamples, rows)`` array per column): an array ``(resamples, keys, columns)``."""
-        resamples = weights[0].shape[0]
+        resamples, table_rows = weights[0].shape
         found = np.zeros((resamples, len(self.keys), len(weights)))
         if not self.keys:
+            return found
+        if len(self.keys) <= _FEW_KEYS:
+            # Few keys (channels): one matrix product per column, the numbers of each row and
+            # key summed into a (rows, keys) matrix first.
+            for column, weight in enumerate(weights):
+                per_row = np.zeros((table_rows, len(self.keys)))
+                np.add.at(per_row, (self.rows, self.key_ids), self.numbers[:, column])
+                found[:, :, column] = weight @ per_row
             return found
         block = max(1, _BLOCK // len(self.rows))
         for first in range(0, resamples, block):
