@@ -34,7 +34,7 @@ from typing import Any, TypeVar, cast
 import cattrs
 
 from mkdocs_journey import __version__
-from mkdocs_journey.files import write_atomically
+from mkdocs_journey.files import checked_body, with_digest, write_atomically
 from mkdocs_journey.model import SourcePosition
 from mkdocs_journey.parsing.page import MapReading
 from mkdocs_journey.parsing.yaml_source import PositionIndex
@@ -260,7 +260,7 @@ class MapMemo:
             separators=(",", ":"),
         )
         try:
-            write_atomically(path, f"{_digest(body)}\n{body}")
+            write_atomically(path, with_digest(body))
         except OSError as error:
             self.errors.append(f"cannot write {path}: {error}")
 
@@ -298,18 +298,11 @@ class MapMemo:
         return found
 
 
-def _digest(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
 def _decoded(text: str, key: str) -> tuple[list[MapReading] | None, str]:
     """The readings of a disk entry when it checks out, else why not."""
-    header = _HEADER.match(text)
-    if header is None:
-        return None, "it does not start with its content hash"
-    body = text[header.end() :]
-    if _digest(body) != header.group("digest"):
-        return None, "its content does not match its hash (truncated or changed)"
+    body, fault = checked_body(text, _HEADER)
+    if body is None:
+        return None, fault
     try:
         data = json.loads(body)
         if not isinstance(data, dict) or data.get("key") != key:

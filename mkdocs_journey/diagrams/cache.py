@@ -23,9 +23,11 @@ from pathlib import Path
 
 from mkdocs_journey import __version__
 from mkdocs_journey.diagrams.svg import svg_fault
-from mkdocs_journey.files import write_atomically
+from mkdocs_journey.files import checked_body, with_digest, write_atomically
 
 #: The first line of a cache file: the SHA-256 of the SVG that follows it.
+#: An SVG comment, so that an entry stays an SVG file.
+_HEADER_TEXT = "<!-- sha256:{digest} -->\n"
 _HEADER = re.compile(r"<!-- sha256:(?P<digest>[0-9a-f]{64}) -->\n")
 
 
@@ -99,7 +101,7 @@ class DiagramCache:
         if path is None:
             return
         try:
-            write_atomically(path, f"<!-- sha256:{_digest(svg)} -->\n{svg}")
+            write_atomically(path, with_digest(svg, _HEADER_TEXT))
         except OSError as error:
             self.errors.append(f"cannot write {path}: {error}")
 
@@ -120,17 +122,10 @@ class DiagramCache:
         return len(self._memory)
 
 
-def _digest(svg: str) -> str:
-    return hashlib.sha256(svg.encode("utf-8")).hexdigest()
-
-
 def _verified(text: str) -> tuple[str | None, str]:
     """The SVG of a cache file when its hash matches and it is a drawing of ours, else why not."""
-    header = _HEADER.match(text)
-    if header is None:
-        return None, "it does not start with its content hash"
-    svg = text[header.end() :]
-    if _digest(svg) != header.group("digest"):
-        return None, "its content does not match its hash (truncated or changed)"
-    fault = svg_fault(svg)
-    return (None, fault) if fault else (svg, "")
+    svg, fault = checked_body(text, _HEADER)
+    if svg is None:
+        return None, fault
+    not_ours = svg_fault(svg)
+    return (None, not_ours) if not_ours else (svg, "")
