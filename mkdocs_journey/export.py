@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable, Sequence
 from functools import partial
 from importlib import resources
 from typing import Any, Protocol
@@ -345,19 +345,13 @@ def export_document(records: list[JsonObject], today: dt.date) -> JsonObject:
 
 
 def document_text(
-    document: JsonObject, what: str, kept: Callable[[Hashable, Callable[[], str]], str]
+    document: JsonObject, what: str, kept: Callable[[JsonObject, Callable[[], str]], str]
 ) -> str:
     """``document`` as ``json.dumps(document, indent=2, ensure_ascii=False)`` writes it, each
-    map's record written once and then ``kept`` (a memo: a map's record text by its compact
-    JSON, which the C encoder writes ten times faster than the indented one)."""
+    map's record written once: ``kept(record, make)`` gives the text ``make()`` wrote for that
+    very record object before (a memo; the site hands out a map's record object again while
+    the map and its data are unchanged), so a rebuild writes only the changed maps' records."""
     head = {key: value for key, value in document.items() if key != "maps"}
-    try:
-        records = [
-            json.dumps(record, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
-            for record in document["maps"]
-        ]
-    except ValueError:  # a NaN or infinity: the plain path names where it is
-        return finite_json.dumps(document, what, indent=2, ensure_ascii=False)
 
     def indented(record: JsonObject) -> str:
         # A record is an item of the "maps" list, two levels in: every line but its first gets
@@ -365,10 +359,10 @@ def document_text(
         text = json.dumps(record, indent=2, ensure_ascii=False, allow_nan=False)
         return text.replace("\n", "\n    ")
 
-    texts = [
-        kept(("record", compact), partial(indented, record))
-        for compact, record in zip(records, document["maps"], strict=True)
-    ]
+    try:
+        texts = [kept(record, partial(indented, record)) for record in document["maps"]]
+    except ValueError:  # a NaN or infinity: the plain path names where it is
+        return finite_json.dumps(document, what, indent=2, ensure_ascii=False)
     maps = "[\n    " + ",\n    ".join(texts) + "\n  ]" if texts else "[]"
     # "maps" is the document's last key (export_document).
     text = json.dumps(head, indent=2, ensure_ascii=False, allow_nan=False)

@@ -288,14 +288,34 @@ class MapMemo:
         """What ``make()`` made for ``key`` (a site page's listing, a map's JSON record, a map's
         row in a listing); ``key`` holds everything that shapes it, ``page`` the reading key of
         the page it comes from, if one. With ``keep``, only what it accepts is kept."""
+        key = _HashedKey(key)
         self._used_fragments.add(key)
-        if key in self._fragments:
-            return cast(T, self._fragments[key][1])
+        found_before = self._fragments.get(key)
+        if found_before is not None:
+            return cast(T, found_before[1])
         found = make()
         self.rendered += count
         if keep is None or keep(found):
             self._fragments[key] = (page, found)
         return found
+
+
+class _HashedKey:
+    """A fragment key that hashes once: a key is a tuple holding long strings and nested
+    tuples, which Python hashes again at every set or dict lookup (three a call, and once more
+    for every kept fragment when a build begins)."""
+
+    __slots__ = ("hash", "key")
+
+    def __init__(self, key: Hashable) -> None:
+        self.key = key
+        self.hash = hash(key)
+
+    def __hash__(self) -> int:
+        return self.hash
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _HashedKey) and other.hash == self.hash and other.key == self.key
 
 
 def _decoded(text: str, key: str) -> tuple[list[MapReading] | None, str]:

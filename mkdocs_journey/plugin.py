@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import html
 import logging
+import os
+import time
 from pathlib import Path
 from typing import Any
 
@@ -47,6 +49,7 @@ class JourneyPlugin(BasePlugin[JourneyConfig]):
         #: The templates, compiled once per theme folders and kept across `mkdocs serve`
         #: rebuilds (Jinja reloads a template whose file changed): compiling them is about 0.25 s.
         self.environment: tuple[tuple[str, ...], Environment] | None = None
+        self.page_texts = PageTexts()
         #: Every warning of this build, for strict mode when ``-q`` hides them (see on_post_build).
         self.failures: list[str] = []
 
@@ -95,7 +98,7 @@ class JourneyPlugin(BasePlugin[JourneyConfig]):
         if self.site is None:
             return None
         pages = [
-            SourcePage(f.src_uri, f.url, f.content_string)
+            SourcePage(f.src_uri, f.url, self.page_texts.text(f))
             for f in files.documentation_pages()
             if f.src_uri.endswith(".md")
         ]
@@ -184,6 +187,35 @@ class JourneyPlugin(BasePlugin[JourneyConfig]):
             for path in self.site.data.data_files:
                 server.watch(str(path))
         return server
+
+
+class PageTexts:
+    """The Markdown of each page, read again only when its file changed: a `mkdocs serve`
+    rebuild of a 1,000-page site would otherwise read every page to find the one edited."""
+
+    #: A file changed this recently is read whatever its stat says: two writes within the
+    #: file system's timestamp granularity can leave size and times as they were.
+    SETTLING_NS = 2_000_000_000
+
+    def __init__(self) -> None:
+        self._known: dict[str, tuple[tuple[int, ...], str]] = {}
+
+    def text(self, file: File) -> str:
+        path = file.abs_src_path
+        if path is None:  # made in memory by a plugin
+            return file.content_string
+        try:
+            stat = os.stat(path)
+        except OSError:
+            return file.content_string  # MkDocs' own read says what is wrong
+        signature = (stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns)
+        known = self._known.get(path)
+        if known is not None and known[0] == signature:
+            return known[1]
+        text = file.content_string
+        if time.time_ns() - max(stat.st_mtime_ns, stat.st_ctime_ns) > self.SETTLING_NS:
+            self._known[path] = (signature, text)
+        return text
 
 
 def strict_failure_message(failures: list[str]) -> str:

@@ -27,8 +27,8 @@ from mkdocs_journey.changes.site_history import SiteHistory, load_history
 from mkdocs_journey.changes.trends import TrendPoint
 from mkdocs_journey.data.cache import AnalysisCache
 from mkdocs_journey.data.channels import channel_names
-from mkdocs_journey.diagrams import DiagramCache
-from mkdocs_journey.export import document_text, export_document, map_record
+from mkdocs_journey.diagrams import DiagramCache, DiagramMarks
+from mkdocs_journey.export import JsonObject, document_text, export_document, map_record
 from mkdocs_journey.joined import DataJoin, configured_sources, join_data
 from mkdocs_journey.memo import MapMemo, same, template_stamp
 from mkdocs_journey.model import JourneyMap, Opportunity, Problem, Severity
@@ -50,7 +50,7 @@ from mkdocs_journey.render.views import SEVERITY_WORDS, MapRow, MapView, PainRow
 from mkdocs_journey.settings import Settings
 from mkdocs_journey.suggest import did_you_mean
 from mkdocs_journey.urls import relative_url
-from mkdocs_journey.visuals import Visuals, diagram_slot
+from mkdocs_journey.visuals import Visuals, diagram_slot, place, slot_spans
 
 # Placeholders survive Python-Markdown untouched: letters, digits and hyphens only.
 _SLOT = "journeyslot-a7c1"
@@ -122,6 +122,9 @@ class JourneySite:
         self.history = SiteHistory()
         self.generated: dict[str, GeneratedPage] = {}
         self._health: dict[str, MapHealth] = {}
+        #: What every generated listing shows, as a memo key: made once a build, on the first
+        #: listing rendered (page URLs are complete only then).
+        self._listing_inputs: tuple[Hashable, ...] | None = None
         #: Problems found while rendering pages (a placeholder naming no map...), for the host
         #: to report; it empties the list.
         self.render_warnings: list[str] = []
@@ -131,6 +134,7 @@ class JourneySite:
         """Read the maps of every page and join them to their data; report what is wrong."""
         self.read_maps(pages)
         self._health = {}
+        self._listing_inputs = None
         sources, config_problems = configured_sources(self.settings)
         self.data, self.catalogue = join_data(
             self.catalogue, self.settings, sources, config_problems, self.analysis_cache
@@ -192,6 +196,7 @@ class JourneySite:
     def add_page_urls(self, urls: Mapping[str, str]) -> None:
         """The host's URLs for pages, the generated ones included (known only once added)."""
         self.catalogue.page_urls = {**self.catalogue.page_urls, **urls}
+        self._listing_inputs = None
 
     def persona_url(self, persona_id: str) -> str:
         base = self.settings.pages_dir.strip("/")
@@ -406,29 +411,41 @@ class JourneySite:
         maps = [r.journey_map for r in self.catalogue.readings_of(path) if r.journey_map]
         if not maps:
             return html, [], []
-        volumes = {m.id: self.data.edge_volumes(m.id) for m in maps}
-        marks = {m.id: diagram_marks(m, self.health(m).moments) for m in maps}
         if self.memo is None:
-            return self.visuals.fill(html, maps, volumes, marks)
-        # Filling a map page's diagrams costs about a millisecond a map, for every map page on
-        # every `mkdocs serve` rebuild: an unchanged page (the same HTML from MkDocs, the same
-        # maps, data and marks) gets the page it got before. Pages with problems are filled
-        # again, so that their problems are reported on every build.
-        key = (
-            "page-output",
+            return self.visuals.fill(html, maps, self._volumes(maps), self._marks(maps))
+        # Drawing a map page's diagrams costs about a millisecond a map, for every map page on
+        # every `mkdocs serve` rebuild: the drawings of an unchanged map (the same map, data and
+        # settings, which give the same flow volumes and moment marks) are kept. Drawings with
+        # problems are made again, so that their problems are reported on every build.
+        maps_key = (
             path,
-            html,
             tuple((self._map_token(m), same(self.data.by_map.get(m.id))) for m in maps),
-            tuple((map_id, tuple(sorted((v or {}).items()))) for map_id, v in volumes.items()),
-            tuple((map_id, mark.key()) for map_id, mark in marks.items()),
             self._render_inputs,
         )
-        return self.memo.kept(
-            key,
-            lambda: self.visuals.fill(html, maps, volumes, marks),
-            page=self.memo.page_keys.get(path),
-            keep=lambda filled: not filled[1],
+        page = self.memo.page_keys.get(path)
+        # And the page as filled last time, for the same maps: a page whose HTML from the
+        # theme is unchanged (compared, not hashed: half a megabyte on a 1,000-page site,
+        # whose navigation is in every page) gets the same page again.
+        last = self.memo.kept(("filled-page", *maps_key), LastOutput, page=page)
+        if last.html == html:
+            return last.output
+        spans = slot_spans(html, maps)
+        drawings = self.memo.kept(
+            ("drawings", tuple(spans), *maps_key),
+            lambda: self.visuals.draw(spans, maps, self._volumes(maps), self._marks(maps)),
+            page=page,
+            keep=lambda made: not made.problems,
         )
+        output = (place(html, spans, drawings), list(drawings.problems), list(drawings.notes))
+        if not drawings.problems:
+            last.html, last.output = html, output
+        return output
+
+    def _volumes(self, maps: list[JourneyMap]) -> dict[str, Mapping[tuple[str, str], int] | None]:
+        return {m.id: self.data.edge_volumes(m.id) for m in maps}
+
+    def _marks(self, maps: list[JourneyMap]) -> dict[str, DiagramMarks]:
+        return {m.id: diagram_marks(m, self.health(m).moments) for m in maps}
 
     def view_of(
         self,
@@ -475,17 +492,16 @@ class JourneySite:
     def render_generated(self, page: GeneratedPage, url: str) -> str:
         if self.memo is None or page.kind == "changes":
             return self._render_generated(page, url)
-        key = (
-            "site-page",
-            page,
-            url,
-            # Every map as read, and every page's URL: what the listings show and link to.
-            tuple(self.memo.page_keys.items()),
-            tuple(sorted(self.catalogue.page_urls.items())),
-            tuple(same(analysis) for analysis in self.data.by_source.values()),
-            tuple(same(analysis) for analysis in self.data.by_map.values()),
-            self._render_inputs,
-        )
+        if self._listing_inputs is None:
+            self._listing_inputs = (
+                # Every map as read, and every page's URL: what the listings show and link to.
+                tuple(self.memo.page_keys.items()),
+                tuple(sorted(self.catalogue.page_urls.items())),
+                tuple(same(analysis) for analysis in self.data.by_source.values()),
+                tuple(same(analysis) for analysis in self.data.by_map.values()),
+                self._render_inputs,
+            )
+        key = ("site-page", page, url, self._listing_inputs)
         return self.memo.kept(key, partial(self._render_generated, page, url))
 
     def _render_generated(self, page: GeneratedPage, url: str) -> str:
@@ -752,7 +768,20 @@ class JourneySite:
             return finite_json.dumps(
                 document, self.settings.json_export, indent=2, ensure_ascii=False
             )
-        return document_text(document, self.settings.json_export, self.memo.kept)
+        memo = self.memo
+
+        def kept(record: JsonObject, make: Callable[[], str]) -> str:
+            return memo.kept(("record-text", same(record)), make)
+
+        return document_text(document, self.settings.json_export, kept)
+
+
+@dataclass
+class LastOutput:
+    """A page's HTML as it came in last time, and what was made of it."""
+
+    html: str | None = None
+    output: tuple[str, list[str], list[str]] = ("", [], [])
 
 
 def _apply(html: str, edits: list[tuple[int, int, str]]) -> str:

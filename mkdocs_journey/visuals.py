@@ -7,12 +7,11 @@ parses a large inline SVG and search plugins (which read the page content earlie
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from jinja2 import Environment
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from mkdocs_journey.diagrams import (
     DEFAULT_MAX_WIDTH,
@@ -29,9 +28,46 @@ from mkdocs_journey.model import JourneyMap
 
 FLOW_TEMPLATE = "journey/flow-diagram.html"
 
-_DIAGRAM_SLOT = re.compile(
-    r'<div class="journey-diagram" data-journey-diagram="(?P<slot>[^"]+)"></div>'
-)
+
+@dataclass(frozen=True)
+class Drawings:
+    """A page's finished flow diagrams by slot, and what drawing them reported."""
+
+    by_slot: Mapping[str, str]
+    problems: tuple[str, ...]
+    notes: tuple[str, ...]
+
+
+def slot_element(slot: str) -> str:
+    """The empty element map.html leaves where a map's flow diagram goes."""
+    return f'<div class="journey-diagram" data-journey-diagram="{escape(slot)}"></div>'
+
+
+def slot_spans(html: str, page_maps: Iterable[JourneyMap]) -> dict[str, tuple[int, int]]:
+    """Where in ``html`` each map's diagram slot is, by slot. Searched from the end: slots are
+    in the page's content, which themes put after the site's navigation, most of a large
+    site's page (a scan of the whole page costs about 0.4 ms per map page)."""
+    spans = {}
+    for journey_map in page_maps:
+        slot = diagram_slot(journey_map)
+        element = slot_element(slot)
+        start = html.rfind(element)
+        if start >= 0:
+            spans[slot] = (start, start + len(element))
+    return spans
+
+
+def place(html: str, spans: Mapping[str, tuple[int, int]], drawings: Drawings) -> str:
+    """``html`` with each slot of ``spans`` replaced by its drawing."""
+    pieces: list[str] = []
+    end = len(html)
+    for slot, (start, stop) in sorted(spans.items(), key=lambda item: item[1], reverse=True):
+        drawing = drawings.by_slot.get(slot)
+        if drawing is not None:
+            pieces += [html[stop:end], drawing]
+            end = start
+    pieces.append(html[:end])
+    return "".join(reversed(pieces))
 
 
 def diagram_slot(journey_map: JourneyMap) -> str:
@@ -72,23 +108,36 @@ class Visuals:
         to what its moments of truth mark. A flow step that names nothing in the map is not
         reported here: reading the map reported it.
         """
+        page_maps = list(page_maps)
+        spans = slot_spans(html, page_maps)
+        drawings = self.draw(spans, page_maps, volumes, marks)
+        return place(html, spans, drawings), list(drawings.problems), list(drawings.notes)
+
+    def draw(
+        self,
+        slots: Iterable[str],
+        page_maps: Iterable[JourneyMap],
+        volumes: Mapping[str, Mapping[tuple[str, str], int] | None] | None = None,
+        marks: Mapping[str, DiagramMarks] | None = None,
+    ) -> Drawings:
+        """The finished drawing of each of ``slots`` (see :meth:`fill`)."""
         problems: list[str] = []
         notes: list[str] = []
-        page_maps = list(page_maps)
         maps = {diagram_slot(m): m for m in page_maps}
-
-        def diagram(match: re.Match[str]) -> str:
-            journey_map = maps.get(match.group("slot"))
+        by_slot: dict[str, str] = {}
+        for slot in slots:
+            journey_map = maps.get(slot)
             if journey_map is None:
-                return match.group(0)
+                continue
             renderer = self.renderer()
             if renderer is None:
-                return self._error(f"{self._unavailable}")
+                by_slot[slot] = self._error(f"{self._unavailable}")
+                continue
             result = render_flow_diagram(
                 journey_map,
                 renderer=renderer,
                 cache=self.cache,
-                diagram_id=match.group("slot"),
+                diagram_id=slot,
                 edge_volumes=(volumes or {}).get(journey_map.id),
                 marks=(marks or {}).get(journey_map.id),
                 max_width=self.max_width,
@@ -97,20 +146,19 @@ class Visuals:
             if result.error or result.svg is None or result.diagram is None:
                 message = result.error or f"{journey_map.id}: the flow diagram came out empty"
                 problems.append(message)
-                return self._error(message)
+                by_slot[slot] = self._error(message)
+                continue
             # The SVG is our own finished drawing: every author string in it went through
             # ElementTree's escaping (see diagrams/svg.py), so it is markup, not text.
-            return self.env.get_template(FLOW_TEMPLATE).render(
+            by_slot[slot] = self.env.get_template(FLOW_TEMPLATE).render(
                 svg=Markup(result.svg),  # noqa: S704
                 legend=build_legend(journey_map, result.diagram),
-                legend_id=f"{safe_prefix(match.group('slot'))}-legend",
+                legend_id=f"{safe_prefix(slot)}-legend",
             )
-
-        html = _DIAGRAM_SLOT.sub(diagram, html)
         # "No renderer works" is said once per build, not once per diagram.
         problems.extend(self.problems)
         self.problems.clear()
-        return html, problems, notes
+        return Drawings(by_slot, tuple(problems), tuple(notes))
 
     def _error(self, message: str) -> str:
         return self.env.get_template("journey/diagram-error.html").render(message=message)
