@@ -97,7 +97,7 @@ from mkdocs_journey.data.engine.journeys import (
     split_paths,
     steps_across_conversions,
 )
-from mkdocs_journey.data.engine.measures import keep_window, measure
+from mkdocs_journey.data.engine.measures import keep_window, measure, outside_window
 from mkdocs_journey.data.engine.reading import load_events, resolve_columns, set_aside
 from mkdocs_journey.data.paths import (
     AttributionSettings,
@@ -193,22 +193,28 @@ def _run(
         con.execute(f"ALTER TABLE clean RENAME TO {_ALL_CLEAN}")
         con.execute(f"ALTER TABLE bad RENAME TO {_ALL_BAD}")
         shared = _temp_names(con)
-        outputs = []
-        for number, (attribution, window) in enumerate(jobs):
-            if number < len(jobs) - 1:
-                con.execute(f"CREATE TEMP TABLE clean AS FROM {_ALL_CLEAN}")
+        # The windows first, each from a copy of its own rows only; the whole file last, from
+        # the classified tables themselves: no job copies every used row.
+        order = sorted(range(len(jobs)), key=lambda number: not jobs[number][1])
+        outputs: dict[int, EngineOutput] = {}
+        for number in order:
+            attribution, window = jobs[number]
+            if number != order[-1]:
+                outside = outside_window(window)
+                where = f" WHERE NOT ({outside})" if outside else ""
+                con.execute(f"CREATE TEMP TABLE clean AS FROM {_ALL_CLEAN}{where}")
                 con.execute(f"CREATE TEMP TABLE bad AS FROM {_ALL_BAD}")
             else:
                 con.execute(f"ALTER TABLE {_ALL_CLEAN} RENAME TO clean")
                 con.execute(f"ALTER TABLE {_ALL_BAD} RENAME TO bad")
-            keep_window(con, window)
-            outputs.append(
-                _analyse(con, source, shape, rules, attribution, columns, records, unreadable)
+                keep_window(con, window)
+            outputs[number] = _analyse(
+                con, source, shape, rules, attribution, columns, records, unreadable
             )
             # What this job made goes, before the next job makes its own of the same names.
             for kind, name in _temp_names(con) - shared:
                 con.execute(f"DROP {kind} {name}")
-        return outputs
+        return [outputs[number] for number in range(len(jobs))]
 
 
 def _temp_names(con: duckdb.DuckDBPyConnection) -> set[tuple[str, str]]:
