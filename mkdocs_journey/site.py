@@ -31,7 +31,7 @@ from mkdocs_journey.diagrams import DiagramCache
 from mkdocs_journey.export import document_text, export_document, map_record
 from mkdocs_journey.joined import DataJoin, configured_sources, join_data
 from mkdocs_journey.memo import MapMemo, same, template_stamp
-from mkdocs_journey.model import JourneyMap, Problem, Severity
+from mkdocs_journey.model import JourneyMap, Opportunity, Problem, Severity
 from mkdocs_journey.page_parts import Heading, Placeholder, headings, placeholders, summaries
 from mkdocs_journey.page_text import generated_page, plain_title
 from mkdocs_journey.parsing.blocks import replace_fences
@@ -513,16 +513,20 @@ class JourneySite:
                 )
             )
         if page.kind == "kpis":
+            board = self.kpi_dashboard(url)
             return self.env.get_template("journey/kpi-dashboard.html").render(
-                board=self.kpi_dashboard(url)
+                board=board, row_html=self._dashboard_rows_html(board)
             )
         if page.kind == "changes":
             urls = {m.id: relative_url(self._map_url(m), url) for m in self.catalogue.maps}
             return self.env.get_template("journey/what-changed.html").render(
                 page=what_changed(self.history, urls)
             )
+        pains = self._pain_rows(url)
         return self.env.get_template("journey/pain-points.html").render(
-            rows=self._pain_rows(url), severity_words=SEVERITY_WORDS
+            rows=[row for row, _ in pains],
+            row_html=self._pain_rows_html(pains),
+            severity_words=SEVERITY_WORDS,
         )
 
     def kpi_dashboard(self, url: str) -> Dashboard:
@@ -617,25 +621,71 @@ class JourneySite:
             for persona_id, persona in sorted(self.catalogue.personas.items())
         ]
 
-    def _pain_rows(self, url: str) -> list[PainRow]:
+    def _dashboard_rows_html(self, board: Dashboard) -> list[Markup]:
+        """The dashboard's rows as rendered, each kept by the memo under the row itself (a
+        frozen view of everything it shows), so that after an edit only the changed map's
+        rows, and rows whose place in the order moved, are rendered again."""
+        template = self.env.get_template("journey/kpi-dashboard-row.html")
+
+        def rendered(row: DashboardRow) -> Markup:
+            # Our own template's output, every author string in it escaped by autoescape.
+            return Markup(template.render(row=row, has_trends=board.has_trends))  # noqa: S704
+
+        if self.memo is None:
+            return [rendered(row) for row in board.rows]
+        pages = {m.id: self.memo.page_keys.get(m.page) for m in self.catalogue.maps}
+        return [
+            self.memo.kept(
+                ("kpi-row", row, board.has_trends, self._render_inputs),
+                partial(rendered, row),
+                page=pages.get(row.map_id),
+            )
+            for row in board.rows
+        ]
+
+    def _pain_rows_html(self, rows: list[tuple[PainRow, Hashable]]) -> list[Markup]:
+        """The register's rows as rendered, each kept by the memo under its map's row key and
+        its place among the map's pain points."""
+        template = self.env.get_template("journey/pain-point-row.html")
+
+        def rendered(row: PainRow) -> Markup:
+            # Our own template's output, every author string in it escaped by autoescape.
+            return Markup(template.render(row=row))  # noqa: S704
+
+        if self.memo is None:
+            return [rendered(row) for row, _ in rows]
+        return [
+            self.memo.kept(
+                key,
+                partial(rendered, row),
+                page=self.memo.page_keys.get(row.journey_map.page),
+            )
+            for row, key in rows
+        ]
+
+    def _pain_rows(self, url: str) -> list[tuple[PainRow, Hashable]]:
+        """Every pain point of the site, worst first, each with its memo key."""
         rows = []
         for journey_map in self.catalogue.maps:
-            for stage, pain in journey_map.pain_points():
-                fixes = tuple(
-                    o for s in journey_map.stages for o in s.opportunities if o.addresses == pain.id
-                )
+            row_key = self._row_key(journey_map, url)
+            fixes_of: dict[str | None, list[Opportunity]] = {}
+            for one in journey_map.stages:
+                for opportunity in one.opportunities:
+                    fixes_of.setdefault(opportunity.addresses, []).append(opportunity)
+            for number, (stage, pain) in enumerate(journey_map.pain_points()):
+                fixes = tuple(fixes_of.get(pain.id, ()))
                 anchor = f"#journey-{journey_map.id}-pain-{pain.id}"
-                rows.append(
-                    PainRow(
-                        journey_map,
-                        stage.name,
-                        pain,
-                        relative_url(self._map_url(journey_map), url) + anchor,
-                        fixes,
-                    )
+                row = PainRow(
+                    journey_map,
+                    stage.name,
+                    pain,
+                    relative_url(self._map_url(journey_map), url) + anchor,
+                    fixes,
                 )
+                rows.append((row, (*row_key, "pain", number)))
         return sorted(
-            rows, key=lambda r: (-r.pain.severity, r.journey_map.title.lower(), r.pain.text)
+            rows,
+            key=lambda r: (-r[0].pain.severity, r[0].journey_map.title.lower(), r[0].pain.text),
         )
 
     def _map_url(self, journey_map: JourneyMap) -> str:
