@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,7 +18,12 @@ from mkdocs_journey.analytics.data_quality import describe_rejections, quality_p
 from mkdocs_journey.analytics.feelings import feeling_findings
 from mkdocs_journey.analytics.kpis import AnalysisFor, apply_kpi_actuals, kpi_windows
 from mkdocs_journey.analytics.moment_words import FEELING_TITLE, feeling_sentence
-from mkdocs_journey.analytics.pipeline import CACHE, analyze, analyze_windows
+from mkdocs_journey.analytics.pipeline import (
+    CACHE,
+    analyze,
+    analyze_windows,
+    window_attribution,
+)
 from mkdocs_journey.analytics.result import DataAnalysis
 from mkdocs_journey.catalogue import Catalogue
 from mkdocs_journey.data.cache import AnalysisCache
@@ -113,7 +118,22 @@ def _analyze_with_windows(
         cache=cache,
         attribution=settings.attribution,
     )
-    return _WindowedAnalyses(whole, by_window)
+
+    def one_window(window: TimeWindow) -> DataAnalysis | DataError:
+        try:
+            return analyze(
+                source,
+                journey_map,
+                settings.channels,
+                other_maps=others,
+                cache=cache,
+                attribution=window_attribution(settings.attribution),
+                window=window,
+            )
+        except DataError as error:
+            return error
+
+    return _WindowedAnalyses(whole, dict(by_window), one_window)
 
 
 def join_data(
@@ -168,17 +188,21 @@ def join_data(
 
 @dataclass
 class _WindowedAnalyses:
-    """The map's analysis, and one per date window its KPIs ask for (see :func:`kpi_windows`)."""
+    """The map's analysis, and one per date window its KPIs ask for (see :func:`kpi_windows`:
+    computed with the map's; a window it did not foresee is computed when asked for)."""
 
     whole: DataAnalysis
-    by_window: Mapping[TimeWindow, DataAnalysis | DataError]
+    by_window: dict[TimeWindow, DataAnalysis | DataError]
+    compute: Callable[[TimeWindow], DataAnalysis | DataError]
     errors: list[str] = field(default_factory=list)
 
     def __call__(self, since: dt.date | None, until: dt.date | None) -> DataAnalysis | None:
         window = TimeWindow(since, until)
         if not window:
             return self.whole
-        found = self.by_window.get(window)
+        if window not in self.by_window:
+            self.by_window[window] = self.compute(window)
+        found = self.by_window[window]
         if isinstance(found, DataError):
             self.errors.append(f"window {since} to {until}: {found}")
             return None

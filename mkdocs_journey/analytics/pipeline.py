@@ -296,7 +296,7 @@ def analyze_windows(
     ``since`` and ``until``), from one read of the file: what is not in ``cache`` is computed
     together. Each analysis is cached on its own, under the key :func:`analyze` gives it.
 
-    A window's analysis gives KPI figures only: it has no credit intervals (no resamples).
+    A window's analysis has the settings of :func:`window_attribution`.
     Raises :class:`DataError` when the whole file cannot be analysed; a window that cannot be
     (where the whole can) maps to its error.
     """
@@ -305,7 +305,7 @@ def analyze_windows(
     kept = [window for window in dict.fromkeys(windows) if window]
     jobs: list[tuple[AttributionSettings, TimeWindow | None]] = [
         (attribution, None),
-        *((dataclasses.replace(attribution, resamples=0), window) for window in kept),
+        *((window_attribution(attribution), window) for window in kept),
     ]
     found: list[DataAnalysis | DataError | None] = [None] * len(jobs)
     keys: list[str | None] = [None] * len(jobs)
@@ -347,6 +347,12 @@ def analyze_windows(
     assert isinstance(whole, DataAnalysis)
     by_window = {window: found[number] for number, (_, window) in enumerate(jobs) if window}
     return whole, by_window  # type: ignore[return-value]
+
+
+def window_attribution(attribution: AttributionSettings) -> AttributionSettings:
+    """The attribution settings of a date window's analysis: it gives KPI figures only, so it
+    resamples nothing (no credit intervals)."""
+    return dataclasses.replace(attribution, resamples=0)
 
 
 def _content_hash(source: DataSource, cache: AnalysisCache[DataAnalysis]) -> str:

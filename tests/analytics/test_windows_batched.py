@@ -51,7 +51,7 @@ def test_a_map_and_its_windows_batched_are_the_analyses_one_by_one(
     def one(window: TimeWindow | None, cache: AnalysisCache[DataAnalysis] | None) -> DataAnalysis:
         attribution = settings.attribution
         if window:
-            attribution = dataclasses.replace(attribution, resamples=0)
+            attribution = dataclasses.replace(attribution, resamples=0)  # no intervals
         return analyze(
             source,
             journey_map,
