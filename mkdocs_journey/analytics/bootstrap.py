@@ -46,7 +46,7 @@ def bootstrap(
     """Every model's credit intervals from ``settings.resamples`` resamples of the path table."""
     # One BLAS thread: the arrays are small (resamples by path-table rows, chains of a few dozen
     # states), and OpenBLAS's threads spent more CPU waiting for each other than they saved,
-    # about 0.15 s an analysis of the example site on 2 cores, for the same bits.
+    # 0.15 to 0.25 s CPU an analysis of the example site on 2 cores, for the same bits.
     with threadpool_limits(limits=1, user_api="blas"):
         return _bootstrap(rows, settings, other, order)
 
