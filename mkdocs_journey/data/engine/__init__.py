@@ -1,5 +1,6 @@
 # ruff: noqa: S608  -- SQL is built here on purpose; values go through sql_text() or sql_name().
-"""The one package that talks to the analytical engine (DuckDB); :func:`run` is its entry point.
+"""The one package that talks to the analytical engine (DuckDB); :func:`run` is its entry point
+(:func:`run_windows`: the same for several date windows, from one read of the file).
 
 Every query of the analytics lives here, in three steps, so that the same steps can later run on a
 distributed engine:
