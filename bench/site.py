@@ -8,7 +8,8 @@ ratios b/a and c/a: the median of the rounds' ratios and their min-max.
 
 Sites (``--site``):
   example    the example site (4 maps, about 100k events); then it times the data step in this
-             process (``analyze`` per data source, no cache) and says what share of (b) it is;
+             process (each map's analysis and its KPIs' date windows, as a build computes them,
+             no cache) and says what share of (b) it is;
   1000       a synthetic site (bench/synthetic.py): 1,000 pages, 200 maps of 5 stages and 15
              touchpoints, a nested nav (3 levels, 4 sections a level);
   2000       a synthetic site of 2,000 pages, each but the home page holding one map;
@@ -77,15 +78,18 @@ def count_output(project: Path) -> tuple[int, int, int]:
     return diagrams, code_blocks, cached
 
 
-def data_step(project: Path) -> tuple[float, list[tuple[str, int, float]]]:
-    """Seconds to import the data engine, and (source, maps reading it, seconds) per source."""
+def data_step(project: Path) -> tuple[float, list[tuple[str, int, int, float]]]:
+    """Seconds to import the data engine, and (source, maps reading it, date windows of their
+    KPIs, seconds) per source."""
     start = time.perf_counter()
     # This import is where the engine (duckdb) loads.
-    from mkdocs_journey.analytics.pipeline import analyze
+    from mkdocs_journey.analytics.pipeline import analyze_windows
 
     engine_import = time.perf_counter() - start
 
+    from mkdocs_journey.analytics.kpis import kpi_windows
     from mkdocs_journey.check import collect_site
+    from mkdocs_journey.data.engine import TimeWindow
     from mkdocs_journey.joined import configured_sources
 
     site, _, _ = collect_site(project / "mkdocs.yml")
@@ -94,17 +98,28 @@ def data_step(project: Path) -> tuple[float, list[tuple[str, int, float]]]:
     sources, problems = configured_sources(settings)
     if problems:
         raise SystemExit("\n".join(problems))
-    channels = settings.channels
-    timings: list[tuple[str, int, float]] = []
+    timings: list[tuple[str, int, int, float]] = []
     for name, source in sources.items():
         readers = [journey_map for journey_map in maps if journey_map.data == name]
+        windows = 0
         start = time.perf_counter()
-        # As the plugin does (joined.py): one analysis per map reading the source, or one
-        # without a map; cache=None so every one is computed, as in a cold build.
+        # As the plugin does (joined.py): one analysis per map reading the source (or one
+        # without a map) with the date windows of its KPIs; cache=None so every one is
+        # computed, as in a cold build.
         for journey_map in readers or [None]:
             others = [other for other in readers if other is not journey_map]
-            analyze(source, journey_map, channels, other_maps=others, cache=None)
-        timings.append((name, len(readers), time.perf_counter() - start))
+            wanted = [] if journey_map is None else kpi_windows(journey_map)
+            windows += len(wanted)
+            analyze_windows(
+                source,
+                journey_map,
+                settings.channels,
+                windows=[TimeWindow(*window) for window in wanted],
+                other_maps=others,
+                cache=None,
+                attribution=settings.attribution,
+            )
+        timings.append((name, len(readers), windows, time.perf_counter() - start))
     return engine_import, timings
 
 
@@ -185,12 +200,13 @@ def example_row(folder: Path, repeats: int) -> tuple[str, str]:
     )
     b = statistics.median(times["b"])
     engine_import, data = data_step(plugin)
-    print("  data step, in this process (analyze per source, no analysis cache):")
+    print("  data step, in this process (each map and its KPIs' windows, no analysis cache):")
     analysed = 0.0
-    for name, readers, seconds in data:
+    for name, readers, windows, seconds in data:
         analysed += seconds
         maps = f"{readers} map{'' if readers == 1 else 's'}"
-        print(f"    {name:<18} {maps:<7} {seconds * 1000:8.1f} ms")
+        dated = f"{windows} window{'' if windows == 1 else 's'}"
+        print(f"    {name:<18} {maps:<7} {dated:<10} {seconds * 1000:8.1f} ms")
     print(f"    analyze, all sources {analysed * 1000:8.1f} ms = {analysed / b:.1%} of (b)")
     print(
         f"    + importing the engine (duckdb) {engine_import * 1000:.1f} ms:"

@@ -10,15 +10,20 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from mkdocs_journey.analytics.data_quality import describe_rejections, quality_problems
 from mkdocs_journey.analytics.feelings import feeling_findings
-from mkdocs_journey.analytics.kpis import AnalysisFor, apply_kpi_actuals
+from mkdocs_journey.analytics.kpis import AnalysisFor, apply_kpi_actuals, kpi_windows
 from mkdocs_journey.analytics.moment_words import FEELING_TITLE, feeling_sentence
-from mkdocs_journey.analytics.pipeline import CACHE, analyze
+from mkdocs_journey.analytics.pipeline import (
+    CACHE,
+    analyze,
+    analyze_windows,
+    window_attribution,
+)
 from mkdocs_journey.analytics.result import DataAnalysis
 from mkdocs_journey.catalogue import Catalogue
 from mkdocs_journey.data.cache import AnalysisCache
@@ -93,6 +98,44 @@ def analyze_for_map(
     )
 
 
+def _analyze_with_windows(
+    source: DataSource,
+    journey_map: JourneyMap | None,
+    readers: list[JourneyMap],
+    settings: Settings,
+    cache: AnalysisCache[DataAnalysis] | None,
+) -> _WindowedAnalyses:
+    """:func:`analyze_for_map`'s analysis and those of the date windows of the map's KPIs, all
+    from one read of the file (the windows are known from the KPIs before any is computed)."""
+    others = [m for m in readers if m is not journey_map]
+    windows = [] if journey_map is None else [TimeWindow(*w) for w in kpi_windows(journey_map)]
+    whole, by_window = analyze_windows(
+        source,
+        journey_map,
+        settings.channels,
+        windows=windows,
+        other_maps=others,
+        cache=cache,
+        attribution=settings.attribution,
+    )
+
+    def one_window(window: TimeWindow) -> DataAnalysis | DataError:
+        try:
+            return analyze(
+                source,
+                journey_map,
+                settings.channels,
+                other_maps=others,
+                cache=cache,
+                attribution=window_attribution(settings.attribution),
+                window=window,
+            )
+        except DataError as error:
+            return error
+
+    return _WindowedAnalyses(whole, dict(by_window), one_window)
+
+
 def join_data(
     catalogue: Catalogue,
     settings: Settings,
@@ -117,9 +160,7 @@ def join_data(
         targets: list[JourneyMap | None] = [*readers] or [None]  # None: the source alone
         for journey_map in targets:
             try:
-                analysis = analyze_for_map(
-                    source, journey_map, readers, settings.channels, cache, settings.attribution
-                )
+                windows = _analyze_with_windows(source, journey_map, readers, settings, cache)
             except DataError as error:
                 if journey_map is None:
                     joined.warnings.append(str(error))
@@ -128,10 +169,10 @@ def join_data(
                     number = first[journey_map.id]
                     readings[number] = _with_problem(readings[number], str(error))
                 continue
+            analysis = windows.whole
             if journey_map is not None:
                 joined.by_map[journey_map.id] = analysis
                 number = first[journey_map.id]
-                windows = _WindowedAnalyses(analysis, source, journey_map, readers, settings, cache)
                 reading = _with_actuals(readings[number], windows)
                 for message in windows.errors:
                     reading = _with_problem(reading, message)
@@ -147,35 +188,25 @@ def join_data(
 
 @dataclass
 class _WindowedAnalyses:
-    """The map's analysis, and one more per date window its KPIs ask for (cached like it)."""
+    """The map's analysis, and one per date window its KPIs ask for (see :func:`kpi_windows`:
+    computed with the map's; a window it did not foresee is computed when asked for)."""
 
     whole: DataAnalysis
-    source: DataSource
-    journey_map: JourneyMap
-    readers: list[JourneyMap]
-    settings: Settings
-    cache: AnalysisCache[DataAnalysis] | None
+    by_window: dict[TimeWindow, DataAnalysis | DataError]
+    compute: Callable[[TimeWindow], DataAnalysis | DataError]
     errors: list[str] = field(default_factory=list)
 
     def __call__(self, since: dt.date | None, until: dt.date | None) -> DataAnalysis | None:
         window = TimeWindow(since, until)
         if not window:
             return self.whole
-        others = [m for m in self.readers if m is not self.journey_map]
-        try:
-            return analyze(
-                self.source,
-                self.journey_map,
-                self.settings.channels,
-                other_maps=others,
-                cache=self.cache,
-                # A window's analysis gives KPI figures only: no credit intervals to resample.
-                attribution=dataclasses.replace(self.settings.attribution, resamples=0),
-                window=window,
-            )
-        except DataError as error:
-            self.errors.append(f"window {since} to {until}: {error}")
+        if window not in self.by_window:
+            self.by_window[window] = self.compute(window)
+        found = self.by_window[window]
+        if isinstance(found, DataError):
+            self.errors.append(f"window {since} to {until}: {found}")
             return None
+        return found
 
 
 def _with_actuals(reading: MapReading, analysis: AnalysisFor) -> MapReading:

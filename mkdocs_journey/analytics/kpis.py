@@ -32,6 +32,7 @@ __all__ = [
     "METRIC_DESCRIPTIONS",
     "AnalysisFor",
     "apply_kpi_actuals",
+    "kpi_windows",
     "metric_value",
     "validate_metric",
 ]
@@ -136,6 +137,20 @@ def provenance_of(analysis: DataAnalysis) -> DataProvenance | None:
         since=dt.date.fromisoformat(found.since) if found.since else None,
         until=dt.date.fromisoformat(found.until) if found.until else None,
     )
+
+
+def kpi_windows(journey_map: JourneyMap) -> list[tuple[dt.date | None, dt.date | None]]:
+    """The date windows (since, until) :func:`apply_kpi_actuals` asks an analysis for: one per
+    KPI with a readable metric and a ``since`` or an ``until``, in map order, each once."""
+    windows = [
+        (kpi.since, kpi.until)
+        for stage in journey_map.stages
+        for kpi in stage.kpis
+        if kpi.metric
+        and (kpi.since is not None or kpi.until is not None)
+        and not isinstance(parse_metric(kpi.metric), MetricProblem)
+    ]
+    return list(dict.fromkeys(windows))
 
 
 def apply_kpi_actuals(

@@ -1,12 +1,15 @@
 """The analysis pipeline: engine aggregates -> models, funnel, mix, insights -> DataAnalysis.
 
 ``analyze(source, journey_map, settings)`` returns a :class:`DataAnalysis` (cached by the file's
-content hash and every relevant setting); ``analyze_file(path)`` does the same for a bare file with
-the standard column names, as ``mkdocs-journey analyze`` does.
+content hash and every relevant setting); ``analyze_windows`` adds the analyses of date windows
+(a map's KPIs'), computed from the same read of the file; ``analyze_file(path)`` does the same
+as ``analyze`` for a bare file with the standard column names, as ``mkdocs-journey analyze``
+does.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -121,16 +124,44 @@ def _compute(
     sha256: str | None = None,
     window: TimeWindow | None = None,
 ) -> DataAnalysis:
+    jobs = [(attribution or AttributionSettings(), window)]
+    return _compute_all(source, journey_map, settings, other_maps, jobs, sha256=sha256)[0]
+
+
+def _compute_all(
+    source: DataSource,
+    journey_map: JourneyMap | None,
+    settings: ChannelSettings,
+    other_maps: Sequence[JourneyMap],
+    jobs: Sequence[tuple[AttributionSettings, TimeWindow | None]],
+    *,
+    sha256: str | None = None,
+) -> list[DataAnalysis]:
+    """The analysis of each (attribution, window) of ``jobs``, from one read of the file."""
+    # The file is hashed before it is read: the digest names the bytes the numbers come from.
+    digest = sha256 if sha256 is not None else _digest(source)
+    outputs = engine.run_windows(
+        source, map_shape(journey_map, other_maps), settings, engine_rules(), jobs
+    )
+    return [
+        _analysis(source, journey_map, attribution, window, digest, out)
+        for (attribution, window), out in zip(jobs, outputs, strict=True)
+    ]
+
+
+def _analysis(
+    source: DataSource,
+    journey_map: JourneyMap | None,
+    attribution: AttributionSettings,
+    window: TimeWindow | None,
+    digest: str,
+    out: engine.EngineOutput,
+) -> DataAnalysis:
+    """The analysis of one job's engine output: models, funnel, mix, insights, intervals."""
     # Imported here: numpy loads only for a computation, never for a build whose analyses
     # all come from the cache.
     from mkdocs_journey.analytics.bootstrap import bootstrap
 
-    attribution = attribution or AttributionSettings()
-    # The file is hashed before it is read: the digest names the bytes the numbers come from.
-    digest = sha256 if sha256 is not None else _digest(source)
-    out = engine.run(
-        source, map_shape(journey_map, other_maps), settings, engine_rules(), attribution, window
-    )
     funnel = build_funnel(out.funnel)
     channel_totals = build_channel_totals(out.channel_totals)
     analysis = DataAnalysis(
@@ -240,9 +271,106 @@ def analyze(
     attribution = attribution or AttributionSettings()
     if cache is None:
         return _compute(source, journey_map, settings, other_maps, attribution, window=window)
+    sha256 = _content_hash(source, cache)
+    config = _config(source, journey_map, settings, other_maps, attribution, window)
+    return cache.get_or_compute(
+        source.path,
+        config,
+        lambda: _compute(
+            source, journey_map, settings, other_maps, attribution, sha256=sha256, window=window
+        ),
+    )
+
+
+def analyze_windows(
+    source: DataSource,
+    journey_map: JourneyMap | None,
+    settings: ChannelSettings | None = None,
+    *,
+    windows: Sequence[TimeWindow],
+    other_maps: Sequence[JourneyMap] = (),
+    cache: AnalysisCache[DataAnalysis] | None = CACHE,
+    attribution: AttributionSettings | None = None,
+) -> tuple[DataAnalysis, dict[TimeWindow, DataAnalysis | DataError]]:
+    """:func:`analyze` of the whole file, and of each date window in ``windows`` (a map's KPIs'
+    ``since`` and ``until``), from one read of the file: what is not in ``cache`` is computed
+    together. Each analysis is cached on its own, under the key :func:`analyze` gives it.
+
+    A window's analysis has the settings of :func:`window_attribution`.
+    Raises :class:`DataError` when the whole file cannot be analysed; a window that cannot be
+    (where the whole can) maps to its error.
+    """
+    settings = settings or ChannelSettings()
+    attribution = attribution or AttributionSettings()
+    kept = [window for window in dict.fromkeys(windows) if window]
+    jobs: list[tuple[AttributionSettings, TimeWindow | None]] = [
+        (attribution, None),
+        *((window_attribution(attribution), window) for window in kept),
+    ]
+    found: list[DataAnalysis | DataError | None] = [None] * len(jobs)
+    keys: list[str | None] = [None] * len(jobs)
+    sha256 = None
+    if cache is not None:
+        sha256 = _content_hash(source, cache)
+        for number, (job_attribution, window) in enumerate(jobs):
+            config = _config(source, journey_map, settings, other_maps, job_attribution, window)
+            keys[number] = key = cache.key(source.path, config)
+            found[number] = cache.get(key)
+    missing = [number for number, value in enumerate(found) if value is None]
+
+    def computed(numbers: list[int]) -> None:
+        values = _compute_all(
+            source, journey_map, settings, other_maps, [jobs[n] for n in numbers], sha256=sha256
+        )
+        for number, value in zip(numbers, values, strict=True):
+            found[number] = value
+            key = keys[number]
+            if cache is not None and key is not None:
+                cache.put(key, value)
+
+    try:
+        if missing:
+            computed(missing)
+    except DataError:
+        if len(missing) == 1:
+            raise
+        # One at a time, as each was before they were batched: the whole file's failure is
+        # the map's, a window's is that window's.
+        for number in missing:
+            try:
+                computed([number])
+            except DataError as error:
+                if number == 0:
+                    raise
+                found[number] = error
+    whole = found[0]
+    assert isinstance(whole, DataAnalysis)
+    by_window = {window: found[number] for number, (_, window) in enumerate(jobs) if window}
+    return whole, by_window  # type: ignore[return-value]
+
+
+def window_attribution(attribution: AttributionSettings) -> AttributionSettings:
+    """The attribution settings of a date window's analysis: it gives KPI figures only, so it
+    resamples nothing (no credit intervals)."""
+    return dataclasses.replace(attribution, resamples=0)
+
+
+def _content_hash(source: DataSource, cache: AnalysisCache[DataAnalysis]) -> str:
     if not source.path.is_file():
         raise DataError(f"{source.file_label}: data file not found (source {source.name!r})")
-    config = "\x1e".join(
+    return cache.content_hash(source.path)
+
+
+def _config(
+    source: DataSource,
+    journey_map: JourneyMap | None,
+    settings: ChannelSettings,
+    other_maps: Sequence[JourneyMap],
+    attribution: AttributionSettings,
+    window: TimeWindow | None,
+) -> str:
+    """What, beside the file's content, an analysis depends on (its cache key)."""
+    return "\x1e".join(
         (
             source.fingerprint(),
             settings.fingerprint(),
@@ -252,14 +380,6 @@ def analyze(
             ",".join(MODELS),
             repr(window or TimeWindow()),
         )
-    )
-    sha256 = cache.content_hash(source.path)
-    return cache.get_or_compute(
-        source.path,
-        config,
-        lambda: _compute(
-            source, journey_map, settings, other_maps, attribution, sha256=sha256, window=window
-        ),
     )
 
 

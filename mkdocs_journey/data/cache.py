@@ -76,20 +76,35 @@ class AnalysisCache(Generic[T]):
         return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
 
     def get_or_compute(self, path: Path, config: str, compute: Callable[[], T]) -> T:
+        # The key is taken before computing: it names the content the value is computed from.
         key = self.key(path, config)
+        value = self.get(key)
+        if value is None:
+            value = compute()
+            self.put(key, value)
+        return value
+
+    def get(self, key: str) -> T | None:
+        """The value kept under ``key`` (see :meth:`key`), from memory or disk, or None."""
         with self._lock:
             if key in self._values:
                 return self._values[key]
         value = self._load(key)
-        if value is None:
-            value = compute()
-            self.computed += 1
-            self._store(key, value)
+        if value is not None:
+            self._remember(key, value)
+        return value
+
+    def put(self, key: str, value: T) -> None:
+        """Keep a value just computed under ``key`` (it counts as computed)."""
+        self.computed += 1
+        self._store(key, value)
+        self._remember(key, value)
+
+    def _remember(self, key: str, value: T) -> None:
         with self._lock:
             if len(self._values) >= self.max_entries:
                 self._values.pop(next(iter(self._values)))
             self._values[key] = value
-        return value
 
     def file_for(self, key: str) -> Path | None:
         if self.directory is None or self.kind is None:

@@ -1,5 +1,6 @@
 # ruff: noqa: S608  -- SQL is built here on purpose; values go through sql_text() or sql_name().
-"""The one package that talks to the analytical engine (DuckDB); :func:`run` is its entry point.
+"""The one package that talks to the analytical engine (DuckDB); :func:`run` is its entry point
+(:func:`run_windows`: the same for several date windows, from one read of the file).
 
 Every query of the analytics lives here, in three steps, so that the same steps can later run on a
 distributed engine:
@@ -56,6 +57,7 @@ line breaks inside quoted fields (see :mod:`mkdocs_journey.data.lines`).
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
 from mkdocs_journey.data import quality
 from mkdocs_journey.data.channels import (
@@ -78,6 +80,7 @@ from mkdocs_journey.data.engine.common import (
     connection,
     exact_sum,
     key_part,
+    sql_name,
     sql_text,
     sql_trim,
     temp_table,
@@ -95,7 +98,7 @@ from mkdocs_journey.data.engine.journeys import (
     split_paths,
     steps_across_conversions,
 )
-from mkdocs_journey.data.engine.measures import keep_window, measure
+from mkdocs_journey.data.engine.measures import keep_window, measure, outside_window
 from mkdocs_journey.data.engine.reading import load_events, resolve_columns, set_aside
 from mkdocs_journey.data.paths import (
     AttributionSettings,
@@ -103,6 +106,9 @@ from mkdocs_journey.data.paths import (
     TouchShare,
 )
 from mkdocs_journey.data.sources import DataSource
+
+if TYPE_CHECKING:
+    import duckdb
 
 #: What the rest of the package uses: one entry point per job, and the shapes of its results.
 __all__ = [
@@ -117,6 +123,7 @@ __all__ = [
     "group_channels",
     "resolve_columns",
     "run",
+    "run_windows",
 ]
 
 
@@ -134,13 +141,36 @@ def run(
     inside ``window`` if one is given. Raises :class:`DataError`, also for a failure of the
     engine itself (a memory limit, say): a build reports it for the source and goes on, it never
     ends in a traceback."""
+    return run_windows(
+        source, shape, settings, rules, [(attribution or AttributionSettings(), window)]
+    )[0]
+
+
+def run_windows(
+    source: DataSource,
+    shape: MapShape | None,
+    settings: ChannelSettings,
+    rules: Mapping[str, TouchShare | TimeDecay],
+    jobs: Sequence[tuple[AttributionSettings, TimeWindow | None]],
+) -> list[EngineOutput]:
+    """What :func:`run` gives for each (attribution, window) of ``jobs``, in order, from one
+    read of the file: it is loaded and its rows classified once, then each job runs the steps
+    that follow (window, order, duplicates, paths, aggregates) on its own copy of the classified
+    rows. A map and the date windows of its KPIs: one read instead of one per window."""
     import duckdb
 
+    if not jobs:
+        return []
     try:
-        return _run(source, shape, settings, rules, attribution or AttributionSettings(), window)
+        return _run(source, shape, settings, rules, jobs)
     except duckdb.Error as error:
         message = f"{source.file_label}: the analysis failed in the engine: {error}"
         raise DataError(message) from error
+
+
+#: The classified rows each job of :func:`run_windows` starts from (all but the last take a
+#: copy; the last takes the tables themselves, so that one job copies nothing).
+_ALL_CLEAN, _ALL_BAD = "all_clean", "all_bad"
 
 
 def _run(
@@ -148,87 +178,138 @@ def _run(
     shape: MapShape | None,
     settings: ChannelSettings,
     rules: Mapping[str, TouchShare | TimeDecay],
-    attribution: AttributionSettings,
-    window: TimeWindow | None,
-) -> EngineOutput:
-    shares = {name: rule for name, rule in rules.items() if isinstance(rule, TouchShare)}
-    decays = {name: rule for name, rule in rules.items() if isinstance(rule, TimeDecay)}
+    jobs: Sequence[tuple[AttributionSettings, TimeWindow | None]],
+) -> list[EngineOutput]:
     with LOCK, connection() as con:
         columns, header, read = load_events(con, source)
         unreadable = set_aside(con, len(header)) if read != "fast" else []
         classify(con, source, shape, settings)
-        keep_window(con, window)
         records = int(con.execute("SELECT count(*) FROM ev").fetchone()[0])  # type: ignore[index]
-        rows_read = records + len(unreadable)
         con.execute("DROP VIEW cls")
         con.execute("DROP TABLE ev")  # frees memory for the aggregates that follow
-        order_touches(con)
-        deduplicate(con)
-        rejected_rows = con.execute(
-            f"""SELECT reason, count(*),
-                       min_by(struct_pack(line, detail, same_as), line, {quality.EXAMPLES})
-                FROM bad GROUP BY reason"""
+        if len(jobs) == 1:
+            attribution, window = jobs[0]
+            keep_window(con, window)
+            return [_analyse(con, source, shape, rules, attribution, columns, records, unreadable)]
+        con.execute(f"ALTER TABLE clean RENAME TO {_ALL_CLEAN}")
+        con.execute(f"ALTER TABLE bad RENAME TO {_ALL_BAD}")
+        shared = _temp_names(con)
+        # The windows first, each from a copy of its own rows only; the whole file last, from
+        # the classified tables themselves: no job copies every used row.
+        order = sorted(range(len(jobs)), key=lambda number: not jobs[number][1])
+        outputs: dict[int, EngineOutput] = {}
+        for number in order:
+            attribution, window = jobs[number]
+            if number != order[-1]:
+                outside = outside_window(window)
+                where = f" WHERE NOT ({outside})" if outside else ""
+                con.execute(f"CREATE TEMP TABLE clean AS FROM {_ALL_CLEAN}{where}")
+                con.execute(f"CREATE TEMP TABLE bad AS FROM {_ALL_BAD}")
+            else:
+                con.execute(f"ALTER TABLE {_ALL_CLEAN} RENAME TO clean")
+                con.execute(f"ALTER TABLE {_ALL_BAD} RENAME TO bad")
+                keep_window(con, window)
+            outputs[number] = _analyse(
+                con, source, shape, rules, attribution, columns, records, unreadable
+            )
+            # What this job made goes, before the next job makes its own of the same names.
+            for kind, name in _temp_names(con) - shared:
+                con.execute(f"DROP {kind} {name}")
+        return [outputs[number] for number in range(len(jobs))]
+
+
+def _temp_names(con: duckdb.DuckDBPyConnection) -> set[tuple[str, str]]:
+    """(TABLE or VIEW, quoted name) of the connection's temporary tables and views."""
+    rows = con.execute(
+        """SELECT 'TABLE', table_name FROM duckdb_tables() WHERE temporary
+           UNION ALL
+           SELECT 'VIEW', view_name FROM duckdb_views() WHERE temporary AND NOT internal"""
+    ).fetchall()
+    return {(str(kind), sql_name(str(name))) for kind, name in rows}
+
+
+def _analyse(
+    con: duckdb.DuckDBPyConnection,
+    source: DataSource,
+    shape: MapShape | None,
+    rules: Mapping[str, TouchShare | TimeDecay],
+    attribution: AttributionSettings,
+    columns: dict[str, str],
+    records: int,
+    unreadable: list[tuple[int, str]],
+) -> EngineOutput:
+    """Step 3 and what follows, for the classified rows in ``clean`` and ``bad`` (the used rows
+    already cut to the job's window)."""
+    shares = {name: rule for name, rule in rules.items() if isinstance(rule, TouchShare)}
+    decays = {name: rule for name, rule in rules.items() if isinstance(rule, TimeDecay)}
+    rows_read = records + len(unreadable)
+    order_touches(con)
+    deduplicate(con)
+    rejected_rows = con.execute(
+        f"""SELECT reason, count(*),
+                   min_by(struct_pack(line, detail, same_as), line, {quality.EXAMPLES})
+            FROM bad GROUP BY reason"""
+    ).fetchall()
+    rejected = rejections(source, records, rejected_rows, unreadable)
+    unknown = con.execute(
+        f"""SELECT tp, count(*) FROM bad WHERE reason = {sql_text(quality.UNKNOWN_TOUCHPOINT)}
+            GROUP BY tp ORDER BY count(*) DESC, tp LIMIT {LISTED}"""
+    ).fetchall()
+    con.execute("DROP TABLE bad")
+    with_tps = "touchpoint" in columns
+    channels = dict(con.execute("SELECT cid, channel FROM channel_ids").fetchall())
+    touchpoints = {0: "(not set)", **dict(con.execute("SELECT tid, tp FROM tp_ids").fetchall())}
+    split_paths(con, list(decays.values()))
+    rows_used, leads, paths, conversions, converters, revenue = con.execute(
+        f"""SELECT (SELECT count(*) FROM clean), count(DISTINCT lead), count(*),
+                  count(*) FILTER (WHERE converted),
+                  count(DISTINCT lead) FILTER (WHERE converted),
+                  coalesce({exact_sum("value", where="converted")}, 0)
+           FROM paths"""
+    ).fetchone()  # type: ignore[misc]
+    order = attribution.markov_order
+    channel_paths = aggregate_paths(con, "c", channels, shares, decays, order)
+    channel_rows = (
+        path_table_rows(con, "c", channels, shares, decays, order, attribution.max_rows)
+        if attribution.resamples > 0
+        else None
+    )
+    channel_table_size = int(con.execute("SELECT count(*) FROM pt").fetchone()[0])  # type: ignore[index]
+    touchpoint_paths = (
+        aggregate_paths(con, "t", touchpoints, shares, decays, order) if with_tps else None
+    )
+    conversion_steps = steps_across_conversions(con, touchpoints) if with_tps else {}
+    funnel, stage_channels = stage_funnel(con, shape, channels)
+    if with_tps:
+        # Leads per channel from each lead's distinct channels: no distinct count over rows.
+        channel_ids = con.execute(
+            f"""SELECT cid, touches, leads
+                FROM (SELECT cid, count(*) AS touches FROM clean GROUP BY cid)
+                JOIN (SELECT cid, count(*) AS leads
+                      FROM (SELECT unnest(list_distinct(list_transform(
+                              k, lambda x: {key_part("x", "cid")}))) AS cid FROM lt)
+                      GROUP BY cid) USING (cid)
+                ORDER BY touches DESC, cid"""
         ).fetchall()
-        rejected = rejections(source, records, rejected_rows, unreadable)
-        unknown = con.execute(
-            f"""SELECT tp, count(*) FROM bad WHERE reason = {sql_text(quality.UNKNOWN_TOUCHPOINT)}
-                GROUP BY tp ORDER BY count(*) DESC, tp LIMIT {LISTED}"""
-        ).fetchall()
-        con.execute("DROP TABLE bad")
-        with_tps = "touchpoint" in columns
-        channels = dict(con.execute("SELECT cid, channel FROM channel_ids").fetchall())
-        touchpoints = {0: "(not set)", **dict(con.execute("SELECT tid, tp FROM tp_ids").fetchall())}
-        split_paths(con, list(decays.values()))
-        rows_used, leads, paths, conversions, converters, revenue = con.execute(
-            f"""SELECT (SELECT count(*) FROM clean), count(DISTINCT lead), count(*),
-                      count(*) FILTER (WHERE converted),
-                      count(DISTINCT lead) FILTER (WHERE converted),
-                      coalesce({exact_sum("value", where="converted")}, 0)
-               FROM paths"""
-        ).fetchone()  # type: ignore[misc]
-        order = attribution.markov_order
-        channel_paths = aggregate_paths(con, "c", channels, shares, decays, order)
-        channel_rows = (
-            path_table_rows(con, "c", channels, shares, decays, order, attribution.max_rows)
-            if attribution.resamples > 0
-            else None
-        )
-        channel_table_size = int(con.execute("SELECT count(*) FROM pt").fetchone()[0])  # type: ignore[index]
-        touchpoint_paths = (
-            aggregate_paths(con, "t", touchpoints, shares, decays, order) if with_tps else None
-        )
-        conversion_steps = steps_across_conversions(con, touchpoints) if with_tps else {}
-        funnel, stage_channels = stage_funnel(con, shape, channels)
-        if with_tps:
-            # Leads per channel from each lead's distinct channels: no distinct count over rows.
-            channel_ids = con.execute(
-                f"""SELECT cid, touches, leads
-                    FROM (SELECT cid, count(*) AS touches FROM clean GROUP BY cid)
-                    JOIN (SELECT cid, count(*) AS leads
-                          FROM (SELECT unnest(list_distinct(list_transform(
-                                  k, lambda x: {key_part("x", "cid")}))) AS cid FROM lt)
-                          GROUP BY cid) USING (cid)
-                    ORDER BY touches DESC, cid"""
-            ).fetchall()
-            touchpoint_ids = key_totals(con, "tid", "WHERE tid > 0")
-        else:
-            channel_ids = key_totals(con, "cid", "")
-            touchpoint_ids = []
-        channel_totals = [(channels[c], t, n) for c, t, n in channel_ids]
-        touchpoint_totals = [(touchpoints[k], t, n) for k, t, n in touchpoint_ids]
-        unassigned = con.execute(
-            f"""SELECT k.source, k.medium, count(*) FROM clean c JOIN combo_ids k USING (kid)
-                WHERE k.channel = {sql_text(UNASSIGNED)}
-                GROUP BY k.source, k.medium ORDER BY count(*) DESC, k.source, k.medium
-                LIMIT {LISTED}"""
-        ).fetchall()
-        insights = path_insights(
-            con, touchpoints if with_tps else channels, touchpoint_ids if with_tps else channel_ids
-        )
-        stages = dict(con.execute("SELECT sid, name FROM stage_ids").fetchall())
-        measures = measure(
-            con, touchpoints if with_tps else {}, stages, has_event_field="event" in columns
-        )
+        touchpoint_ids = key_totals(con, "tid", "WHERE tid > 0")
+    else:
+        channel_ids = key_totals(con, "cid", "")
+        touchpoint_ids = []
+    channel_totals = [(channels[c], t, n) for c, t, n in channel_ids]
+    touchpoint_totals = [(touchpoints[k], t, n) for k, t, n in touchpoint_ids]
+    unassigned = con.execute(
+        f"""SELECT k.source, k.medium, count(*) FROM clean c JOIN combo_ids k USING (kid)
+            WHERE k.channel = {sql_text(UNASSIGNED)}
+            GROUP BY k.source, k.medium ORDER BY count(*) DESC, k.source, k.medium
+            LIMIT {LISTED}"""
+    ).fetchall()
+    insights = path_insights(
+        con, touchpoints if with_tps else channels, touchpoint_ids if with_tps else channel_ids
+    )
+    stages = dict(con.execute("SELECT sid, name FROM stage_ids").fetchall())
+    measures = measure(
+        con, touchpoints if with_tps else {}, stages, has_event_field="event" in columns
+    )
     return EngineOutput(
         rows_read=int(rows_read),
         rows_used=int(rows_used),

@@ -46,14 +46,21 @@ def name_events(con: duckdb.DuckDBPyConnection) -> None:
 def keep_window(con: duckdb.DuckDBPyConnection, window: TimeWindow | None) -> None:
     """Drop the used rows outside the window from ``clean``: they are neither used nor rejected.
     Days start at midnight in the session's time zone (the source's)."""
+    outside = outside_window(window)
+    if outside:
+        con.execute(f"DELETE FROM clean WHERE {outside}")
+
+
+def outside_window(window: TimeWindow | None) -> str:
+    """SQL: true for a used row (its ``ts``) outside the window; "" for no window."""
     if not window:
-        return
+        return ""
     outside = []
     if window.since is not None:
         outside.append(f"ts < {_midnight(window.since)}")
     if window.until is not None:
         outside.append(f"ts >= {_midnight(window.until + dt.timedelta(days=1))}")
-    con.execute(f"DELETE FROM clean WHERE {' OR '.join(outside)}")
+    return " OR ".join(outside)
 
 
 def _midnight(day: dt.date) -> str:
