@@ -24,7 +24,7 @@ HOOKS = (
     "on_files",
     "on_page_markdown",
     "on_page_content",
-    "on_post_page",
+    "on_page_context",
     "on_post_build",
 )
 

@@ -167,6 +167,11 @@ class _Same:
         return isinstance(other, _Same) and other.value is self.value
 
 
+def frozen_key(key: Hashable) -> Hashable:
+    """``key`` hashed once: for a part of many keys (a map's token, the settings)."""
+    return key if isinstance(key, _HashedKey) else _HashedKey(key)
+
+
 def same(value: object) -> Hashable:
     """``value`` as part of a fragment key, compared by identity."""
     return _Same(value)
@@ -288,7 +293,7 @@ class MapMemo:
         """What ``make()`` made for ``key`` (a site page's listing, a map's JSON record, a map's
         row in a listing); ``key`` holds everything that shapes it, ``page`` the reading key of
         the page it comes from, if one. With ``keep``, only what it accepts is kept."""
-        key = _HashedKey(key)
+        key = frozen_key(key)
         self._used_fragments.add(key)
         found_before = self._fragments.get(key)
         if found_before is not None:

@@ -17,8 +17,10 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
+from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import AnchorLink, TableOfContents
+from mkdocs.utils.templates import TemplateContext
 
 from mkdocs_journey import finite_json
 from mkdocs_journey.analytics.result import DataAnalysis
@@ -153,16 +155,22 @@ class JourneyPlugin(BasePlugin[JourneyConfig]):
             page.toc = _with_map_sections(page.toc, self.site.page_headings(output))
         return output
 
-    # After the search plugin has indexed the page (on_page_context), so SVGs stay out of it.
-    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str | None:
-        if self.site is None:
+    # After the search plugin has indexed the page (its on_page_context, at the default
+    # priority), so SVGs stay out of it; into the page's content, before the theme puts the
+    # content into the page (a tenth of the page's size on a site with a large navigation).
+    @event_priority(-100)
+    def on_page_context(
+        self, context: TemplateContext, *, page: Page, config: MkDocsConfig, nav: Navigation
+    ) -> TemplateContext | None:
+        if self.site is None or page.content is None:
             return None
-        output, problems, notes = self.site.page_output(page.file.src_uri, output)
+        content, problems, notes = self.site.page_output(page.file.src_uri, page.content)
+        page.content = content
         for problem in problems:
             self._warn(problem)
         for note in notes:
             log.info(note)
-        return output
+        return context
 
     def _warn(self, message: str) -> None:
         self.failures.append(message)

@@ -30,7 +30,7 @@ from mkdocs_journey.data.channels import channel_names
 from mkdocs_journey.diagrams import DiagramCache, DiagramMarks
 from mkdocs_journey.export import JsonObject, document_text, export_document, map_record
 from mkdocs_journey.joined import DataJoin, configured_sources, join_data
-from mkdocs_journey.memo import MapMemo, same, template_stamp
+from mkdocs_journey.memo import MapMemo, frozen_key, same, template_stamp
 from mkdocs_journey.model import JourneyMap, Opportunity, Problem, Severity
 from mkdocs_journey.page_parts import Heading, Placeholder, headings, placeholders, summaries
 from mkdocs_journey.page_text import generated_page, plain_title
@@ -107,7 +107,7 @@ class JourneySite:
         self.memo = memo
         # What every rendered map depends on besides its own inputs: the settings and the
         # journey templates a site overrides (the package's own are in the memo's keys).
-        self._render_inputs = (repr(settings), template_stamp(template_dirs))
+        self._render_inputs = frozen_key((repr(settings), template_stamp(template_dirs)))
         #: Default: the process-wide, memory-only cache of the analytics layer.
         self.analysis_cache = CACHE if analysis_cache is None else analysis_cache
         self.visuals = Visuals(
@@ -125,6 +125,8 @@ class JourneySite:
         #: What every generated listing shows, as a memo key: made once a build, on the first
         #: listing rendered (page URLs are complete only then).
         self._listing_inputs: tuple[Hashable, ...] | None = None
+        #: Each map's memo token, by page and id (see _map_token), for this build.
+        self._map_tokens: dict[tuple[str, str], Hashable] = {}
         #: Problems found while rendering pages (a placeholder naming no map...), for the host
         #: to report; it empties the list.
         self.render_warnings: list[str] = []
@@ -135,6 +137,7 @@ class JourneySite:
         self.read_maps(pages)
         self._health = {}
         self._listing_inputs = None
+        self._map_tokens = {}
         sources, config_problems = configured_sources(self.settings)
         self.data, self.catalogue = join_data(
             self.catalogue, self.settings, sources, config_problems, self.analysis_cache
@@ -197,6 +200,7 @@ class JourneySite:
         """The host's URLs for pages, the generated ones included (known only once added)."""
         self.catalogue.page_urls = {**self.catalogue.page_urls, **urls}
         self._listing_inputs = None
+        self._map_tokens = {}
 
     def persona_url(self, persona_id: str) -> str:
         base = self.settings.pages_dir.strip("/")
@@ -405,8 +409,9 @@ class JourneySite:
         return self.memo.kept(("headings", html), partial(headings, html))
 
     def page_output(self, path: str, html: str) -> tuple[str, list[str], list[str]]:
-        """Draw the flow diagrams and emotion curves of the page's maps into the final HTML;
-        also return the problems to report as warnings and the notes to log as information."""
+        """Draw the flow diagrams and history drawings of the page's maps into its finished
+        content HTML (after search plugins have read it); also return the problems to report
+        as warnings and the notes to log as information."""
         html = HistoryDrawings(self.env, self.history).fill(html)
         maps = [r.journey_map for r in self.catalogue.readings_of(path) if r.journey_map]
         if not maps:
@@ -423,9 +428,8 @@ class JourneySite:
             self._render_inputs,
         )
         page = self.memo.page_keys.get(path)
-        # And the page as filled last time, for the same maps: a page whose HTML from the
-        # theme is unchanged (compared, not hashed: half a megabyte on a 1,000-page site,
-        # whose navigation is in every page) gets the same page again.
+        # And the page as filled last time, for the same maps: a page whose HTML is unchanged
+        # (compared, which is cheaper than hashing it) gets the same result again.
         last = self.memo.kept(("filled-page", *maps_key), LastOutput, page=page)
         if last.html == html:
             return last.output
@@ -547,30 +551,40 @@ class JourneySite:
 
     def kpi_dashboard(self, url: str) -> Dashboard:
         """Every KPI of every map, for the dashboard page at ``url``."""
-        stage_order = {name: number for number, name in enumerate(self.settings.stages)}
-        rows = []
+        rows: list[DashboardRow] = []
         for journey_map in self.catalogue.maps:
-            series = self.history.trends.of_map(journey_map.id)
-            trend_numbers = {(one.stage, one.name): n for n, one in enumerate(series)}
-            link = relative_url(self._map_url(journey_map), url) + f"#journey-{journey_map.id}"
-            for item in self.health(journey_map).kpis:
-                number = trend_numbers.get((item.stage.name, item.kpi.name))
-                rows.append(
-                    DashboardRow(
-                        figure=kpi_figure(item, journey_map.review_every),
-                        map_id=journey_map.id,
-                        map_title=journey_map.title,
-                        map_url=link,
-                        persona=journey_map.persona.name if journey_map.persona else "",
-                        owner=journey_map.owner,
-                        stage_order=stage_order.get(item.stage.name, len(stage_order)),
-                        order=0,
-                        trend_slot=(
-                            None if number is None else sparkline_slot(journey_map.id, number)
-                        ),
-                    )
-                )
+            made = partial(self._dashboard_rows_of, journey_map, url)
+            if self.memo is None:
+                rows += made()
+            else:
+                trends = repr(self.history.trends.of_map(journey_map.id))
+                key = (*self._row_key(journey_map, url), "kpi-rows", trends)
+                page = self.memo.page_keys.get(journey_map.page)
+                rows += self.memo.kept(key, made, page=page)
         return dashboard(rows)
+
+    def _dashboard_rows_of(self, journey_map: JourneyMap, url: str) -> tuple[DashboardRow, ...]:
+        stage_order = {name: number for number, name in enumerate(self.settings.stages)}
+        series = self.history.trends.of_map(journey_map.id)
+        trend_numbers = {(one.stage, one.name): n for n, one in enumerate(series)}
+        link = relative_url(self._map_url(journey_map), url) + f"#journey-{journey_map.id}"
+        rows = []
+        for item in self.health(journey_map).kpis:
+            number = trend_numbers.get((item.stage.name, item.kpi.name))
+            rows.append(
+                DashboardRow(
+                    figure=kpi_figure(item, journey_map.review_every),
+                    map_id=journey_map.id,
+                    map_title=journey_map.title,
+                    map_url=link,
+                    persona=journey_map.persona.name if journey_map.persona else "",
+                    owner=journey_map.owner,
+                    stage_order=stage_order.get(item.stage.name, len(stage_order)),
+                    order=0,
+                    trend_slot=None if number is None else sparkline_slot(journey_map.id, number),
+                )
+            )
+        return tuple(rows)
 
     def _rows(self, maps: Iterable[JourneyMap], url: str) -> list[MapRow]:
         rows = [self._row(m, url) for m in maps]
@@ -624,8 +638,16 @@ class JourneySite:
         page_key = self.memo.page_keys.get(journey_map.page) if self.memo else None
         if page_key is None:
             return journey_map
-        persona = journey_map.persona
-        return (page_key, journey_map.id, persona, self.persona_url(persona.id) if persona else "")
+        # Made once a build (and again once the generated pages' URLs are known): every key
+        # of the map's fragments holds it, and a persona is a deep value to hash.
+        made = self._map_tokens.get((journey_map.page, journey_map.id))
+        if made is None:
+            persona = journey_map.persona
+            made = frozen_key(
+                (page_key, journey_map.id, persona, self.persona_url(persona.id) if persona else "")
+            )
+            self._map_tokens[(journey_map.page, journey_map.id)] = made
+        return made
 
     def _persona_items(self, url: str) -> list[dict[str, Any]]:
         return [
@@ -681,28 +703,40 @@ class JourneySite:
 
     def _pain_rows(self, url: str) -> list[tuple[PainRow, Hashable]]:
         """Every pain point of the site, worst first, each with its memo key."""
-        rows = []
+        rows: list[tuple[PainRow, Hashable]] = []
         for journey_map in self.catalogue.maps:
-            row_key = self._row_key(journey_map, url)
-            fixes_of: dict[str | None, list[Opportunity]] = {}
-            for one in journey_map.stages:
-                for opportunity in one.opportunities:
-                    fixes_of.setdefault(opportunity.addresses, []).append(opportunity)
-            for number, (stage, pain) in enumerate(journey_map.pain_points()):
-                fixes = tuple(fixes_of.get(pain.id, ()))
-                anchor = f"#journey-{journey_map.id}-pain-{pain.id}"
-                row = PainRow(
-                    journey_map,
-                    stage.name,
-                    pain,
-                    relative_url(self._map_url(journey_map), url) + anchor,
-                    fixes,
-                )
-                rows.append((row, (*row_key, "pain", number)))
+            made = partial(self._pain_rows_of, journey_map, url)
+            if self.memo is None:
+                rows += made()
+            else:
+                key = (*self._row_key(journey_map, url), "pain-rows")
+                page = self.memo.page_keys.get(journey_map.page)
+                rows += self.memo.kept(key, made, page=page)
         return sorted(
             rows,
             key=lambda r: (-r[0].pain.severity, r[0].journey_map.title.lower(), r[0].pain.text),
         )
+
+    def _pain_rows_of(
+        self, journey_map: JourneyMap, url: str
+    ) -> tuple[tuple[PainRow, Hashable], ...]:
+        row_key = self._row_key(journey_map, url)
+        fixes_of: dict[str | None, list[Opportunity]] = {}
+        for stage in journey_map.stages:
+            for opportunity in stage.opportunities:
+                fixes_of.setdefault(opportunity.addresses, []).append(opportunity)
+        rows = []
+        for number, (stage, pain) in enumerate(journey_map.pain_points()):
+            anchor = f"#journey-{journey_map.id}-pain-{pain.id}"
+            row = PainRow(
+                journey_map,
+                stage.name,
+                pain,
+                relative_url(self._map_url(journey_map), url) + anchor,
+                tuple(fixes_of.get(pain.id, ())),
+            )
+            rows.append((row, frozen_key((*row_key, "pain", number))))
+        return tuple(rows)
 
     def _map_url(self, journey_map: JourneyMap) -> str:
         return self.catalogue.url_of(journey_map)
@@ -712,12 +746,19 @@ class JourneySite:
         coverage (computed once per build)."""
         found = self._health.get(journey_map.id)
         if found is None:
-            found = map_health(
-                journey_map,
-                self.data.by_map.get(journey_map.id),
-                self.settings.today,
-                self.settings.moment_min_leads,
-            )
+            analysis = self.data.by_map.get(journey_map.id)
+
+            def made() -> MapHealth:
+                return map_health(
+                    journey_map, analysis, self.settings.today, self.settings.moment_min_leads
+                )
+
+            if self.memo is None:
+                found = made()
+            else:
+                key = ("health", self._map_token(journey_map), same(analysis), self._render_inputs)
+                page = self.memo.page_keys.get(journey_map.page)
+                found = self.memo.kept(key, made, page=page)
             self._health[journey_map.id] = found
         return found
 
