@@ -201,11 +201,10 @@ class PageTexts:
     """The Markdown of each page, read again only when its file changed: a `mkdocs serve`
     rebuild of a 1,000-page site would otherwise read every page to find the one edited."""
 
-    #: A file changed this recently is read whatever its stat says: two writes within the
-    #: file system's timestamp granularity can leave size and times as they were.
-    SETTLING_NS = 2_000_000_000
-
-    def __init__(self) -> None:
+    def __init__(self, settling_ns: int = 2_000_000_000) -> None:
+        #: A file changed this recently is read whatever its stat says: two writes within the
+        #: file system's timestamp granularity can leave size and times as they were.
+        self.settling_ns = settling_ns
         self._known: dict[str, tuple[tuple[int, ...], str]] = {}
 
     def text(self, file: File) -> str:
@@ -221,7 +220,7 @@ class PageTexts:
         if known is not None and known[0] == signature:
             return known[1]
         text = file.content_string
-        if time.time_ns() - max(stat.st_mtime_ns, stat.st_ctime_ns) > self.SETTLING_NS:
+        if time.time_ns() - max(stat.st_mtime_ns, stat.st_ctime_ns) > self.settling_ns:
             self._known[path] = (signature, text)
         return text
 

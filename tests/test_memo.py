@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import os
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -264,3 +265,30 @@ def test_journeys_json_from_kept_records_is_what_json_dumps_writes() -> None:
     assert document_text(document, "journeys.json", keep) == expected  # from the kept texts
     empty = {**document, "maps": []}
     assert document_text(empty, "journeys.json", keep) == json.dumps(empty, indent=2)
+
+
+@pytest.mark.build
+def test_an_edited_template_override_shows_on_the_next_rebuild(tmp_path: Path) -> None:
+    # The templates are compiled once per plugin instance and kept across rebuilds: an
+    # override edited during `mkdocs serve` must still reach the next rebuild's pages.
+    project = copy_fixture("basic", tmp_path)
+    config = project / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    config.write_text(
+        text.replace("  name: material\n", "  name: material\n  custom_dir: overrides\n"),
+        encoding="utf-8",
+    )
+    override = project / "overrides" / "journey" / "persona-card.html"
+    override.parent.mkdir(parents=True)
+    override.write_text('<aside class="house">{{ persona.name }} (first)</aside>\n', "utf-8")
+    page = project / "site" / "maps" / "front" / "index.html"
+    session = Session(project)
+    session.build()
+    assert "Olivia Owner (first)" in page.read_text(encoding="utf-8")
+    override.write_text('<aside class="house">{{ persona.name }} (second)</aside>\n', "utf-8")
+    later = override.stat().st_mtime + 5  # a different modification time, as an editor's save
+    os.utime(override, (later, later))
+    session.build()
+    html = page.read_text(encoding="utf-8")
+    assert "Olivia Owner (second)" in html
+    assert "(first)" not in html

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import json
+import os
 
 import pytest
 from bs4 import BeautifulSoup
+from mkdocs.structure.files import File
 
+from mkdocs_journey.plugin import PageTexts
 from tests.conftest import Build, run_build
 
 pytestmark = pytest.mark.build
@@ -176,3 +179,51 @@ def test_builds_under_properdocs(fixture_site) -> None:
         "owner-again",
     ]
     assert (build.site / "journeys" / "index.html").is_file()
+
+
+def test_flow_diagrams_are_on_the_page_and_not_in_the_search_index(basic_build: Build) -> None:
+    # Drawn into the page's content after the search plugin read it: a reader sees the
+    # drawing, a search finds the map's text but never the SVG's labels and markup.
+    page = basic_build.page("maps/front/")
+    drawing = page.select_one("div.journey-flow svg")
+    assert drawing is not None
+    assert page.select("div.journey-diagram:empty") == []  # every slot filled
+    index = json.loads((basic_build.site / "search" / "search_index.json").read_text("utf-8"))
+    entries = [doc for doc in index["docs"] if doc["location"].startswith("maps/front/")]
+    assert entries
+    text = " ".join(doc["text"] for doc in entries)
+    assert "Awareness" in text
+    # The drawing's own words (its legend, its title and its labels) are on the page only.
+    assert "How to read the flow diagram" in page.get_text()
+    assert drawing.title is not None
+    title = drawing.title.get_text(strip=True)
+    assert title
+    for words in ("How to read the flow diagram", title, "★ Emotional low"):
+        assert words not in text, words
+
+
+def test_page_texts_are_read_again_only_when_their_file_changed(tmp_path) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    page = docs / "page.md"
+    page.write_text("first version\n", encoding="utf-8")
+    file = File("page.md", str(docs), str(tmp_path / "site"), True)
+    texts = PageTexts(settling_ns=0)  # a file on disk counts as settled at once
+    first = texts.text(file)
+    assert first == "first version\n"
+    assert texts.text(file) is first  # unchanged on disk: the text kept from the last build
+
+    # Same size, and the modification time put back: the change time still tells.
+    mtime = page.stat().st_mtime_ns
+    page.write_text("other version\n", encoding="utf-8")
+    os.utime(page, ns=(mtime, mtime))
+    assert texts.text(file) == "other version\n"
+
+    # With the default settling time, a page changed just now is read on every build.
+    page.write_text("third version\n", encoding="utf-8")
+    fresh = PageTexts()
+    now = fresh.text(file)
+    assert now == "third version\n"
+    again = fresh.text(file)
+    assert again == now
+    assert again is not now
