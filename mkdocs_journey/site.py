@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from jinja2 import Environment
 from markupsafe import Markup
@@ -51,6 +51,8 @@ from mkdocs_journey.settings import Settings
 from mkdocs_journey.suggest import did_you_mean
 from mkdocs_journey.urls import relative_url
 from mkdocs_journey.visuals import Visuals, diagram_slot, place, slot_spans
+
+T = TypeVar("T")
 
 # Placeholders survive Python-Markdown untouched: letters, digits and hyphens only.
 _SLOT = "journeyslot-a7c1"
@@ -127,6 +129,8 @@ class JourneySite:
         self._listing_inputs: tuple[Hashable, ...] | None = None
         #: Each map's memo token, by page and id (see _map_token), for this build.
         self._map_tokens: dict[tuple[str, str], Hashable] = {}
+        self._reading_tokens: dict[tuple[str, int], Hashable] = {}
+        self._history_drawings: HistoryDrawings | None = None
         #: Problems found while rendering pages (a placeholder naming no map...), for the host
         #: to report; it empties the list.
         self.render_warnings: list[str] = []
@@ -138,6 +142,7 @@ class JourneySite:
         self._health = {}
         self._listing_inputs = None
         self._map_tokens = {}
+        self._reading_tokens = {}
         sources, config_problems = configured_sources(self.settings)
         self.data, self.catalogue = join_data(
             self.catalogue, self.settings, sources, config_problems, self.analysis_cache
@@ -201,6 +206,7 @@ class JourneySite:
         self.catalogue.page_urls = {**self.catalogue.page_urls, **urls}
         self._listing_inputs = None
         self._map_tokens = {}
+        self._reading_tokens = {}
 
     def persona_url(self, persona_id: str) -> str:
         base = self.settings.pages_dir.strip("/")
@@ -257,9 +263,26 @@ class JourneySite:
                 lambda m: self.render_generated(page, url) if m.group("name") == "site" else "",
                 html,
             )
-        readings = {f"map-{r.block.index}": r for r in self.catalogue.readings_of(path)}
-        if not readings:
+        page_readings = self.catalogue.readings_of(path)
+        if not page_readings:
             return html
+        if self.memo is None:
+            return self._map_page_html(path, url, html)
+        # A map page whose HTML from Markdown and whose maps' inputs are unchanged gets the
+        # page it got last time (compared, not searched and rendered again); unless placing
+        # its maps raised warnings, which must be reported on every build.
+        key = ("page-html", path, url, tuple(self._reading_token(r) for r in page_readings))
+        last: LastOutput[str] = self.memo.kept(key, LastOutput, page=self.memo.page_keys.get(path))
+        if last.html == html and last.output is not None:
+            return last.output
+        warnings = len(self.render_warnings)
+        output = self._map_page_html(path, url, html)
+        if len(self.render_warnings) == warnings:
+            last.html, last.output = html, output
+        return output
+
+    def _map_page_html(self, path: str, url: str, html: str) -> str:
+        readings = {f"map-{r.block.index}": r for r in self.catalogue.readings_of(path)}
         slots = {m.group("name"): m for m in _SLOT_PARAGRAPH.finditer(html)}
         drawable = {r.journey_map.id: r for r in readings.values() if r.journey_map is not None}
         edits: list[tuple[int, int, str]] = []
@@ -346,27 +369,41 @@ class JourneySite:
     ) -> str:
         if self.memo is None:
             return self._render_reading(reading, url, summaries or [], with_data)
+        key = (self._reading_token(reading), url, tuple(summaries or ()), with_data)
+        return self.memo.fragment(
+            key,
+            lambda: self._render_reading(reading, url, summaries or [], with_data),
+            self.memo.page_keys.get(reading.page),
+        )
+
+    def _reading_token(self, reading: MapReading) -> Hashable:
+        """Everything a map's rendering depends on besides its page's URL and HTML, as a memo
+        key made once a build (and again once the generated pages' URLs are known)."""
+        made = self._reading_tokens.get((reading.page, reading.block.index))
+        if made is not None:
+            return made
         map_id = reading.journey_map.id if reading.journey_map else ""
         persona = reading.journey_map.persona if reading.journey_map else None
-        page_key = self.memo.page_keys.get(reading.page)
-        key = (
-            # The reading as read (by its page's key: cheaper to hash than the model) and what
-            # the catalogue changed in it (the persona a reference names, problems across pages).
-            (page_key, reading.block, persona, reading.problems) if page_key else reading,
-            url,
-            tuple(summaries or ()),
-            with_data,
-            self._render_inputs,
-            same(self.data.by_map.get(map_id)),
-            self.persona_url(persona.id) if persona else "",
-            self.catalogue.page_urls.get(f"{self.settings.pages_dir.strip('/')}/data-quality.md"),
-            self.currency_of(reading.journey_map) if reading.journey_map else "",
-            repr(map_changes(self.history, map_id)),
-            repr(kpi_trend_table(self.history, map_id)),
+        page_key = self.memo.page_keys.get(reading.page) if self.memo else None
+        made = frozen_key(
+            (
+                # The reading as read (by its page's key: cheaper to hash than the model) and
+                # what the catalogue changed in it (the persona a reference names, problems
+                # across pages).
+                (page_key, reading.block, persona, reading.problems) if page_key else reading,
+                self._render_inputs,
+                same(self.data.by_map.get(map_id)),
+                self.persona_url(persona.id) if persona else "",
+                self.catalogue.page_urls.get(
+                    f"{self.settings.pages_dir.strip('/')}/data-quality.md"
+                ),
+                self.currency_of(reading.journey_map) if reading.journey_map else "",
+                repr(map_changes(self.history, map_id)),
+                repr(kpi_trend_table(self.history, map_id)),
+            )
         )
-        return self.memo.fragment(
-            key, lambda: self._render_reading(reading, url, summaries or [], with_data), page_key
-        )
+        self._reading_tokens[(reading.page, reading.block.index)] = made
+        return made
 
     def _render_reading(
         self, reading: MapReading, url: str, summaries: list[Markup], with_data: bool
@@ -412,7 +449,9 @@ class JourneySite:
         """Draw the flow diagrams and history drawings of the page's maps into its finished
         content HTML (after search plugins have read it); also return the problems to report
         as warnings and the notes to log as information."""
-        html = HistoryDrawings(self.env, self.history).fill(html)
+        if self._history_drawings is None or self._history_drawings.history is not self.history:
+            self._history_drawings = HistoryDrawings(self.env, self.history)
+        html = self._history_drawings.fill(html)
         maps = [r.journey_map for r in self.catalogue.readings_of(path) if r.journey_map]
         if not maps:
             return html, [], []
@@ -430,8 +469,10 @@ class JourneySite:
         page = self.memo.page_keys.get(path)
         # And the page as filled last time, for the same maps: a page whose HTML is unchanged
         # (compared, which is cheaper than hashing it) gets the same result again.
-        last = self.memo.kept(("filled-page", *maps_key), LastOutput, page=page)
-        if last.html == html:
+        last: LastOutput[tuple[str, list[str], list[str]]] = self.memo.kept(
+            ("filled-page", *maps_key), LastOutput, page=page
+        )
+        if last.html == html and last.output is not None:
             return last.output
         spans = slot_spans(html, maps)
         drawings = self.memo.kept(
@@ -505,7 +546,17 @@ class JourneySite:
                 tuple(same(analysis) for analysis in self.data.by_map.values()),
                 self._render_inputs,
             )
-        key = ("site-page", page, url, self._listing_inputs)
+        key: Hashable = ("site-page", page, url, self._listing_inputs)
+        if page.kind == "persona":
+            # A persona's page lists only its maps: an edit elsewhere leaves it as it was.
+            maps = self.catalogue.maps_of_persona(page.key)
+            key = (
+                "persona-page",
+                page,
+                url,
+                self.catalogue.personas.get(page.key),
+                tuple(self._row_key(m, url) for m in maps),
+            )
         return self.memo.kept(key, partial(self._render_generated, page, url))
 
     def _render_generated(self, page: GeneratedPage, url: str) -> str:
@@ -660,9 +711,10 @@ class JourneySite:
         ]
 
     def _dashboard_rows_html(self, board: Dashboard) -> list[Markup]:
-        """The dashboard's rows as rendered, each kept by the memo under the row itself (a
-        frozen view of everything it shows), so that after an edit only the changed map's
-        rows, and rows whose place in the order moved, are rendered again."""
+        """The dashboard's rows as rendered, kept by the memo, so that after an edit only the
+        changed map's rows, and rows whose place in the order moved, are rendered again. A
+        row is known by its figure object: each map's rows are kept, figures included, under
+        everything they show (see kpi_dashboard), so an unchanged map hands out the same ones."""
         template = self.env.get_template("journey/kpi-dashboard-row.html")
 
         def rendered(row: DashboardRow) -> Markup:
@@ -674,7 +726,7 @@ class JourneySite:
         pages = {m.id: self.memo.page_keys.get(m.page) for m in self.catalogue.maps}
         return [
             self.memo.kept(
-                ("kpi-row", row, board.has_trends, self._render_inputs),
+                ("kpi-row", same(row.figure), row.order, board.has_trends),
                 partial(rendered, row),
                 page=pages.get(row.map_id),
             )
@@ -814,15 +866,17 @@ class JourneySite:
         def kept(record: JsonObject, make: Callable[[], str]) -> str:
             return memo.kept(("record-text", same(record)), make)
 
-        return document_text(document, self.settings.json_export, kept)
+        # The same records (kept objects) on the same day: the same text as the last build.
+        key = ("journeys-json", self.settings.today, tuple(same(r) for r in document["maps"]))
+        return memo.kept(key, lambda: document_text(document, self.settings.json_export, kept))
 
 
 @dataclass
-class LastOutput:
+class LastOutput(Generic[T]):
     """A page's HTML as it came in last time, and what was made of it."""
 
     html: str | None = None
-    output: tuple[str, list[str], list[str]] = ("", [], [])
+    output: T | None = None
 
 
 def _apply(html: str, edits: list[tuple[int, int, str]]) -> str:
