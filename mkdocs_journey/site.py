@@ -862,9 +862,15 @@ class JourneySite:
                 document, self.settings.json_export, indent=2, ensure_ascii=False
             )
         memo = self.memo
+        # Each record's text lives as long as its map's page is unchanged (kept even through
+        # builds that reuse the whole text below and so never ask for it).
+        pages = {
+            id(record): memo.page_keys.get(journey_map.page)
+            for journey_map, record in zip(self.catalogue.maps, document["maps"], strict=True)
+        }
 
         def kept(record: JsonObject, make: Callable[[], str]) -> str:
-            return memo.kept(("record-text", same(record)), make)
+            return memo.kept(("record-text", same(record)), make, page=pages.get(id(record)))
 
         # The same records (kept objects) on the same day: the same text as the last build.
         key = ("journeys-json", self.settings.today, tuple(same(r) for r in document["maps"]))
