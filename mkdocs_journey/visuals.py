@@ -1,7 +1,8 @@
-"""Drawing the flow diagrams into a finished page.
+"""Drawing the flow diagrams into a page's finished content.
 
-They are inserted last, into empty slot elements of the page's HTML, so Python-Markdown never
-parses a large inline SVG and search plugins (which read the page content earlier) never index it.
+They are inserted last, into empty slot elements of the content's HTML, after search plugins
+have read it (the MkDocs host does it in ``on_page_context``, after theirs), so Python-Markdown
+never parses a large inline SVG and no search index holds one.
 (The emotion curve is a lane of the stage table, drawn with it: small and without text.)
 """
 

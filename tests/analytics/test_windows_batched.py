@@ -62,15 +62,18 @@ def test_a_map_and_its_windows_batched_are_the_analyses_one_by_one(
             window=window,
         )
 
-    whole, by_window = analyze_windows(
-        source,
-        journey_map,
-        settings.channels,
-        windows=windows,
-        other_maps=others,
-        cache=None,
-        attribution=settings.attribution,
-    )
+    def batched(cache: AnalysisCache[DataAnalysis] | None) -> tuple[DataAnalysis, dict[Any, Any]]:
+        return analyze_windows(
+            source,
+            journey_map,
+            settings.channels,
+            windows=windows,
+            other_maps=others,
+            cache=cache,
+            attribution=settings.attribution,
+        )
+
+    whole, by_window = batched(None)
     assert _text(whole) == _text(one(None, None))
     assert list(by_window) == windows
     for window in windows:
@@ -81,27 +84,11 @@ def test_a_map_and_its_windows_batched_are_the_analyses_one_by_one(
 
     # Cached one by one under the keys analyze uses: a warm build computes nothing.
     cache: AnalysisCache[DataAnalysis] = AnalysisCache()
-    analyze_windows(
-        source,
-        journey_map,
-        settings.channels,
-        windows=windows,
-        other_maps=others,
-        cache=cache,
-        attribution=settings.attribution,
-    )
+    batched(cache)
     assert cache.computed == 1 + len(windows)
     for window in [None, *windows]:
         one(window, cache)
-    analyze_windows(
-        source,
-        journey_map,
-        settings.channels,
-        windows=windows,
-        other_maps=others,
-        cache=cache,
-        attribution=settings.attribution,
-    )
+    batched(cache)
     assert cache.computed == 1 + len(windows)
 
 
