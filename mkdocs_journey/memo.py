@@ -190,6 +190,10 @@ class MapMemo:
         self._fragments: dict[Hashable, tuple[str | None, object]] = {}
         self._used_readings: set[str] = set()
         self._used_fragments: set[Hashable] = set()
+        #: page path -> (its text, the stages, its reading key) as last computed.
+        self._keys: dict[str, tuple[str, tuple[str, ...], str]] = {}
+        #: How many fragments the last sweep kept (see :meth:`begin_build`).
+        self._swept_size = 0
         #: The reading key of every page read in this build, by page path.
         self.page_keys: dict[str, str] = {}
         self.parsed = 0
@@ -200,17 +204,29 @@ class MapMemo:
     def begin_build(self) -> None:
         """Start counting a build; forget what the previous build did not use (serve edits)."""
         self._readings = {k: v for k, v in self._readings.items() if k in self._used_readings}
-        # What was made from a page still as it was is kept even when the last build did not ask
-        # for it (a map's row under an index page that was itself kept); the rest only if used.
-        live = set(self.page_keys.values())
-        self._fragments = {
-            key: (page, value)
-            for key, (page, value) in self._fragments.items()
-            if page in live or key in self._used_fragments
-        }
+        # Sweeping every fragment costs milliseconds on a big site at every `mkdocs serve`
+        # rebuild, and an edit leaves only its own map's fragments stale: sweep once those
+        # that may be stale grow past a quarter of what the last sweep kept (so at most a
+        # quarter more is held than is live).
+        if len(self._fragments) > self._swept_size * 5 // 4 + 64:
+            # What was made from a page still as it was is kept even when the last build did
+            # not ask for it (a map's row under an index page that was itself kept); the rest
+            # only if used.
+            live = set(self.page_keys.values())
+            self._fragments = {
+                key: (page, value)
+                for key, (page, value) in self._fragments.items()
+                if page in live or key in self._used_fragments
+            }
+            self._swept_size = len(self._fragments)
         self._used_readings, self._used_fragments = set(), set()
         self.page_keys = {}
         self.parsed = self.rendered = self.loaded = 0
+
+    @property
+    def held(self) -> int:
+        """How many rendered fragments are held in memory."""
+        return len(self._fragments)
 
     # -- readings ------------------------------------------------------------------------------
     def readings(
@@ -218,7 +234,14 @@ class MapMemo:
     ) -> list[MapReading]:
         """The page's readings: kept ones when the page, stages and package are unchanged,
         else ``read()`` (counted, kept)."""
-        key = reading_key(page, source, stages)
+        # The key hashes the page's whole text: computed again only for a new text object
+        # (a host hands out the same one while the file is unchanged, see plugin.PageTexts).
+        last = self._keys.get(page)
+        if last is not None and last[0] is source and last[1] == stages:
+            key = last[2]
+        else:
+            key = reading_key(page, source, stages)
+            self._keys[page] = (source, stages, key)
         self._used_readings.add(key)
         self.page_keys[page] = key
         found = self._readings.get(key)
@@ -303,6 +326,19 @@ class MapMemo:
         if keep is None or keep(found):
             self._fragments[key] = (page, found)
         return found
+
+
+    def settled(self, key: Hashable, value: T) -> T:
+        """``value``, or the equal value an earlier build kept under ``key``: what is keyed by
+        identity further on (a listing of every map's rows) stays kept when an edit left a
+        map's rows as they were (a goal reworded, say)."""
+        key = frozen_key(("settled", key))
+        self._used_fragments.add(key)
+        found = self._fragments.get(key)
+        if found is not None and found[1] == value:
+            return found[1]
+        self._fragments[key] = (None, value)
+        return value
 
 
 class _HashedKey:

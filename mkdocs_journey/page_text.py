@@ -17,6 +17,7 @@ emphasis, a link or a tag, whatever Markdown extensions the site enables. Two ru
 from __future__ import annotations
 
 import html
+from functools import lru_cache
 
 import yaml
 
@@ -33,6 +34,9 @@ def literal_markdown(text: str) -> str:
     )
 
 
+# Kept: PyYAML's pure-Python dump is about 60 us a page, for every generated page of every
+# `mkdocs serve` rebuild, and the pages' titles rarely change.
+@lru_cache(maxsize=1024)
 def generated_page(title: str, body: str, hide: tuple[str, ...] = ()) -> str:
     """A whole generated page: front matter with its title, the title as heading, then ``body``.
 

@@ -52,6 +52,9 @@ class JourneyPlugin(BasePlugin[JourneyConfig]):
         #: rebuilds (Jinja reloads a template whose file changed): compiling them is about 0.25 s.
         self.environment: tuple[tuple[str, ...], Environment] | None = None
         self.page_texts = PageTexts()
+        #: The pages this build's page hooks change (see JourneySite.pages_to_fill): the hooks
+        #: run for every page of the site, and pass the others by with one look-up.
+        self.pages_to_fill: frozenset[str] = frozenset()
         #: Every warning of this build, for strict mode when ``-q`` hides them (see on_post_build).
         self.failures: list[str] = []
 
@@ -65,6 +68,7 @@ class JourneyPlugin(BasePlugin[JourneyConfig]):
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         self.failures = []
+        self.pages_to_fill = frozenset()
         if not self.config.enabled:
             return None
         project_dir = Path(config.config_file_path or ".").resolve().parent
@@ -128,6 +132,7 @@ class JourneyPlugin(BasePlugin[JourneyConfig]):
         ):
             files.append(File.generated(config, path, content=content))
         self.site.add_page_urls({f.src_uri: f.url for f in files.documentation_pages()})
+        self.pages_to_fill = self.site.pages_to_fill()
         return files
 
     # Early, so fences become placeholders before other plugins or Markdown see them.
@@ -135,7 +140,7 @@ class JourneyPlugin(BasePlugin[JourneyConfig]):
     def on_page_markdown(
         self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files
     ) -> str | None:
-        if self.site is None:
+        if self.site is None or page.file.src_uri not in self.pages_to_fill:
             return None
         return self.site.page_markdown(page.file.src_uri, markdown)
 
@@ -145,7 +150,7 @@ class JourneyPlugin(BasePlugin[JourneyConfig]):
     def on_page_content(
         self, html: str, *, page: Page, config: MkDocsConfig, files: Files
     ) -> str | None:
-        if self.site is None:
+        if self.site is None or page.file.src_uri not in self.pages_to_fill:
             return None
         output = self.site.page_html(page.file.src_uri, page.url, html)
         for message in self.site.render_warnings:
@@ -162,7 +167,9 @@ class JourneyPlugin(BasePlugin[JourneyConfig]):
     def on_page_context(
         self, context: TemplateContext, *, page: Page, config: MkDocsConfig, nav: Navigation
     ) -> TemplateContext | None:
-        if self.site is None or page.content is None:
+        if self.site is None or page.file.src_uri not in self.pages_to_fill:
+            return None
+        if page.content is None:
             return None
         content, problems, notes = self.site.page_output(page.file.src_uri, page.content)
         page.content = content

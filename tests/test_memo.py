@@ -251,6 +251,20 @@ def test_cold_warm_rebuilt_and_memo_off_builds_are_byte_identical(
     assert _digests(off / "site") == expected
 
 
+def test_fragments_no_build_asked_for_are_dropped_before_they_pile_up() -> None:
+    # A `mkdocs serve` session makes new fragments at every edit; the old ones are not swept at
+    # every rebuild (that costs milliseconds on a big site), but never outgrow what is used.
+    memo = MapMemo()
+    made: list[str] = []
+    for number_of_build in range(200):
+        memo.begin_build()
+        memo.kept(("every build",), lambda: made.append("every build") or "row")
+        for number in range(50):
+            memo.kept(("this build only", number_of_build, number), lambda: "row")
+        assert memo.held <= (1 + 50) * 2 + 50 + 64
+    assert made == ["every build"]  # kept through every sweep
+
+
 def test_journeys_json_from_kept_records_is_what_json_dumps_writes() -> None:
     document = json.loads((FIXTURES / "golden" / "basic-journeys.json").read_text("utf-8"))
     assert len(document["maps"]) >= 2

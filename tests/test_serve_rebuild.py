@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import importlib.util
+import shutil
 from pathlib import Path
 
 import pytest
 
-from tests.test_memo import Session
+from tests.conftest import copy_fixture, run_build
+from tests.test_memo import Session, _digests
 
 BENCH = Path(__file__).parent.parent / "bench"
 
@@ -48,3 +50,37 @@ def test_editing_one_map_page_reads_and_renders_that_map_only(tmp_path: Path) ->
     assert (session.memo.parsed, session.memo.rendered) == (1, 1)
     html = project / "site" / page.relative_to(project / "docs").with_suffix("") / "index.html"
     assert "Revised." in html.read_text(encoding="utf-8")
+
+
+@pytest.mark.build
+def test_serve_rebuilds_after_edits_write_the_site_a_fresh_build_writes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Rebuilds reuse what an edit left as it was (listings, the KPI board, journeys.json, the
+    # pages without maps): after each edit the served site must be the one a fresh build of the
+    # same files writes, file by file.
+    epoch = {"SOURCE_DATE_EPOCH": "1811808000"}
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", epoch["SOURCE_DATE_EPOCH"])
+    project = copy_fixture("data-site", tmp_path / "served")
+    session = Session(project)
+    session.build()
+    session.build()
+    page = project / "docs" / "index.md"
+    dashboard = project / "site" / "journeys" / "kpis" / "index.html"
+    edits = (
+        ("name: Blog post", "name: Blog article"),  # the map changes, its KPIs do not
+        ("target: 5,", "target: 3,"),  # a KPI changes: the board must show it
+    )
+    for number, (old, new) in enumerate(edits):
+        text = page.read_text(encoding="utf-8")
+        assert old in text
+        page.write_text(text.replace(old, new), encoding="utf-8")
+        session.build()
+        fresh = tmp_path / f"fresh-{number}"
+        shutil.copytree(project, fresh, ignore=shutil.ignore_patterns("site", ".cache"))
+        # In its own process: MkDocs hands this process's builds the same plugin instance.
+        assert run_build(fresh, env=epoch).returncode == 0
+        assert _digests(project / "site") == _digests(fresh / "site")
+    assert "Blog article" in (project / "site" / "index.html").read_text(encoding="utf-8")
+    board = dashboard.read_text(encoding="utf-8")
+    assert 'data-value="3"' in board, board
