@@ -261,7 +261,9 @@ def _analyse(
     touchpoints = {0: "(not set)", **dict(con.execute("SELECT tid, tp FROM tp_ids").fetchall())}
     split_paths(con, list(decays.values()))
     rows_used, leads, paths, conversions, converters, revenue = con.execute(
-        f"""SELECT (SELECT count(*) FROM clean), count(DISTINCT lead), count(*),
+        # Every lead has at least one path: its leads are the rows of ``lt``, not a distinct
+        # count over the paths (0.3 s at 10M rows).
+        f"""SELECT (SELECT count(*) FROM clean), (SELECT count(*) FROM lt), count(*),
                   count(*) FILTER (WHERE converted),
                   count(DISTINCT lead) FILTER (WHERE converted),
                   coalesce({exact_sum("value", where="converted")}, 0)

@@ -81,22 +81,7 @@ def measure(
         f"""SELECT n.name, count(*) FROM clean c JOIN event_names n USING (eid)
             GROUP BY n.name ORDER BY count(*) DESC, n.name LIMIT {EVENT_NAMES + 1}"""
     ).fetchall()
-    # Each lead's touches before its first conversion (all of them if it never converted): a
-    # touch at the same time as the conversion, or after it, is not "before".
-    flags = f"list_transform(k, lambda x: {key_part('x', 'conv')})"
-    first_conversion = f"coalesce(list_position({flags}, true), 0)"
-    con.execute(
-        f"""CREATE TEMP TABLE before_conversion AS
-            SELECT fc > 0 AS converted,
-                   CASE WHEN fc > 0
-                        THEN list_filter(k, lambda x: {key_part("x", "ts")}
-                                                      < {key_part("k[fc]", "ts")})
-                        ELSE k END AS k
-            FROM (SELECT k, {first_conversion} AS fc FROM lt)"""
-    )
-    reach = _reach(con, "tid")
-    stage_reach = _reach(con, "sid")
-    con.execute("DROP TABLE before_conversion")
+    reach, stage_reach = _reach(con)
     return Measures(
         first_event_us=None if first is None else int(first),
         last_event_us=None if last is None else int(last),
@@ -116,15 +101,27 @@ def measure(
     )
 
 
-def _reach(con: duckdb.DuckDBPyConnection, part: str) -> list[tuple[int, int, int]]:
-    """(key, leads, converters) per touchpoint (``tid``) or stage (``sid``) among the touches
-    before conversion, each lead counted once per key."""
+def _reach(
+    con: duckdb.DuckDBPyConnection,
+) -> tuple[list[tuple[int, int, int]], list[tuple[int, int, int]]]:
+    """(key, leads, converters) per touchpoint and per stage among each lead's touches before
+    its first conversion (all of them if it never converted: a touch at the same time as the
+    conversion, or after it, is not "before"), each lead counted once per key. One pass over
+    the leads for both: a stage id is counted as its negative."""
+    flags = f"list_transform(k, lambda x: {key_part('x', 'conv')})"
+    first_conversion = f"coalesce(list_position({flags}, true), 0)"
+    earlier = f"{key_part('x', 'ts')} < {key_part('k[fc]', 'ts')}"
+    before = f"CASE WHEN fc > 0 THEN list_filter(k, lambda x: {earlier}) ELSE k END"
     rows = con.execute(
         f"""SELECT key, count(*), count(*) FILTER (WHERE converted)
             FROM (SELECT converted,
-                         unnest(list_distinct(list_transform(k, lambda x: {key_part("x", part)})))
+                         unnest(list_distinct(flatten(list_transform(
+                             b, lambda x: [{key_part("x", "tid")}, -{key_part("x", "sid")}]))))
                          AS key
-                  FROM before_conversion)
-            WHERE key > 0 GROUP BY key ORDER BY key"""
+                  FROM (SELECT fc > 0 AS converted, {before} AS b
+                        FROM (SELECT k, {first_conversion} AS fc FROM lt)))
+            WHERE key <> 0 GROUP BY key ORDER BY key"""
     ).fetchall()
-    return [(int(key), int(leads), int(converters)) for key, leads, converters in rows]
+    touchpoints = [(int(key), int(leads), int(n)) for key, leads, n in rows if key > 0]
+    stages = [(-int(key), int(leads), int(n)) for key, leads, n in rows if key < 0]
+    return touchpoints, sorted(stages)
