@@ -174,19 +174,28 @@ def classify(
           LEFT JOIN event_lookup v ON v.raw = e.event)
         """
     )
-    con.execute(
-        """CREATE TEMP TABLE bad AS
-           SELECT line, reason, detail, CAST(NULL AS BIGINT) AS same_as, tp, h
-           FROM cls WHERE reason IS NOT NULL"""
-    )
+    # One pass over the rows writes them all, each with a flag for a rejected row; only when
+    # some row is rejected does a second pass over the view pick those out with their details
+    # (and they leave ``clean``). Writing ``clean`` and ``bad`` each from the view ran the
+    # lookups over every row twice: 0.7 to 1.1 s of CPU at 10M rows, even with no row rejected.
     con.execute(
         """
         CREATE TEMP TABLE clean AS
         SELECT line, lead, ts, kid, cid, tid, sid, eid, conv,
-               CASE WHEN conv THEN coalesce(rev, 0) ELSE 0 END AS value, h
-        FROM cls WHERE reason IS NULL
+               CASE WHEN conv THEN coalesce(rev, 0) ELSE 0 END AS value, h,
+               reason IS NOT NULL AS rejected
+        FROM cls
         """
     )
+    rejected = con.execute("SELECT count(*) FROM clean WHERE rejected").fetchone()[0]  # type: ignore[index]
+    con.execute(
+        f"""CREATE TEMP TABLE bad AS
+            SELECT line, reason, detail, CAST(NULL AS BIGINT) AS same_as, tp, h
+            FROM cls WHERE {"reason IS NOT NULL" if rejected else "false"}"""
+    )
+    if rejected:
+        con.execute("DELETE FROM clean WHERE rejected")
+    con.execute("ALTER TABLE clean DROP COLUMN rejected")
 
 
 #: Without a map, at most this many distinct touchpoints get ids of their own (the most

