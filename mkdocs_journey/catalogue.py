@@ -35,6 +35,10 @@ class Catalogue:
     def readings_of(self, page: str) -> list[MapReading]:
         return self._by_page.get(page, [])
 
+    def pages_with_readings(self) -> list[tuple[str, list[MapReading]]]:
+        """(page path, its readings) of every page holding a map."""
+        return list(self._by_page.items())
+
     @cached_property
     def _by_page(self) -> dict[str, list[MapReading]]:
         # Asked for every page of the site: an index, not a scan of every reading each time.

@@ -130,6 +130,9 @@ class JourneySite:
         #: Each map's memo token, by page and id (see _map_token), for this build.
         self._map_tokens: dict[tuple[str, str], Hashable] = {}
         self._reading_tokens: dict[tuple[str, int], Hashable] = {}
+        #: Each map page's last outputs for this build's inputs, by page path (see
+        #: add_page_urls).
+        self._holders: dict[str, _PageHolders] = {}
         self._history_drawings: HistoryDrawings | None = None
         #: Problems found while rendering pages (a placeholder naming no map...), for the host
         #: to report; it empties the list.
@@ -143,6 +146,7 @@ class JourneySite:
         self._listing_inputs = None
         self._map_tokens = {}
         self._reading_tokens = {}
+        self._holders = {}
         sources, config_problems = configured_sources(self.settings)
         self.data, self.catalogue = join_data(
             self.catalogue, self.settings, sources, config_problems, self.analysis_cache
@@ -212,13 +216,15 @@ class JourneySite:
         self._listing_inputs = None
         self._map_tokens = {}
         self._reading_tokens = {}
+        self._holders = {}
         if self.memo is not None:
-            # Every map's tokens now, in one loop, rather than each on its page's first hook
-            # among a thousand pages' worth of other work (measured: several times cheaper).
-            for reading in self.catalogue.readings:
-                self._reading_token(reading)
-                if reading.journey_map is not None:
-                    self._map_token(reading.journey_map)
+            # Every map page's last outputs looked up now, in one loop, rather than each in its
+            # page's hooks among a thousand pages' worth of other work (measured: several times
+            # cheaper); the hooks then compare the page's HTML and are done.
+            for path, page_readings in self.catalogue.pages_with_readings():
+                self._holders[path] = self._page_holders(
+                    path, self.catalogue.page_urls.get(path, ""), page_readings
+                )
 
     def persona_url(self, persona_id: str) -> str:
         base = self.settings.pages_dir.strip("/")
@@ -234,17 +240,48 @@ class JourneySite:
         return generated_page(plain_title(page.title) or page.key, f"{_SLOT}-site", hide)
 
     # -- phase 2: page by page -------------------------------------------------------------
+    def _page_holders(self, path: str, url: str, readings: list[MapReading]) -> _PageHolders:
+        """What a map page's hooks made last time for inputs like this build's (with a memo)."""
+        assert self.memo is not None
+        memo = self.memo
+        page = memo.page_keys.get(path)
+        maps = [r.journey_map for r in readings if r.journey_map]
+        maps_key = (
+            path,
+            tuple((self._map_token(m), same(self.data.by_map.get(m.id))) for m in maps),
+            self._render_inputs,
+        )
+        html_key = ("page-html", path, url, tuple(self._reading_token(r) for r in readings))
+        return _PageHolders(
+            url,
+            memo.kept(("markdown", page, path), LastOutput, page=page),
+            memo.kept(html_key, LastOutput, page=page),
+            memo.kept(("filled-page", *maps_key), LastOutput, page=page),
+            maps_key,
+        )
+
+    def _holders_of(self, path: str, url: str | None = None) -> _PageHolders:
+        held = self._holders.get(path)
+        if held is not None and (url is None or held.url == url):
+            return held
+        # A host that did not give the URLs first (see add_page_urls), or another URL.
+        url = self.catalogue.page_urls.get(path, "") if url is None else url
+        return self._page_holders(path, url, self.catalogue.readings_of(path))
+
     def page_markdown(self, path: str, markdown: str) -> str:
         """Swap each map block of the page for a placeholder paragraph."""
         readings = self.catalogue.readings_of(path)
         if not readings:
             return markdown
-        if self.memo is not None:
-            page_key = self.memo.page_keys.get(path)
-            key = ("markdown", page_key, path, markdown)
-            make = partial(self._page_markdown, readings, markdown)
-            return self.memo.kept(key, make, page=page_key)
-        return self._page_markdown(readings, markdown)
+        if self.memo is None:
+            return self._page_markdown(readings, markdown)
+        # The Markdown is compared with last time's, which is cheaper than hashing it.
+        last = self._holders_of(path).markdown
+        if last.html == markdown and last.output is not None:
+            return last.output
+        output = self._page_markdown(readings, markdown)
+        last.html, last.output = markdown, output
+        return output
 
     @staticmethod
     def _page_markdown(readings: list[MapReading], markdown: str) -> str:
@@ -283,8 +320,7 @@ class JourneySite:
         # A map page whose HTML from Markdown and whose maps' inputs are unchanged gets the
         # page it got last time (compared, not searched and rendered again); unless placing
         # its maps raised warnings, which must be reported on every build.
-        key = ("page-html", path, url, tuple(self._reading_token(r) for r in page_readings))
-        last: LastOutput[str] = self.memo.kept(key, LastOutput, page=self.memo.page_keys.get(path))
+        last = self._holders_of(path, url).html
         if last.html == html and last.output is not None:
             return last.output
         warnings = len(self.render_warnings)
@@ -473,17 +509,11 @@ class JourneySite:
         # every `mkdocs serve` rebuild: the drawings of an unchanged map (the same map, data and
         # settings, which give the same flow volumes and moment marks) are kept. Drawings with
         # problems are made again, so that their problems are reported on every build.
-        maps_key = (
-            path,
-            tuple((self._map_token(m), same(self.data.by_map.get(m.id))) for m in maps),
-            self._render_inputs,
-        )
-        page = self.memo.page_keys.get(path)
         # And the page as filled last time, for the same maps: a page whose HTML is unchanged
         # (compared, which is cheaper than hashing it) gets the same result again.
-        last: LastOutput[tuple[str, list[str], list[str]]] = self.memo.kept(
-            ("filled-page", *maps_key), LastOutput, page=page
-        )
+        holders = self._holders_of(path)
+        maps_key, last = holders.maps_key, holders.output
+        page = self.memo.page_keys.get(path)
         if last.html == html and last.output is not None:
             return last.output
         spans = slot_spans(html, maps)
@@ -906,6 +936,18 @@ class LastOutput(Generic[T]):
 
     html: str | None = None
     output: T | None = None
+
+
+@dataclass(frozen=True)
+class _PageHolders:
+    """A map page's last outputs in each hook, for this build's inputs (see page_markdown,
+    page_html and page_output), and the key of its maps' drawings."""
+
+    url: str
+    markdown: LastOutput[str]
+    html: LastOutput[str]
+    output: LastOutput[tuple[str, list[str], list[str]]]
+    maps_key: tuple[Hashable, ...]
 
 
 def _apply(html: str, edits: list[tuple[int, int, str]]) -> str:
