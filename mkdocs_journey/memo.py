@@ -327,7 +327,6 @@ class MapMemo:
             self._fragments[key] = (page, found)
         return found
 
-
     def settled(self, key: Hashable, value: T) -> T:
         """``value``, or the equal value an earlier build kept under ``key``: what is keyed by
         identity further on (a listing of every map's rows) stays kept when an edit left a

@@ -143,10 +143,7 @@ class JourneySite:
         """Read the maps of every page and join them to their data; report what is wrong."""
         self.read_maps(pages)
         self._health = {}
-        self._listing_inputs = None
-        self._map_tokens = {}
-        self._reading_tokens = {}
-        self._holders = {}
+        self._forget_tokens()
         sources, config_problems = configured_sources(self.settings)
         self.data, self.catalogue = join_data(
             self.catalogue, self.settings, sources, config_problems, self.analysis_cache
@@ -208,15 +205,14 @@ class JourneySite:
     def pages_to_fill(self) -> frozenset[str]:
         """The pages phase 2 changes: those holding maps and the generated listings. A host may
         pass every other page by without asking (most pages of a big site)."""
-        return frozenset(self.generated) | {reading.page for reading in self.catalogue.readings}
+        return frozenset(self.generated) | {
+            path for path, _ in self.catalogue.pages_with_readings()
+        }
 
     def add_page_urls(self, urls: Mapping[str, str]) -> None:
         """The host's URLs for pages, the generated ones included (known only once added)."""
         self.catalogue.page_urls = {**self.catalogue.page_urls, **urls}
-        self._listing_inputs = None
-        self._map_tokens = {}
-        self._reading_tokens = {}
-        self._holders = {}
+        self._forget_tokens()
         if self.memo is not None:
             # Every map page's last outputs looked up now, in one loop, rather than each in its
             # page's hooks among a thousand pages' worth of other work (measured: several times
@@ -225,6 +221,13 @@ class JourneySite:
                 self._holders[path] = self._page_holders(
                     path, self.catalogue.page_urls.get(path, ""), page_readings
                 )
+
+    def _forget_tokens(self) -> None:
+        """Drop the memo keys made from the maps and URLs known so far (both change)."""
+        self._listing_inputs = None
+        self._map_tokens = {}
+        self._reading_tokens = {}
+        self._holders = {}
 
     def persona_url(self, persona_id: str) -> str:
         base = self.settings.pages_dir.strip("/")
@@ -277,10 +280,10 @@ class JourneySite:
             return self._page_markdown(readings, markdown)
         # The Markdown is compared with last time's, which is cheaper than hashing it.
         last = self._holders_of(path).markdown
-        if last.html == markdown and last.output is not None:
+        if last.given == markdown and last.output is not None:
             return last.output
         output = self._page_markdown(readings, markdown)
-        last.html, last.output = markdown, output
+        last.given, last.output = markdown, output
         return output
 
     @staticmethod
@@ -321,12 +324,12 @@ class JourneySite:
         # page it got last time (compared, not searched and rendered again); unless placing
         # its maps raised warnings, which must be reported on every build.
         last = self._holders_of(path, url).html
-        if last.html == html and last.output is not None:
+        if last.given == html and last.output is not None:
             return last.output
         warnings = len(self.render_warnings)
         output = self._map_page_html(path, url, html)
         if len(self.render_warnings) == warnings:
-            last.html, last.output = html, output
+            last.given, last.output = html, output
         return output
 
     def _map_page_html(self, path: str, url: str, html: str) -> str:
@@ -514,7 +517,7 @@ class JourneySite:
         holders = self._holders_of(path)
         maps_key, last = holders.maps_key, holders.output
         page = self.memo.page_keys.get(path)
-        if last.html == html and last.output is not None:
+        if last.given == html and last.output is not None:
             return last.output
         spans = slot_spans(html, maps)
         drawings = self.memo.kept(
@@ -525,7 +528,7 @@ class JourneySite:
         )
         output = (place(html, spans, drawings), list(drawings.problems), list(drawings.notes))
         if not drawings.problems:
-            last.html, last.output = html, output
+            last.given, last.output = html, output
         return output
 
     def _volumes(self, maps: list[JourneyMap]) -> dict[str, Mapping[tuple[str, str], int] | None]:
@@ -932,9 +935,9 @@ class JourneySite:
 
 @dataclass
 class LastOutput(Generic[T]):
-    """A page's HTML as it came in last time, and what was made of it."""
+    """A page's text (Markdown or HTML) as a hook was given it last time, and what it made."""
 
-    html: str | None = None
+    given: str | None = None
     output: T | None = None
 
 
