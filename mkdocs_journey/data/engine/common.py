@@ -18,7 +18,11 @@ if TYPE_CHECKING:
 
 #: How many touchpoints (or channels) path insights compare, the most visited first.
 INSIGHT_KEYS = 15
-MEMORY_LIMIT = "1536MB"
+#: DuckDB's buffer budget. Peak RSS of a 10M-event analysis is this plus about 60 MiB (what
+#: DuckDB allocates outside its buffers, and Python). 1250 MB keeps it at about 1.37 GB, under
+#: the 1.5 GB the engine promises, for a few percent more time than 1536 MB (which peaked at
+#: 1.59 GB): measured in bench/data.py's scale case, docs/data-engine.md.
+MEMORY_LIMIT = "1250MB"
 #: Up to this many touchpoints (or channels), one pass finds every first visit (see key_totals).
 PIVOT_KEYS = 64
 #: How many touchpoint values not on the map, and source/medium pairs in channel Unassigned, an
