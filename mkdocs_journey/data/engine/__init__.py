@@ -34,12 +34,12 @@ the same, packed 128-bit keys + ``list_sort``   3.5 s           (no equivalent)
 ==============================================  ==============  ===================
 
 Polars builds lists of text faster than DuckDB's ordered aggregate, but DuckDB runs the whole
-analysis inside a fixed memory budget: it aggregates out of core under ``memory_limit`` where
-Polars holds everything in RAM (1.75 GB for the bare three-column query; a Polars version of the
-whole analysis, tried, peaked at 2.0 GB and took 13 s), and the budget is 1.5 GB peak RSS at
-10M rows (``MEMORY_LIMIT``). DuckDB's slow part, ordered aggregates and windows over ten million rows, is avoided: each
-touch becomes one 128-bit integer whose order is (time, file row) and which carries the
-conversion flag and the stage, channel and touchpoint ids; an *unordered* list per lead sorted
+analysis inside a fixed memory budget: it aggregates out of core under ``memory_limit`` where Polars
+holds everything in RAM (1.75 GB for the bare three-column query; a Polars version of the whole
+analysis, tried, peaked at 2.0 GB and took 13 s), and the budget is 1.5 GB peak RSS at 10M rows
+(``MEMORY_LIMIT``). DuckDB's slow part, ordered aggregates and windows over ten million rows, is
+avoided: each touch becomes one 128-bit integer whose order is (time, file row) and which carries
+the conversion flag and the stage, channel and touchpoint ids; an *unordered* list per lead sorted
 with ``list_sort`` is every lead's journey in order, faster than either engine's bare query over
 text. Other reasons: one SQL dialect for CSV and Parquet, the whole GA4 rule set as one ``CASE``
 expression, and insertion order kept on load, which gives exact file row numbers from ``rowid``

@@ -14,6 +14,7 @@ from mkdocs_journey.data.engine.common import (
     FunnelCounts,
     MapShape,
     key_part,
+    leads_per_key,
     sql_text,
 )
 
@@ -147,29 +148,14 @@ def key_totals(con: duckdb.DuckDBPyConnection, key: str, where: str) -> list[tup
 def channel_counts(
     con: duckdb.DuckDBPyConnection, channels: Sequence[int]
 ) -> list[tuple[int, int, int]]:
-    """(channel id, touches, leads) for every channel with touches, busiest first (files with
-    touchpoints; without, :func:`key_totals` counts channels as the keys). The leads come from
-    each lead's ordered touches (``lt``), not from a distinct count over rows: with at most
-    :data:`PIVOT_KEYS` channel ids, by a test of each lead's list for each channel, in one pass
-    (0.4 s of CPU at 10M rows); with more, by unnesting each lead's distinct channels and grouping
-    them (0.7 s)."""
+    """(channel id, touches, leads) for every one of ``channels`` with touches, busiest first
+    (files with touchpoints; without, :func:`key_totals` counts channels as the keys). The leads
+    come from each lead's ordered touches (``lt``), not from a distinct count over rows (see
+    :func:`leads_per_key`)."""
     touches = con.execute("SELECT cid, count(*) FROM clean GROUP BY cid").fetchall()
-    cids = f"list_transform(k, lambda x: {key_part('x', 'cid')})"
-    leads: dict[int, int] = {}
-    if channels and len(channels) <= PIVOT_KEYS:
-        counts = ", ".join(
-            f"count(*) FILTER (WHERE list_contains(cids, {int(c)}))" for c in channels
-        )
-        values = con.execute(f"SELECT {counts} FROM (SELECT {cids} AS cids FROM lt)").fetchone()
-        leads = {int(c): int(n) for c, n in zip(channels, values or (), strict=True)}
-    elif channels:
-        rows = con.execute(
-            f"""SELECT cid, count(*) FROM (SELECT unnest(list_distinct({cids})) AS cid FROM lt)
-                GROUP BY cid"""
-        ).fetchall()
-        leads = {int(c): int(n) for c, n in rows}
+    (leads,) = leads_per_key(con, "lt", "k", [(key_part("x", "cid"), channels)])
     return sorted(
-        ((int(c), int(n), leads[int(c)]) for c, n in touches if leads.get(int(c))),
+        ((int(c), int(n), leads[int(c)][0]) for c, n in touches if int(c) in leads),
         key=lambda row: (-row[1], row[0]),
     )
 

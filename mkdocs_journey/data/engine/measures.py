@@ -15,10 +15,10 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from mkdocs_journey.data.engine.common import (
-    PIVOT_KEYS,
     Measures,
     TimeWindow,
     key_part,
+    leads_per_key,
     sql_text,
     sql_trim,
 )
@@ -116,10 +116,7 @@ def _reach(
     touch at the same time as the conversion, or after it, is not "before"), each lead counted
     once per key; keys no lead touched before converting are left out.
 
-    Both from one pass over the leads. With at most :data:`PIVOT_KEYS` keys, each key's leads
-    are counted by a test of the lead's list for it (0.65 s at 10M rows), not by unnesting
-    each lead's distinct keys and grouping them (1.6 s); with more, a stage id is unnested as
-    its negative, next to the touchpoint ids."""
+    Both from one pass over the leads (see :func:`leads_per_key`)."""
     if not touchpoints and not stages:
         return [], []
     flags = f"list_transform(k, lambda x: {key_part('x', 'conv')})"
@@ -128,39 +125,14 @@ def _reach(
     before = f"""(SELECT fc > 0 AS converted,
                          CASE WHEN fc > 0 THEN list_filter(k, lambda x: {earlier}) ELSE k END AS b
                   FROM (SELECT k, {first_conversion} AS fc FROM lt))"""
-    tid, sid = key_part("x", "tid"), key_part("x", "sid")
-    if len(touchpoints) + len(stages) > PIVOT_KEYS:
-        rows = con.execute(
-            f"""SELECT key, count(*), count(*) FILTER (WHERE converted)
-                FROM (SELECT converted,
-                             unnest(list_distinct(flatten(
-                                 list_transform(b, lambda x: [{tid}, -{sid}])))) AS key
-                      FROM {before})
-                WHERE key <> 0 GROUP BY key ORDER BY key"""
-        ).fetchall()
-        found = {(int(key), int(leads), int(n)) for key, leads, n in rows}
-    else:
-        keys = [(key, "tids") for key in touchpoints] + [(-key, "sids") for key in stages]
-        counts = [
-            f"count(*) FILTER (WHERE {condition}list_contains({part}, {abs(key)}))"
-            for key, part in keys
-            for condition in ("", "converted AND ")
-        ]
-        lists = [f"list_transform(b, lambda x: {tid}) AS tids" if touchpoints else ""]
-        lists.append(f"list_transform(b, lambda x: {sid}) AS sids" if stages else "")
-        values = (
-            con.execute(
-                f"""SELECT {", ".join(counts)}
-                    FROM (SELECT converted, {", ".join(filter(None, lists))} FROM {before})"""
-            ).fetchone()
-            or ()
-        )
-        found = {
-            (key, int(values[2 * i]), int(values[2 * i + 1]))
-            for i, (key, _) in enumerate(keys)
-            if values[2 * i]
-        }
+    by_touchpoint, by_stage = leads_per_key(
+        con,
+        before,
+        "b",
+        [(key_part("x", "tid"), touchpoints), (key_part("x", "sid"), stages)],
+        flag="converted",
+    )
     return (
-        sorted((key, leads, n) for key, leads, n in found if key > 0),
-        sorted((-key, leads, n) for key, leads, n in found if key < 0),
+        sorted((key, leads, n) for key, (leads, n) in by_touchpoint.items()),
+        sorted((key, leads, n) for key, (leads, n) in by_stage.items()),
     )
