@@ -164,6 +164,8 @@ class JourneySite:
         stages = self.settings.stages
         if self.memo is not None:
             self.memo.begin_build()
+        if self.visuals.cache is not None:
+            self.visuals.cache.begin_build()
         for page in pages:
             urls[page.path] = page.url
             if "journey" not in page.source:

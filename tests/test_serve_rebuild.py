@@ -84,3 +84,28 @@ def test_serve_rebuilds_after_edits_write_the_site_a_fresh_build_writes(
     assert "Blog article" in (project / "site" / "index.html").read_text(encoding="utf-8")
     board = dashboard.read_text(encoding="utf-8")
     assert 'data-value="3"' in board, board
+
+
+@pytest.mark.build
+def test_a_long_serve_session_holds_the_drawings_of_its_maps_not_of_every_edit(
+    tmp_path: Path,
+) -> None:
+    # Every edit of a touchpoint's name is a new flow diagram. Serve keeps drawings in memory
+    # across rebuilds; those no build asks for any more must go, or a day of autosaved edits
+    # would hold every version of every diagram (the disk cache keeps them all).
+    project = copy_fixture("data-site", tmp_path / "served")
+    session = Session(project)
+    session.build()
+    page = project / "docs" / "index.md"
+    text = page.read_text(encoding="utf-8")
+    assert "name: Blog post" in text
+    held = []
+    for number in range(6):
+        page.write_text(text.replace("name: Blog post", f"name: Blog post {number}"), "utf-8")
+        plugin = session.build()
+        assert plugin.diagram_cache is not None
+        held.append(plugin.diagram_cache.held)
+        html = project / "site" / "index.html"
+        assert f"Blog post {number}" in html.read_text(encoding="utf-8")
+    assert held[-1] <= held[1], held
+    assert len(list((project / ".cache").rglob("*.svg"))) >= 6  # the disk keeps every drawing

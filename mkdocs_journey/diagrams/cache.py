@@ -55,6 +55,8 @@ class DiagramCache:
         # Finished results by the map object itself, so a `mkdocs serve` rebuild of an unchanged
         # map skips even building its DOT. Values are opaque to the cache.
         self._maps: dict[Hashable, object] = {}
+        #: The keys of both that this build used (see :meth:`begin_build`).
+        self._used: set[Hashable] = set()
         self.hits = 0
         self.misses = 0
         #: Disk problems are not fatal (the render is still in memory); the plugin may log them.
@@ -65,7 +67,21 @@ class DiagramCache:
             return None
         return self.directory / key[:2] / f"{key}.svg"
 
+    def begin_build(self) -> None:
+        """Forget, in memory, what the last build did not use. `mkdocs serve` keeps this cache
+        across rebuilds, and every edit of a map makes a new drawing: a long session would
+        otherwise hold every version of every diagram. The disk keeps them all."""
+        self._memory = {key: svg for key, svg in self._memory.items() if key in self._used}
+        self._maps = {key: made for key, made in self._maps.items() if key in self._used}
+        self._used = set()
+
+    @property
+    def held(self) -> int:
+        """How many drawings this cache holds in memory."""
+        return len(self._memory) + len(self._maps)
+
     def get(self, key: str) -> str | None:
+        self._used.add(key)
         if key in self._memory:
             self.hits += 1
             return self._memory[key]
@@ -96,6 +112,7 @@ class DiagramCache:
             self.errors.append(f"cannot delete {path}: {error}")
 
     def put(self, key: str, svg: str) -> None:
+        self._used.add(key)
         self._memory[key] = svg
         path = self.path(key)
         if path is None:
@@ -106,17 +123,20 @@ class DiagramCache:
             self.errors.append(f"cannot write {path}: {error}")
 
     def recall(self, key: Hashable) -> object | None:
+        self._used.add(key)
         found = self._maps.get(key)
         if found is not None:
             self.hits += 1
         return found
 
     def remember(self, key: Hashable, value: object) -> None:
+        self._used.add(key)
         self._maps[key] = value
 
     def clear_memory(self) -> None:
         self._memory.clear()
         self._maps.clear()
+        self._used.clear()
 
     def __len__(self) -> int:
         return len(self._memory)
