@@ -34,6 +34,7 @@ from mkdocs_journey.diagrams.renderers import (
     Renderer,
     RenderError,
     RendererUnavailable,
+    Rendering,
     available_renderers,
     get_renderer,
 )
@@ -218,10 +219,10 @@ def render_flow_diagram(
             return _with_problems(journey_map, finished, diagram_id, edge_volumes, cached=True)
 
     try:
-        rendering = renderer.render(diagram.source)
+        rendering = _laid_out(renderer, diagram.source, cache)
         if auto and _rendered_width(rendering.svg) > max_width:
             diagram = build(direction=TURNED)
-            rendering = renderer.render(diagram.source)
+            rendering = _laid_out(renderer, diagram.source, cache)
         by_stage = journey_map.diagram.layout != "chain"
         svg = finish_svg(
             rendering.svg,
@@ -257,6 +258,20 @@ def render_flow_diagram(
     if memo is not None:
         cache.remember(memo, finished)
     return _with_problems(journey_map, finished, diagram_id, edge_volumes, cached=False)
+
+
+def _laid_out(renderer: Renderer, source: str, cache: DiagramCache | None) -> Rendering:
+    """Graphviz's drawing of ``source``, remembered in memory: an edit that leaves the DOT as it
+    was (a goal, a thought or a KPI reworded: tooltips and titles are added after the layout)
+    is not laid out again on the next `mkdocs serve` rebuild, only finished again."""
+    key = ("layout", renderer.name, renderer.version, source)
+    found = cache.recall(key) if cache is not None else None
+    if isinstance(found, Rendering):
+        return found
+    rendering = renderer.render(source)
+    if cache is not None:
+        cache.remember(key, rendering)
+    return rendering
 
 
 def _with_problems(

@@ -16,10 +16,12 @@ link). A file that fails either check is reported, deleted and drawn again.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import os
 import re
 from collections.abc import Hashable
 from pathlib import Path
+from typing import Any
 
 from mkdocs_journey import __version__
 from mkdocs_journey.diagrams.svg import svg_fault
@@ -46,6 +48,11 @@ def cache_key(dot_source: str, renderer_name: str, renderer_version: str, *extra
     return digest.hexdigest()
 
 
+#: Drawings kept in memory across `mkdocs serve` rebuilds however small the site (see
+#: :meth:`DiagramCache.begin_build`).
+MEMORY_FLOOR = 64
+
+
 class DiagramCache:
     """SVG text by cache key; ``directory=None`` keeps it in memory only."""
 
@@ -55,8 +62,10 @@ class DiagramCache:
         # Finished results by the map object itself, so a `mkdocs serve` rebuild of an unchanged
         # map skips even building its DOT. Values are opaque to the cache.
         self._maps: dict[Hashable, object] = {}
-        #: The keys of both that this build used (see :meth:`begin_build`).
+        #: The keys of both that this build used, and the most any build used (the site's
+        #: size, in drawings): see :meth:`begin_build`.
         self._used: set[Hashable] = set()
+        self._most_used = 0
         self.hits = 0
         self.misses = 0
         #: Disk problems are not fatal (the render is still in memory); the plugin may log them.
@@ -68,12 +77,22 @@ class DiagramCache:
         return self.directory / key[:2] / f"{key}.svg"
 
     def begin_build(self) -> None:
-        """Forget, in memory, what the last build did not use. `mkdocs serve` keeps this cache
-        across rebuilds, and every edit of a map makes a new drawing: a long session would
-        otherwise hold every version of every diagram. The disk keeps them all."""
-        self._memory = {key: svg for key, svg in self._memory.items() if key in self._used}
-        self._maps = {key: made for key, made in self._maps.items() if key in self._used}
+        """Keep in memory at most twice what the busiest build used (at least
+        :data:`MEMORY_FLOOR`), dropping the least recently used first. `mkdocs serve` keeps
+        this cache across rebuilds and every edit of a map makes a new drawing: a long session
+        would otherwise hold every version of every diagram. The disk keeps them all."""
+        self._most_used = max(self._most_used, len(self._used))
+        limit = max(MEMORY_FLOOR, 2 * self._most_used)
+        stores: tuple[dict[Any, Any], ...] = (self._memory, self._maps)
+        for store in stores:
+            for key in list(itertools.islice(store, max(0, len(store) - limit))):
+                del store[key]
         self._used = set()
+
+    def _touch(self, store: dict[Any, Any], key: Hashable) -> None:
+        """``key`` used by this build: last in ``store``'s order, so dropped last."""
+        self._used.add(key)
+        store[key] = store.pop(key)
 
     @property
     def held(self) -> int:
@@ -84,6 +103,7 @@ class DiagramCache:
         self._used.add(key)
         if key in self._memory:
             self.hits += 1
+            self._touch(self._memory, key)
             return self._memory[key]
         path = self.path(key)
         if path is not None:
@@ -113,6 +133,7 @@ class DiagramCache:
 
     def put(self, key: str, svg: str) -> None:
         self._used.add(key)
+        self._memory.pop(key, None)
         self._memory[key] = svg
         path = self.path(key)
         if path is None:
@@ -127,16 +148,19 @@ class DiagramCache:
         found = self._maps.get(key)
         if found is not None:
             self.hits += 1
+            self._touch(self._maps, key)
         return found
 
     def remember(self, key: Hashable, value: object) -> None:
         self._used.add(key)
+        self._maps.pop(key, None)
         self._maps[key] = value
 
     def clear_memory(self) -> None:
         self._memory.clear()
         self._maps.clear()
         self._used.clear()
+        self._most_used = 0
 
     def __len__(self) -> int:
         return len(self._memory)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,7 @@ from diagram_helpers import RENDERERS, make_map, trial_map
 
 import mkdocs_journey
 from mkdocs_journey.diagrams import DiagramCache, Renderer, cache_key, render_flow_diagram
+from mkdocs_journey.diagrams.cache import MEMORY_FLOOR
 from mkdocs_journey.diagrams.dot import build_dot
 from mkdocs_journey.model import Stage, Touchpoint
 
@@ -215,3 +217,62 @@ def test_a_build_never_serves_a_damaged_or_rewritten_cache_entry(tmp_path: Path)
     # Every diagram is whole again, and so is everything after it on the page.
     assert (project / "site" / "maps" / "front" / "index.html").read_text("utf-8") == clean
     assert truncated.read_text(encoding="utf-8") == text
+
+
+class CountingRenderer:
+    """The real renderer, counting the layouts it is asked for."""
+
+    def __init__(self, renderer: Renderer) -> None:
+        self.renderer = renderer
+        self.name = renderer.name
+        self.version = renderer.version
+        self.sources: list[str] = []
+
+    def render(self, dot_source: str):  # type: ignore[no-untyped-def]
+        self.sources.append(dot_source)
+        return self.renderer.render(dot_source)
+
+
+def test_an_edit_of_a_tooltip_only_is_finished_again_not_laid_out_again(
+    renderer: Renderer, tmp_path: Path
+) -> None:
+    # A stage's goal is in its tooltip, which is added after Graphviz's layout: during `mkdocs
+    # serve`, rewording it must not lay the map out again, and must draw what a fresh cache draws.
+    counting = CountingRenderer(renderer)
+    cache = DiagramCache(tmp_path / "serve")
+    before = trial_map()
+    stages = list(before.stages)
+    stages[0] = replace(stages[0], goal="Find a tool that fits the budget")
+    after = replace(before, stages=tuple(stages))
+    first = render_flow_diagram(before, renderer=counting, cache=cache, diagram_id="a")
+    edited = render_flow_diagram(after, renderer=counting, cache=cache, diagram_id="a")
+    assert len(counting.sources) == 1
+    assert (first.cached, edited.cached) == (False, False)
+    assert edited.svg is not None
+    assert "Goal: Find a tool that fits the budget" in edited.svg
+    fresh = render_flow_diagram(
+        after, renderer=renderer, cache=DiagramCache(tmp_path / "fresh"), diagram_id="a"
+    )
+    assert edited.svg == fresh.svg
+    # A change Graphviz lays out differently (a touchpoint renamed) is laid out again.
+    stages[0] = replace(
+        stages[0], touchpoints=(replace(stages[0].touchpoints[0], name="Web search"),)
+    )
+    render_flow_diagram(
+        replace(after, stages=tuple(stages)), renderer=counting, cache=cache, diagram_id="a"
+    )
+    assert len(counting.sources) == 2
+
+
+def test_memory_keeps_what_builds_use_and_drops_the_oldest_of_the_rest() -> None:
+    # 300 `mkdocs serve` rebuilds, each drawing 5 new diagrams and one every build asks for.
+    cache = DiagramCache(None)
+    cache.put("every build", "<svg/>")
+    for number in range(300):
+        cache.begin_build()
+        assert cache.get("every build") == "<svg/>"  # never dropped: used by every build
+        for edit in range(5):
+            cache.put(f"build {number} drawing {edit}", "<svg/>")
+        assert cache.held <= MEMORY_FLOOR + 6
+    assert cache.get("build 299 drawing 4") == "<svg/>"  # the newest are kept
+    assert cache.get("build 0 drawing 0") is None  # the oldest unused are gone
