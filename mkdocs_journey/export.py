@@ -366,16 +366,8 @@ def document_text(
     # "maps" is the document's last key (export_document). The parts are joined once: on a
     # big site the document is megabytes, and every concatenation would copy all of it.
     head_text = json.dumps(head, indent=2, ensure_ascii=False, allow_nan=False)
-    parts = [head_text.removesuffix("\n}"), ',\n  "maps": ']
-    if texts:
-        parts.append("[\n    ")
-        for number, record_text in enumerate(texts):
-            parts += [",\n    ", record_text] if number else [record_text]
-        parts.append("\n  ]")
-    else:
-        parts.append("[]")
-    parts.append("\n}")
-    return "".join(parts)
+    maps = ["[\n    ", ",\n    ".join(texts), "\n  ]"] if texts else ["[]"]
+    return "".join([head_text.removesuffix("\n}"), ',\n  "maps": ', *maps, "\n}"])
 
 
 def _evidence(items: tuple[Evidence, ...]) -> list[JsonObject]:

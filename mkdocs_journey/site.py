@@ -584,21 +584,12 @@ class JourneySite:
     def render_generated(self, page: GeneratedPage, url: str) -> str:
         if self.memo is None or page.kind == "changes":
             return self._render_generated(page, url)
-        if self._listing_inputs is None:
-            self._listing_inputs = (
-                # Every map as read, and every page's URL: what the listings show and link to.
-                tuple(self.memo.page_keys.items()),
-                tuple(sorted(self.catalogue.page_urls.items())),
-                tuple(same(analysis) for analysis in self.data.by_source.values()),
-                tuple(same(analysis) for analysis in self.data.by_map.values()),
-                self._render_inputs,
-            )
-        key: Hashable = ("site-page", page, url, self._listing_inputs)
         if page.kind == "kpis":
             # The dashboard shows its board and nothing else: the same board object (see
             # kpi_dashboard), the same page.
             board = self.kpi_dashboard(url)
-            key = ("kpis-page", page, url, same(board), self._render_inputs)
+            key: Hashable = ("kpis-page", page, url, same(board), self._render_inputs)
+            return self.memo.kept(key, partial(self._dashboard_page, board))
         if page.kind == "persona":
             # A persona's page lists only its maps: an edit elsewhere leaves it as it was.
             maps = self.catalogue.maps_of_persona(page.key)
@@ -609,6 +600,17 @@ class JourneySite:
                 self.catalogue.personas.get(page.key),
                 tuple(self._row_key(m, url) for m in maps),
             )
+            return self.memo.kept(key, partial(self._render_generated, page, url))
+        if self._listing_inputs is None:
+            self._listing_inputs = (
+                # Every map as read, and every page's URL: what the listings show and link to.
+                tuple(self.memo.page_keys.items()),
+                tuple(sorted(self.catalogue.page_urls.items())),
+                tuple(same(analysis) for analysis in self.data.by_source.values()),
+                tuple(same(analysis) for analysis in self.data.by_map.values()),
+                self._render_inputs,
+            )
+        key = ("site-page", page, url, self._listing_inputs)
         return self.memo.kept(key, partial(self._render_generated, page, url))
 
     def _render_generated(self, page: GeneratedPage, url: str) -> str:
@@ -636,10 +638,7 @@ class JourneySite:
                 )
             )
         if page.kind == "kpis":
-            board = self.kpi_dashboard(url)
-            return self.env.get_template("journey/kpi-dashboard.html").render(
-                board=board, row_html=self._dashboard_rows_html(board)
-            )
+            return self._dashboard_page(self.kpi_dashboard(url))
         if page.kind == "changes":
             urls = {m.id: relative_url(self._map_url(m), url) for m in self.catalogue.maps}
             return self.env.get_template("journey/what-changed.html").render(
@@ -650,6 +649,11 @@ class JourneySite:
             rows=[row for row, _ in pains],
             row_html=self._pain_rows_html(pains),
             severity_words=SEVERITY_WORDS,
+        )
+
+    def _dashboard_page(self, board: Dashboard) -> str:
+        return self.env.get_template("journey/kpi-dashboard.html").render(
+            board=board, row_html=self._dashboard_rows_html(board)
         )
 
     def kpi_dashboard(self, url: str) -> Dashboard:

@@ -258,10 +258,10 @@ def leads_per_key(
         part if kinds == 1 else f"({part}) * {kinds} + {kind}"
         for kind, (part, _) in enumerate(keys)
     ]
-    each = tagged[0] if kinds == 1 else f"[{', '.join(tagged)}]"
-    distinct = f"list_distinct(list_transform({touches}, lambda x: {each}))"
+    listed = f"list_transform({touches}, lambda x: {tagged[0]})"
     if kinds > 1:
-        distinct = f"list_distinct(flatten(list_transform({touches}, lambda x: {each})))"
+        listed = f"flatten(list_transform({touches}, lambda x: [{', '.join(tagged)}]))"
+    distinct = f"list_distinct({listed})"
     query = f"""SELECT key, count(*), {"count(*) FILTER (WHERE flag)" if flagged else "0"}
                 FROM (SELECT {", ".join([*flag_column, f"unnest({distinct}) AS key"])}
                       FROM {relation})
