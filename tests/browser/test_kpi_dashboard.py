@@ -8,14 +8,16 @@ import io
 import json
 import re
 import shutil
+import statistics
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from PIL import Image
 from playwright.sync_api import Page
 from pypdf import PdfReader
 
-from tests.browser.conftest import Browse, Chromium, serve
+from tests.browser.conftest import SET_SCHEME_JS, Browse, Chromium, serve
 from tests.conftest import run_build
 
 pytestmark = pytest.mark.browser
@@ -277,3 +279,65 @@ def test_printed_the_whole_table_is_on_the_page(browse_example: Browse, kpis: li
     )
     assert clipped == []
     assert not page.locator("form.journey-dashboard__filters").is_visible()
+
+
+def test_at_1440_pixels_every_column_is_on_the_screen(browse_example: Browse) -> None:
+    page = browse_example.open(DASHBOARD, width=1440, height=900).page
+    box = page.evaluate(
+        """() => { const box = document.querySelector('.journey-dashboard .journey-kpi-scroll');
+                   return {inner: box.clientWidth, table: box.scrollWidth,
+                           right: box.getBoundingClientRect().right,
+                           owner: [...box.querySelectorAll('.journey-dashboard__owner')]
+                             .map(cell => cell.getBoundingClientRect().right)}; }"""
+    )
+    # All ten columns fit the content column: nothing waits behind a sideways scroll.
+    assert box["table"] <= box["inner"]
+    assert box["owner"]
+    assert max(box["owner"]) <= box["right"] + 0.5
+
+
+def edge_shades(page: Page) -> tuple[float, float, float]:
+    """Median brightness (0-255) of a thin strip inside the left and right edges of the
+    dashboard's scroll box, over its first body rows as they appear on the screen, and of the
+    page's own background beside the box."""
+    rows = page.locator(".journey-dashboard__table tbody")
+    rows.scroll_into_view_if_needed()
+    rect = page.evaluate(
+        """() => { const box = document.querySelector('.journey-dashboard .journey-kpi-scroll');
+                   const r = box.getBoundingClientRect();
+                   const body = box.querySelector('tbody').getBoundingClientRect();
+                   return {left: r.left, right: r.left + box.clientWidth,
+                           top: Math.max(body.top, 0), bottom: Math.min(body.bottom, innerHeight)}; }"""
+    )
+    shot = Image.open(io.BytesIO(page.screenshot())).convert("L")
+    top, bottom = int(rect["top"]) + 2, int(rect["bottom"]) - 2
+    assert bottom - top > 100
+
+    def strip(x0: float, x1: float) -> float:
+        # The median: a letter cut by the edge must not pass for a shadow.
+        return statistics.median(shot.crop((int(x0), top, int(x1), bottom)).getdata())
+
+    # Inside the 1-pixel table border and the cells' padding, where no text is drawn.
+    return (
+        strip(rect["left"] + 2, rect["left"] + 6),
+        strip(rect["right"] - 7, rect["right"] - 3),
+        strip(rect["left"] - 6, rect["left"] - 2),
+    )
+
+
+@pytest.mark.parametrize("scheme", ["default", "slate"])
+def test_a_table_wider_than_the_screen_shows_that_it_scrolls(
+    browse_example: Browse, scheme: str
+) -> None:
+    page = browse_example.open(DASHBOARD, width=1024, height=768).page
+    page.evaluate(SET_SCHEME_JS, scheme)
+    box = page.locator(".journey-dashboard .journey-kpi-scroll")
+    assert box.evaluate("box => box.scrollWidth > box.clientWidth")
+    _, right_at_start, page_colour = edge_shades(page)
+    box.evaluate("box => { box.scrollLeft = box.scrollWidth; }")
+    left_at_end, right_at_end, _ = edge_shades(page)
+    # A shadow (darker on the light scheme, lighter on the dark one) marks the edge that has
+    # more table beyond it, and goes once that edge's end is reached.
+    assert abs(right_at_start - page_colour) >= 8, (right_at_start, page_colour)
+    assert abs(right_at_end - page_colour) < 2, (right_at_end, page_colour)
+    assert abs(left_at_end - page_colour) >= 8, (left_at_end, page_colour)
