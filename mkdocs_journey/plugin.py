@@ -146,13 +146,15 @@ class JourneyPlugin(BasePlugin[JourneyConfig]):
 
     # Before the search plugin reads page.content and page.toc, so the stage grids are
     # searchable text and the maps' sections are entries of the table of contents and search.
+    # The search plugin reads a lean copy of the maps' markup (see search_form), a quarter of
+    # the cost to index; on_page_context puts the full markup back.
     @event_priority(50)
     def on_page_content(
         self, html: str, *, page: Page, config: MkDocsConfig, files: Files
     ) -> str | None:
         if self.site is None or page.file.src_uri not in self.pages_to_fill:
             return None
-        output = self.site.page_html(page.file.src_uri, page.url, html)
+        output = self.site.page_html(page.file.src_uri, page.url, html, for_search=True)
         for message in self.site.render_warnings:
             self._warn(message)
         self.site.render_warnings.clear()

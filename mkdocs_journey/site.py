@@ -47,6 +47,7 @@ from mkdocs_journey.render.history_view import (
 )
 from mkdocs_journey.render.kpi_views import Dashboard, DashboardRow, dashboard, kpi_figure
 from mkdocs_journey.render.views import SEVERITY_WORDS, MapRow, MapView, PainRow, map_view
+from mkdocs_journey.search_form import HeldFragments, restore
 from mkdocs_journey.settings import Settings
 from mkdocs_journey.suggest import did_you_mean
 from mkdocs_journey.urls import relative_url
@@ -134,6 +135,8 @@ class JourneySite:
         #: add_page_urls).
         self._holders: dict[str, _PageHolders] = {}
         self._history_drawings: HistoryDrawings | None = None
+        #: The fragments each page's HTML holds back from search plugins until page_output.
+        self._held: dict[str, tuple[str, ...]] = {}
         #: Problems found while rendering pages (a placeholder naming no map...), for the host
         #: to report; it empties the list.
         self.render_warnings: list[str] = []
@@ -302,7 +305,7 @@ class JourneySite:
             )
         return markdown
 
-    def page_html(self, path: str, url: str, html: str) -> str:
+    def page_html(self, path: str, url: str, html: str, *, for_search: bool = False) -> str:
         """Render the page's maps (or site listing) into their placeholders.
 
         A map goes where its block was written (a front-matter map under the page's title),
@@ -310,31 +313,47 @@ class JourneySite:
         follows the map unless a ``<!-- journey:data -->`` placeholder puts it elsewhere. A
         ``summary`` admonition moves into the "at a glance" block of the map whose block it
         follows (or of the first map, when it comes before every map's block).
+
+        ``for_search``: a search plugin reads the page next. Each fragment rendered here then
+        stands as its searchable copy (see search_form), and page_output puts it back.
         """
+        output, held = self._page_html(path, url, html, for_search)
+        self._held[path] = held
+        return output
+
+    def _page_html(
+        self, path: str, url: str, html: str, for_search: bool
+    ) -> tuple[str, tuple[str, ...]]:
         if path in self.generated:
             page = self.generated[path]
-            return _SLOT_PARAGRAPH.sub(
-                lambda m: self.render_generated(page, url) if m.group("name") == "site" else "",
+            held = HeldFragments(for_search)
+            filled = _SLOT_PARAGRAPH.sub(
+                lambda m: (
+                    held.hold(self.render_generated(page, url)) if m.group("name") == "site" else ""
+                ),
                 html,
             )
+            return filled, tuple(held.fragments)
         page_readings = self.catalogue.readings_of(path)
         if not page_readings:
-            return html
+            return html, ()
         if self.memo is None:
-            return self._map_page_html(path, url, html)
+            return self._map_page_html(path, url, html, for_search)
         # A map page whose HTML from Markdown and whose maps' inputs are unchanged gets the
         # page it got last time (compared, not searched and rendered again); unless placing
         # its maps raised warnings, which must be reported on every build.
         last = self._holders_of(path, url).html
-        if last.given == html and last.output is not None:
+        if last.given == (html, for_search) and last.output is not None:
             return last.output
         warnings = len(self.render_warnings)
-        output = self._map_page_html(path, url, html)
+        output = self._map_page_html(path, url, html, for_search)
         if len(self.render_warnings) == warnings:
-            last.given, last.output = html, output
+            last.given, last.output = (html, for_search), output
         return output
 
-    def _map_page_html(self, path: str, url: str, html: str) -> str:
+    def _map_page_html(
+        self, path: str, url: str, html: str, for_search: bool
+    ) -> tuple[str, tuple[str, ...]]:
         readings = {f"map-{r.block.index}": r for r in self.catalogue.readings_of(path)}
         slots = {m.group("name"): m for m in _SLOT_PARAGRAPH.finditer(html)}
         drawable = {r.journey_map.id: r for r in readings.values() if r.journey_map is not None}
@@ -390,7 +409,8 @@ class JourneySite:
                 render(map_id) if part == "map" else self.render_data(path, drawable[map_id], url)
             )
             edits.append((placeholder.start, placeholder.end, content))
-        return _apply(html, edits)
+        held = HeldFragments(for_search)
+        return _apply(html, edits, held.hold), tuple(held.fragments)
 
     def _placeholder_target(
         self, path: str, placeholder: Placeholder, map_ids: list[str]
@@ -502,6 +522,17 @@ class JourneySite:
         """Draw the flow diagrams and history drawings of the page's maps into its finished
         content HTML (after search plugins have read it); also return the problems to report
         as warnings and the notes to log as information."""
+        html, missing = restore(html, self._held.pop(path, ()))
+        content, problems, notes = self._filled_page(path, html)
+        if missing:
+            problems = [
+                *problems,
+                f"{path}: another plugin rewrote {missing} of the plugin's parts of this page "
+                "before the theme rendered it; they are shown as the search index's plain text",
+            ]
+        return content, problems, notes
+
+    def _filled_page(self, path: str, html: str) -> tuple[str, list[str], list[str]]:
         if self._history_drawings is None or self._history_drawings.history is not self.history:
             self._history_drawings = HistoryDrawings(self.env, self.history)
         html = self._history_drawings.fill(html)
@@ -941,9 +972,10 @@ class JourneySite:
 
 @dataclass
 class LastOutput(Generic[T]):
-    """A page's text (Markdown or HTML) as a hook was given it last time, and what it made."""
+    """A page's text (Markdown or HTML) as a hook was given it last time (with the hook's
+    options, if any), and what it made."""
 
-    given: str | None = None
+    given: object = None
     output: T | None = None
 
 
@@ -954,19 +986,28 @@ class _PageHolders:
 
     url: str
     markdown: LastOutput[str]
-    html: LastOutput[str]
+    html: LastOutput[tuple[str, tuple[str, ...]]]
     output: LastOutput[tuple[str, list[str], list[str]]]
     maps_key: tuple[Hashable, ...]
 
 
-def _apply(html: str, edits: list[tuple[int, int, str]]) -> str:
-    """Replace spans of ``html``, last first; a span inside one already replaced is dropped."""
-    pieces: list[str] = []
+def _apply(
+    html: str, edits: list[tuple[int, int, str]], hold: Callable[[str], str] | None = None
+) -> str:
+    """Replace spans of ``html``; a span inside one already replaced (the later of two that
+    start at one place) is dropped. ``hold``, if given, is applied to each new text in page
+    order."""
+    kept: list[tuple[int, int, str]] = []
     end = len(html)
     for start, stop, text in sorted(edits, key=lambda edit: edit[0], reverse=True):
         if stop > end:
             continue
-        pieces += [html[stop:end], text]
+        kept.append((start, stop, text))
         end = start
-    pieces.append(html[:end])
-    return "".join(reversed(pieces))
+    pieces: list[str] = []
+    position = 0
+    for start, stop, text in reversed(kept):
+        pieces += [html[position:start], hold(text) if hold is not None and text else text]
+        position = stop
+    pieces.append(html[position:])
+    return "".join(pieces)

@@ -1,0 +1,104 @@
+"""What a search plugin reads of the plugin's own markup, and putting the markup back after.
+
+Material's search plugin (and MkDocs' own) index a page by feeding its content to Python's
+``HTMLParser`` in ``on_page_context``, at about 15 microseconds a tag. A map's stage grid, glance
+and KPI table are some 600 tags: 9 ms a page to index, more than the page costs the plugin, and
+most of what a one-map-a-page site's build spends on maps. The index keeps only a few tags of them
+(paragraphs, lists, code, headings); the rest it reads and drops.
+
+So between ``on_page_content`` and the search plugin's ``on_page_context``, each fragment the
+plugin wrote stands in the page as a reduced copy between two markers: the same headings (as
+written: their ids make the table of contents and the search sections), the same text, and only
+the tags that the index keeps or that nest sections. After the search plugin, ``restore`` puts
+the fragments back. A search finds the same words in the same sections; the page a reader sees
+is the full markup.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+_MARK = "journeyslot-a7c1-held"
+_HELD = re.compile(rf"<!--{_MARK}-(\d+)-->.*?<!--/{_MARK}-\1-->", re.S)
+
+# The tags Material's index keeps (it drops every other tag and keeps the text), those that
+# nest sections (a heading's depth among them says where its section ends) and those whose
+# content it skips.
+_KEPT = (
+    "p|li|ol|ul|code|sub|sup"
+    "|div|section|article|aside|header|footer|nav|details|figure"
+    "|script|style|object"
+)
+# Every other start or end tag, dropped; then the kept ones without their attributes. A tag
+# stops at "<", so that a stray "<" costs a scan to the next tag, never to the end of the page.
+# (A comment stays as it is: a search plugin skips it.)
+_DROPPED = re.compile(rf"<(?!/?(?:{_KEPT})[\s/>])/?[a-zA-Z][^<>]*>", re.I)
+_BARE = re.compile(rf"<(/?)({_KEPT})(?=[\s/>])[^<>]*>", re.I)
+_SPACE = re.compile(r"\s{2,}|\n")
+# Written as they are: a heading (its id and permalink) and preformatted text (its spaces).
+_VERBATIM = re.compile(r"<(h[1-6]|pre)\b", re.I)
+# Markup a search plugin treats specially, and images, which other plugins look for in
+# on_page_content (to download them, to wrap them in a lightbox): a fragment holding any is
+# read as it is.
+_SPECIAL = ("data-search-", "linenodiv", "<img", "<IMG")
+
+
+def _plain(part: str) -> str:
+    return _SPACE.sub(" ", _BARE.sub(r"<\1\2>", _DROPPED.sub("", part)))
+
+
+def searchable(fragment: str) -> str:
+    """``fragment`` as a search index reads it: its headings and preformatted blocks as they
+    are, its text, and only the tags the index keeps or that nest sections."""
+    pieces: list[str] = []
+    unclosed: set[str] = set()  # no closing tag after some point: none after any later one
+    position = 0
+    for block in _VERBATIM.finditer(fragment):
+        name = block.group(1).lower()
+        if block.start() < position or name in unclosed:
+            continue
+        end = fragment.find(f"</{name}", block.end())
+        stop = fragment.find(">", end) if end >= 0 else -1
+        if stop < 0:
+            unclosed.add(name)
+            continue
+        pieces += [_plain(fragment[position : block.start()]), fragment[block.start() : stop + 1]]
+        position = stop + 1
+    pieces.append(_plain(fragment[position:]))
+    return "".join(pieces)
+
+
+class HeldFragments:
+    """The fragments of one page that stand in it as searchable copies until ``restore``."""
+
+    def __init__(self, enabled: bool = True) -> None:
+        self.enabled = enabled
+        self.fragments: list[str] = []
+
+    def hold(self, fragment: str) -> str:
+        """What stands in the page for ``fragment``: its searchable copy between two markers,
+        or the fragment itself when holding is off or it has markup a search plugin treats
+        specially."""
+        if not self.enabled or any(special in fragment for special in _SPECIAL):
+            return fragment
+        number = len(self.fragments)
+        self.fragments.append(fragment)
+        return f"<!--{_MARK}-{number}-->{searchable(fragment)}<!--/{_MARK}-{number}-->"
+
+
+def restore(html: str, fragments: Sequence[str]) -> tuple[str, int]:
+    """``html`` with each held copy replaced by its fragment; and how many were not found
+    (another plugin rewrote the page in between)."""
+    if not fragments:
+        return html, 0
+    found: set[int] = set()
+
+    def fragment(match: re.Match[str]) -> str:
+        number = int(match.group(1))
+        if number >= len(fragments):
+            return match.group(0)
+        found.add(number)
+        return fragments[number]
+
+    return _HELD.sub(fragment, html), len(fragments) - len(found)
