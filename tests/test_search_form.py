@@ -130,7 +130,7 @@ def _element(children: st.SearchStrategy[str], tags: list[str]) -> st.SearchStra
     )
 
 
-_INLINE = st.recursive(_TEXT, lambda inner: _element(inner, _DROPPED + ["code"]), max_leaves=8)
+_INLINE = st.recursive(_TEXT, lambda inner: _element(inner, [*_DROPPED, "code"]), max_leaves=8)
 _HEADING = st.builds(
     lambda level, number, inner: (
         f'<h{level} id="h{number}">{inner}<a class="headerlink" href="#h{number}">¶</a></h{level}>'
