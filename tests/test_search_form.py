@@ -108,16 +108,14 @@ def test_restore_puts_each_fragment_back_and_counts_those_it_did_not_find() -> N
     )
     assert restore(f"<p>before</p>{first}", held.fragments)[1] == 1
     # Markup that search plugins or other plugins treat specially is not held.
-    for special in ('<div data-search-exclude><p>x</p></div>', '<p><img src="a.png"></p>'):
+    for special in ("<div data-search-exclude><p>x</p></div>", '<p><img src="a.png"></p>'):
         assert HeldFragments().hold(special) == special
     assert HeldFragments(enabled=False).hold(second) == second
 
 
 # -- the reduction, against Material's own parser ----------------------------------------------
 _DROPPED = ["span", "a", "td", "strong", "em", "q", "table", "tr", "small", "time", "svg", "text"]
-_TEXT = st.text(alphabet=" \n\tab&;\"'=/-xyzé", max_size=12).map(
-    lambda s: s.replace("&", "&amp;")
-)
+_TEXT = st.text(alphabet=" \n\tab&;\"'=/-xyzé", max_size=12).map(lambda s: s.replace("&", "&amp;"))
 _ATTRIBUTES = st.sampled_from(["", ' class="c"', " title='t x'", ' id="i" data-x="1"'])
 
 
