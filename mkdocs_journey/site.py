@@ -47,7 +47,7 @@ from mkdocs_journey.render.history_view import (
 )
 from mkdocs_journey.render.kpi_views import Dashboard, DashboardRow, dashboard, kpi_figure
 from mkdocs_journey.render.views import SEVERITY_WORDS, MapRow, MapView, PainRow, map_view
-from mkdocs_journey.search_form import HeldFragments, restore
+from mkdocs_journey.search_form import HeldFragments, restore, search_copy
 from mkdocs_journey.settings import Settings
 from mkdocs_journey.suggest import did_you_mean
 from mkdocs_journey.urls import relative_url
@@ -264,6 +264,7 @@ class JourneySite:
             url,
             memo.kept(("markdown", page, path), LastOutput, page=page),
             memo.kept(html_key, LastOutput, page=page),
+            memo.kept(("restored", *html_key), LastOutput, page=page),
             memo.kept(("filled-page", *maps_key), LastOutput, page=page),
             maps_key,
         )
@@ -326,7 +327,7 @@ class JourneySite:
     ) -> tuple[str, tuple[str, ...]]:
         if path in self.generated:
             page = self.generated[path]
-            held = HeldFragments(for_search)
+            held = HeldFragments(for_search, self._search_copy)
             filled = _SLOT_PARAGRAPH.sub(
                 lambda m: (
                     held.hold(self.render_generated(page, url)) if m.group("name") == "site" else ""
@@ -350,6 +351,14 @@ class JourneySite:
         if len(self.render_warnings) == warnings:
             last.given, last.output = (html, for_search), output
         return output
+
+    def _search_copy(self, fragment: str) -> str | None:
+        # A site page's listing is rendered again on every rebuild; kept, it is the same string
+        # (whose hash Python keeps), and so is its copy: a megabyte-sized KPI dashboard's copy
+        # costs 30 ms to make.
+        if self.memo is None:
+            return search_copy(fragment)
+        return self.memo.kept(("search-copy", fragment), partial(search_copy, fragment))
 
     def _map_page_html(
         self, path: str, url: str, html: str, for_search: bool
@@ -409,7 +418,7 @@ class JourneySite:
                 render(map_id) if part == "map" else self.render_data(path, drawable[map_id], url)
             )
             edits.append((placeholder.start, placeholder.end, content))
-        held = HeldFragments(for_search)
+        held = HeldFragments(for_search, self._search_copy)
         return _apply(html, edits, held.hold), tuple(held.fragments)
 
     def _placeholder_target(
@@ -522,7 +531,20 @@ class JourneySite:
         """Draw the flow diagrams and history drawings of the page's maps into its finished
         content HTML (after search plugins have read it); also return the problems to report
         as warnings and the notes to log as information."""
-        html, missing = restore(html, self._held.pop(path, ()))
+        held = self._held.pop(path, ())
+        # An unchanged map page is given the same lean HTML and fragments as last time (the
+        # same objects, from the memo): its restored HTML is the same too, compared not made.
+        last = (
+            self._holders_of(path).restored
+            if self.memo and held and path not in self.generated
+            else None
+        )
+        if last is not None and last.given == (html, held) and last.output is not None:
+            html, missing = last.output, 0
+        else:
+            lean, (html, missing) = html, restore(html, held)
+            if last is not None and not missing:
+                last.given, last.output = (lean, held), html
         content, problems, notes = self._filled_page(path, html)
         if missing:
             problems = [
@@ -987,6 +1009,7 @@ class _PageHolders:
     url: str
     markdown: LastOutput[str]
     html: LastOutput[tuple[str, tuple[str, ...]]]
+    restored: LastOutput[str]
     output: LastOutput[tuple[str, list[str], list[str]]]
     maps_key: tuple[Hashable, ...]
 

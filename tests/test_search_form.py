@@ -14,9 +14,11 @@ from material.plugins.search.plugin import Parser
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 
-from mkdocs_journey.search_form import HeldFragments, restore, searchable
+import mkdocs_journey.site as site_module
+from mkdocs_journey.search_form import HeldFragments, restore, search_copy, searchable
 from mkdocs_journey.site import JourneySite
 from tests.conftest import copy_fixture, run_build
+from tests.test_memo import Session
 
 
 def sections(html: str) -> list[tuple[str | None, str, list[str]]]:
@@ -181,3 +183,33 @@ def test_hostile_markup_is_reduced_in_one_pass(hostile: str) -> None:
     # reduction scan to the end of the page from every tag.
     reduced = searchable(hostile)
     assert len(reduced) <= len(hostile)
+
+
+def test_a_serve_rebuild_copies_only_what_changed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    copies: list[str] = []
+
+    def counted(fragment: str) -> str | None:
+        copies.append(fragment)
+        return search_copy(fragment)
+
+    monkeypatch.setattr(site_module, "search_copy", counted)
+    project = copy_fixture("basic", tmp_path)
+    session = Session(project)
+    session.build()
+    first = len(copies)
+    assert first > 0
+    session.build()  # nothing changed: every fragment and listing is kept, and its copy
+    assert len(copies) == first
+    page = project / "docs" / "maps" / "front.md"
+    text = page.read_text(encoding="utf-8")
+    page.write_text(text + "\nOne more line.\n", encoding="utf-8")
+    session.build()  # the page changed around its map: the map's fragment is kept, and its copy
+    assert len(copies) == first
+    page.write_text(text.replace("goal: Compare tools", "goal: Compare three tools"), "utf-8")
+    session.build()
+    # The edited map, and the site pages that show its stage goals, if any; not every page.
+    changed = copies[first:]
+    assert any("Compare three tools" in fragment for fragment in changed)
+    assert all("Compare three tools" in fragment for fragment in changed)
