@@ -40,7 +40,7 @@ _VERBATIM = re.compile(r"<(h[1-6]|pre)\b", re.I)
 # Markup a search plugin treats specially, and images, which other plugins look for in
 # on_page_content (to download them, to wrap them in a lightbox): a fragment holding any is
 # read as it is.
-_SPECIAL = ("data-search-", "linenodiv", "<img", "<IMG")
+_SPECIAL = re.compile(r"data-search-|linenodiv|<img\b", re.I)
 
 
 def _bare(tag: re.Match[str]) -> str:
@@ -75,7 +75,7 @@ def searchable(fragment: str) -> str:
 def search_copy(fragment: str) -> str | None:
     """The searchable copy of ``fragment``; None when it has markup a search plugin treats
     specially, or an image: then the fragment itself stands in the page."""
-    if any(special in fragment for special in _SPECIAL):
+    if _SPECIAL.search(fragment):
         return None
     return searchable(fragment)
 
