@@ -10,6 +10,7 @@ import duckdb
 import pytest
 
 from mkdocs_journey.analytics.pipeline import analyze
+from mkdocs_journey.data import engine
 from mkdocs_journey.data.sources import DataSource
 from mkdocs_journey.model import JourneyMap, Stage, Touchpoint
 
@@ -47,8 +48,12 @@ def _events(path: Path) -> Path:
 
 
 @pytest.mark.slow
-def test_two_runs_over_a_large_file_give_identical_numbers(tmp_path: Path) -> None:
+def test_two_runs_over_a_large_file_give_identical_numbers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     source = DataSource("events", _events(tmp_path / "events.csv"))
+    # Large enough that DuckDB's threads share the work (a smaller file runs on one thread).
+    assert source.path.stat().st_size >= engine.ONE_THREAD_BELOW
     journey_map = JourneyMap(
         id="spring",
         title="Spring",
@@ -59,11 +64,15 @@ def test_two_runs_over_a_large_file_give_identical_numbers(tmp_path: Path) -> No
         ),
     )
     runs = [analyze(source, journey_map, cache=None) for _ in range(3)]
+    # And the same file on one thread, as a small file is analysed.
+    monkeypatch.setattr(engine, "ONE_THREAD_BELOW", 2**62)
+    runs.append(analyze(source, journey_map, cache=None))
     assert runs[0].totals.rows_used == ROWS
     assert runs[0].totals.revenue > 100_000
     # Every number, unrounded (journeys.json rounds to 6 decimals, which hides most but not
     # all of a sum's last bits), and the export's bytes.
     assert runs[1] == runs[0]
     assert runs[2] == runs[0]
+    assert runs[3] == runs[0]
     exports = {json.dumps(run.to_json(), ensure_ascii=False) for run in runs}
     assert len(exports) == 1

@@ -75,6 +75,7 @@ from mkdocs_journey.data.engine.aggregates import (
 from mkdocs_journey.data.engine.common import (
     LISTED,
     LOCK,
+    ONE_THREAD_BELOW,
     DataError,
     EngineOutput,
     FunnelCounts,
@@ -184,7 +185,7 @@ def _run(
     rules: Mapping[str, TouchShare | TimeDecay],
     jobs: Sequence[tuple[AttributionSettings, TimeWindow | None]],
 ) -> list[EngineOutput]:
-    with LOCK, connection() as con:
+    with LOCK, connection(one_thread=_small(source)) as con:
         columns, header, read = load_events(con, source)
         unreadable = set_aside(con, len(header)) if read != "fast" else []
         classify(con, source, shape, settings)
@@ -220,6 +221,15 @@ def _run(
             for kind, name in _temp_names(con) - shared:
                 con.execute(f"DROP {kind} {name}")
         return [outputs[number] for number in range(len(jobs))]
+
+
+def _small(source: DataSource) -> bool:
+    """Whether ``source`` is a file small enough for one thread (see ``ONE_THREAD_BELOW``); a
+    file that cannot be looked at is left to :func:`load_events` to report."""
+    try:
+        return source.path.stat().st_size < ONE_THREAD_BELOW
+    except OSError:
+        return False
 
 
 def _temp_names(con: duckdb.DuckDBPyConnection) -> set[tuple[str, str]]:

@@ -23,6 +23,12 @@ INSIGHT_KEYS = 15
 #: the 1.5 GB the engine promises, for a few percent more time than 1536 MB (which peaked at
 #: 1.59 GB): measured in bench/data.py's scale case, docs/data-engine.md.
 MEMORY_LIMIT = "1250MB"
+#: A file smaller than this (bytes on disk) is analysed on one of DuckDB's threads. Its queries
+#: take milliseconds, and splitting each among threads cost more CPU than it saved: the
+#: example site's data step (four files of 1 to 3 MB) took about 8% less CPU, and less wall
+#: time, on one thread on 2 cores; a 300,000-row file (20 MB CSV, 5 MB Parquet) was about even,
+#: and at a million rows two threads were faster (bench/data.py, docs/data-engine.md).
+ONE_THREAD_BELOW = 4 * 2**20
 #: Up to this many touchpoints (or channels), one pass finds every first visit (see key_totals),
 #: and leads are counted per key by testing each lead's list (see leads_per_key).
 PIVOT_KEYS = 64
@@ -188,7 +194,7 @@ def sql_trim(text: str) -> str:
 
 
 @contextmanager
-def connection() -> Iterator[duckdb.DuckDBPyConnection]:
+def connection(*, one_thread: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
     # Spill files go to a private folder of this connection's own, removed when it closes: a
     # fixed shared folder would belong to whichever user created it first (others could not
     # spill there), and would keep what a killed build left behind.
@@ -203,6 +209,8 @@ def connection() -> Iterator[duckdb.DuckDBPyConnection]:
         # DuckDB draws a progress bar on standard output for long queries, even when it is a
         # pipe: that would corrupt `mkdocs-journey analyze --format json`.
         con.execute("SET enable_progress_bar = false")
+        if one_thread:
+            con.execute("SET threads = 1")
         yield con
     finally:
         con.close()
