@@ -26,6 +26,7 @@ def build_times(project: Path, *, fresh_cache: bool) -> tuple[float, float]:
     people's work makes a build wait, which wall time counts and CPU time does not."""
     if fresh_cache:
         shutil.rmtree(project / ".cache", ignore_errors=True)
+        clear_template_code()
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     done = subprocess.run(
@@ -42,3 +43,26 @@ def build_times(project: Path, *, fresh_cache: bool) -> tuple[float, float]:
         raise SystemExit(f"mkdocs build failed in {project}:\n{done.stderr[-3000:]}")
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     return elapsed, cpu
+
+
+def clear_template_code() -> None:
+    """Remove the plugin's compiled templates (kept outside the project, in Jinja's folder for
+    the user): a cold build compiles them, as on a fresh machine."""
+    from mkdocs_journey.render.code_cache import PREFIX, code_cache_folder
+
+    folder = code_cache_folder()
+    if folder is not None:
+        for path in folder.glob(f"{PREFIX}*"):
+            path.unlink(missing_ok=True)
+
+
+def byte_compile_package() -> None:
+    """Compile the plugin's modules to bytecode, as ``pip install`` does for an installed
+    package. The checkout is installed editable, and a machine that sets
+    PYTHONDONTWRITEBYTECODE (this one does) would otherwise compile its 130 modules from source
+    in every build process: about 0.1 s of CPU that no installed copy pays."""
+    import compileall
+
+    import mkdocs_journey
+
+    compileall.compile_dir(Path(mkdocs_journey.__file__).parent, quiet=1)

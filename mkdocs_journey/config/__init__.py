@@ -99,6 +99,8 @@ class JourneyConfig(base.Config):
     cache_dir = c.Type(str, default=".cache/journey")
     # Keep maps as read and rendered between builds, in memory and under cache_dir/maps.
     map_cache = c.Type(bool, default=True)
+    # Keep the plugin's templates compiled, in Jinja's private folder for the user (not cache_dir).
+    template_cache = c.Type(bool, default=True)
 
     # Living maps: a git ref (or "previous mike version") each map is compared with, and where
     # mike keeps the published versions whose KPI values the maps follow.

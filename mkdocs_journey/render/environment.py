@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from jinja2 import (
+    BytecodeCache,
     ChoiceLoader,
     Environment,
     FileSystemLoader,
@@ -23,7 +24,11 @@ from mkdocs_journey.render.views import SEVERITY_WORDS
 ASSETS = Path(__file__).parent / "assets"
 
 
-def make_environment(override_dirs: Sequence[str] = ()) -> Environment:
+def make_environment(
+    override_dirs: Sequence[str] = (), code_cache: BytecodeCache | None = None
+) -> Environment:
+    """The environment of the journey templates; ``code_cache`` keeps them compiled between
+    builds (see :mod:`mkdocs_journey.render.code_cache`)."""
     loader = ChoiceLoader(
         [
             FileSystemLoader([str(d) for d in override_dirs]),
@@ -36,6 +41,7 @@ def make_environment(override_dirs: Sequence[str] = ()) -> Environment:
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        bytecode_cache=code_cache,
     )
     env.filters["safe_href"] = safe_href
     env.globals["severity_words"] = SEVERITY_WORDS
