@@ -56,20 +56,24 @@ class AnalysisCache(Generic[T]):
     #: Disk problems are not fatal (the value is recomputed); the host may log them.
     errors: list[str] = field(default_factory=list)
     _values: dict[str, T] = field(default_factory=dict)
-    _digests: dict[tuple[str, int, int], str] = field(default_factory=dict)
+    #: The content hash of each file by its path, for the size and change time it had: one
+    #: entry a file, replaced when the file changes (a long `mkdocs serve` session edits a data
+    #: file many times).
+    _digests: dict[str, tuple[int, int, str]] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def content_hash(self, path: Path) -> str:
         stat = path.stat()
-        key = (str(path.resolve()), stat.st_size, stat.st_mtime_ns)
+        where, seen = str(path.resolve()), (stat.st_size, stat.st_mtime_ns)
         with self._lock:
-            known = self._digests.get(key)
-        if known is None:
-            known = file_digest(path)
-            with self._lock:
-                self.hashed += 1
-                self._digests[key] = known
-        return known
+            known = self._digests.get(where)
+        if known is not None and known[:2] == seen:
+            return known[2]
+        digest = file_digest(path)
+        with self._lock:
+            self.hashed += 1
+            self._digests[where] = (*seen, digest)
+        return digest
 
     def key(self, path: Path, config: str) -> str:
         parts = (self.content_hash(path), config, __version__)

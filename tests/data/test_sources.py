@@ -180,6 +180,26 @@ def test_the_cache_does_not_reread_an_unchanged_file(project: Path) -> None:
     assert CACHE is not cache
 
 
+def test_a_long_session_of_edits_keeps_the_cache_bounded(project: Path) -> None:
+    # `mkdocs serve` keeps one cache for hours while an analyst edits a data file: each edit
+    # is a new content hash and a new analysis, but neither list grows without end.
+    sources, _ = load_data_sources(
+        {"crm": {"path": "data/crm.csv", "columns": {"lead_id": "Lead ID", "timestamp": "When"}}},
+        project,
+    )
+    cache: AnalysisCache = AnalysisCache(max_entries=3)
+    path = project / "data" / "crm.csv"
+    for edit in range(6):
+        path.write_text(EVENTS + f"L{edit},2024-01-02 10:00,bing,organic,visit,\n")
+        assert analyze(sources["crm"], cache=cache).totals.rows_read == 2
+    assert (cache.computed, cache.hashed) == (6, 6)
+    assert len(cache._values) == 3
+    assert len(cache._digests) == 1
+    # The file as it is now is still known: no new hash, no new analysis.
+    analyze(sources["crm"], cache=cache)
+    assert (cache.computed, cache.hashed) == (6, 6)
+
+
 def test_the_disk_cache_serves_a_new_process_and_survives_bad_entries(
     project: Path, tmp_path: Path
 ) -> None:
