@@ -353,19 +353,16 @@ def document_text(
     the map and its data are unchanged), so a rebuild writes only the changed maps' records."""
     head = {key: value for key, value in document.items() if key != "maps"}
 
-    def indented(record: JsonObject) -> str:
-        # A record is an item of the "maps" list, two levels in: every line but its first gets
-        # the four spaces json.dumps would put before it (strings never hold a raw line break).
-        text = json.dumps(record, indent=2, ensure_ascii=False, allow_nan=False)
-        return text.replace("\n", "\n    ")
-
     try:
-        texts = [kept(record, partial(indented, record)) for record in document["maps"]]
+        # A record is an item of the "maps" list, two levels in.
+        texts = [
+            kept(record, partial(finite_json.indented, record, 2)) for record in document["maps"]
+        ]
     except ValueError:  # a NaN or infinity: the plain path names where it is
         return finite_json.dumps(document, what, indent=2, ensure_ascii=False)
     # "maps" is the document's last key (export_document). The parts are joined once: on a
     # big site the document is megabytes, and every concatenation would copy all of it.
-    head_text = json.dumps(head, indent=2, ensure_ascii=False, allow_nan=False)
+    head_text = finite_json.indented(head)
     maps = ["[\n    ", ",\n    ".join(texts), "\n  ]"] if texts else ["[]"]
     return "".join([head_text.removesuffix("\n}"), ',\n  "maps": ', *maps, "\n}"])
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Mapping
+from json.encoder import encode_basestring
 from typing import Any
 
 
@@ -55,8 +56,88 @@ def check_finite(value: Any, what: str) -> None:
 def dumps(value: Any, what: str, **options: Any) -> str:
     """``json.dumps`` that refuses NaN and infinities (:class:`NonFiniteNumber`)."""
     try:
+        if options == {"indent": 2, "ensure_ascii": False}:
+            return indented(value)
         return json.dumps(value, allow_nan=False, **options)
     except ValueError as error:
         found = non_finite(value)
         message = _message(what, found) if found else f"{what}: {error}"
         raise NonFiniteNumber(message) from error
+
+
+def indented(value: Any, depth: int = 0) -> str:
+    """``json.dumps(value, indent=2, ensure_ascii=False, allow_nan=False)``, the same text about
+    three times as fast: the standard library writes indented JSON with its pure-Python encoder
+    (its C encoder only writes JSON on one line), and ``journeys.json`` of a big site is
+    megabytes of it. ``depth``: the text of an item that many levels in (every line but the
+    first indented by two spaces a level). ``tests/test_finite_json.py`` holds the two to the
+    same text."""
+    parts: list[str] = []
+    _write(value, parts, "\n" + "  " * depth)
+    return "".join(parts)
+
+
+def _write(value: Any, parts: list[str], newline: str) -> None:
+    """Append ``value``'s JSON to ``parts``; ``newline`` is a line break and the indent of the
+    line ``value`` starts on. The types are tested in the order ``json`` tests them."""
+    if isinstance(value, str):
+        parts.append(encode_basestring(value))
+    elif value is None:
+        parts.append("null")
+    elif value is True:
+        parts.append("true")
+    elif value is False:
+        parts.append("false")
+    elif isinstance(value, int):
+        parts.append(int.__repr__(value))
+    elif isinstance(value, float):
+        parts.append(_float(value))
+    elif isinstance(value, list | tuple):
+        if not value:
+            parts.append("[]")
+            return
+        inner = newline + "  "
+        separator = "[" + inner
+        for item in value:
+            parts.append(separator)
+            _write(item, parts, inner)
+            separator = "," + inner
+        parts.append(newline + "]")
+    elif isinstance(value, dict):
+        if not value:
+            parts.append("{}")
+            return
+        inner = newline + "  "
+        separator = "{" + inner
+        for key, item in value.items():
+            parts.append(separator)
+            parts.append(encode_basestring(_key(key)))
+            parts.append(": ")
+            _write(item, parts, inner)
+            separator = "," + inner
+        parts.append(newline + "}")
+    else:
+        raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
+
+
+def _float(value: float) -> str:
+    if not math.isfinite(value):
+        raise ValueError(f"Out of range float values are not JSON compliant: {value!r}")
+    return float.__repr__(value)
+
+
+def _key(key: Any) -> str:
+    """A mapping key as ``json`` writes it: text as is, numbers and constants as their JSON."""
+    if isinstance(key, str):
+        return key
+    if isinstance(key, float):
+        return _float(key)
+    if key is True:
+        return "true"
+    if key is False:
+        return "false"
+    if key is None:
+        return "null"
+    if isinstance(key, int):
+        return int.__repr__(key)
+    raise TypeError(f"keys must be str, int, float, bool or None, not {type(key).__name__}")
