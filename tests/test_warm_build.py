@@ -28,17 +28,22 @@ print(json.dumps(sorted(name for name in {heavy!r} if name in sys.modules)))
 """
 
 
-def _loaded(project: Path) -> list[str]:
+def _last_line(script: str, project: Path) -> list[str]:
+    """Run ``script`` in a new Python process in ``project``: the JSON list it prints last."""
     done = subprocess.run(
-        [sys.executable, "-c", BUILD.format(heavy=HEAVY)],
+        [sys.executable, "-c", script],
         cwd=project,
         capture_output=True,
         text=True,
         timeout=300,
         check=True,
     )
-    loaded: list[str] = json.loads(done.stdout.strip().splitlines()[-1])
-    return loaded
+    found: list[str] = json.loads(done.stdout.strip().splitlines()[-1])
+    return found
+
+
+def _loaded(project: Path) -> list[str]:
+    return _last_line(BUILD.format(heavy=HEAVY), project)
 
 
 @pytest.mark.build
@@ -75,16 +80,7 @@ print(json.dumps(sorted(compiled)))
 
 
 def _compiled(project: Path, temporary: Path) -> list[str]:
-    done = subprocess.run(
-        [sys.executable, "-c", COMPILING_BUILD.format(temporary=str(temporary))],
-        cwd=project,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=True,
-    )
-    compiled: list[str] = json.loads(done.stdout.strip().splitlines()[-1])
-    return compiled
+    return _last_line(COMPILING_BUILD.format(temporary=str(temporary)), project)
 
 
 @pytest.mark.build
