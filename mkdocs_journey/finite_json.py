@@ -67,7 +67,7 @@ def dumps(value: Any, what: str, **options: Any) -> str:
 
 def indented(value: Any, depth: int = 0) -> str:
     """``json.dumps(value, indent=2, ensure_ascii=False, allow_nan=False)``, the same text about
-    three times as fast: the standard library writes indented JSON with its pure-Python encoder
+    twice as fast: the standard library writes indented JSON with its pure-Python encoder
     (its C encoder only writes JSON on one line), and ``journeys.json`` of a big site is
     megabytes of it. ``depth``: the text of an item that many levels in (every line but the
     first indented by two spaces a level). ``tests/test_finite_json.py`` holds the two to the

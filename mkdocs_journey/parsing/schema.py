@@ -57,7 +57,8 @@ def _quick_check() -> Callable[[Any], bool] | None:
 
     It takes about 0.04 ms a map where jsonschema's ``iter_errors`` takes about 4 ms, the largest
     part of reading a map; jsonschema, which explains every failure, runs only on a map this
-    check rejects. ``tests/parsing/test_schema.py`` holds the two to the same verdict."""
+    check rejects. ``tests/parsing/test_schema.py`` holds that no map passes this check that
+    jsonschema faults (the other way round, jsonschema decides and only time is lost)."""
     try:
         import jsonschema_rs
     except ImportError:

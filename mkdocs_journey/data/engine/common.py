@@ -25,7 +25,7 @@ INSIGHT_KEYS = 15
 MEMORY_LIMIT = "1250MB"
 #: A file smaller than this (bytes on disk) is analysed on one of DuckDB's threads. Its queries
 #: take milliseconds, and splitting each among threads cost more CPU than it saved: the
-#: example site's data step (four files of 1 to 3 MB) took about 8% less CPU, and less wall
+#: example site's data step (four files of 1 to 3 MB) took about 7% less CPU, and less wall
 #: time, on one thread on 2 cores; a 300,000-row file (20 MB CSV, 5 MB Parquet) was about even,
 #: and at a million rows two threads were faster (bench/data.py, docs/data-engine.md).
 ONE_THREAD_BELOW = 4 * 2**20
