@@ -15,6 +15,7 @@ from mkdocs.commands.build import build
 from mkdocs.config import load_config
 
 import mkdocs_journey.site as site_module
+from mkdocs_journey import search_form
 from mkdocs_journey.search_form import HeldFragments, restore, search_copy, searchable
 from mkdocs_journey.site import JourneySite
 from tests.conftest import copy_fixture, run_build
@@ -164,6 +165,44 @@ def test_searchable_keeps_headings_and_preformatted_text_as_written() -> None:
         '<div><h2 id="a" class="x">A <span>b</span></h2>'
         '<pre class="p"><span>x  =  1</span>\n  y</pre>t</div>'
     )
+
+
+_SPECIAL_PATTERN = re.compile(r"data-search-|linenodiv|<img\b", re.I)
+
+
+def test_the_lowercase_shortcut_knows_every_character_ignorecase_takes_for_a_letter() -> None:
+    # The shortcut misses a match only where IGNORECASE takes a character for one of the
+    # words' letters that lower() does not make that letter: those are listed, to be searched
+    # the slow way. Any other such character in some Python's tables must be listed too.
+    letters = sorted(set("".join(search_form._SPECIAL_WORDS)))
+    every_character = "".join(map(chr, range(0x110000)))
+    taken = set(re.findall("[" + re.escape("".join(letters)) + "]", every_character, re.I))
+    not_lowered = {c for c in taken if len(c.lower()) != 1 or c.lower() not in letters}
+    assert not_lowered == set(search_form._FOLDED_OTHERWISE)
+    assert search_form._SPECIAL.pattern == _SPECIAL_PATTERN.pattern
+
+
+_WORD_CASES = st.sampled_from(
+    ["data-search-exclude", "linenodiv", "<img ", "<img>", "<imgx"]
+).flatmap(
+    lambda word: st.tuples(
+        *(
+            st.sampled_from(
+                sorted(
+                    {c, c.upper(), *({"\u0130", "\u0131"} if c == "i" else ())}
+                    | ({"\u017f"} if c == "s" else set())
+                )
+            )
+            for c in word
+        )
+    ).map("".join)
+)
+
+
+@given(st.lists(st.one_of(_WORD_CASES, st.text(max_size=8)), max_size=6).map("".join))
+def test_the_lowercase_shortcut_gives_the_same_answer_as_the_pattern(fragment: str) -> None:
+    special = _SPECIAL_PATTERN.search(fragment) is not None
+    assert (search_copy(fragment) is None) == special
 
 
 @pytest.mark.parametrize(
