@@ -94,6 +94,7 @@ _DOT_REPLACEMENTS = {
     "}": "&#125;",
     "|": "&#124;",
 }
+_DOT_ESCAPES = str.maketrans(_DOT_REPLACEMENTS)
 # Characters that must not end a truncated label: they would dangle off a cut emoji or accent.
 _JOINERS = {"\u200d", "\ufe0e", "\ufe0f"}
 
@@ -141,7 +142,7 @@ def dot_escape(text: str, *, limit: int | None = None) -> str:
     line = clean_text(text)
     if limit is not None:
         line = truncate(line, limit)
-    return "".join(_DOT_REPLACEMENTS.get(char, char) for char in line)
+    return line.translate(_DOT_ESCAPES)
 
 
 def dot_label(lines: Sequence[str], *, limit: int = LABEL_LIMIT, wrap: int = WRAP_WIDTH) -> str:
@@ -151,7 +152,11 @@ def dot_label(lines: Sequence[str], *, limit: int = LABEL_LIMIT, wrap: int = WRA
         text = truncate(clean_text(line), limit) if line else ""
         if not text:
             continue
-        for row in textwrap.wrap(text, width=wrap, break_on_hyphens=False) or [text]:
+        # A cleaned line (single spaces, none at either end) that fits is its own only row.
+        fits = len(text) <= wrap
+        for row in (
+            [text] if fits else textwrap.wrap(text, width=wrap, break_on_hyphens=False) or [text]
+        ):
             rows.append(dot_escape(row))
     return '"' + "\\n".join(rows) + '"'
 

@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 import re
+import textwrap
 
 from diagram_helpers import make_map, node_groups, parse, texts, visible_edges
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from mkdocs_journey.diagrams import get_renderer, render_flow_diagram
-from mkdocs_journey.diagrams.dot import ELLIPSIS, LABEL_LIMIT, clean_text, dot_escape, truncate
+from mkdocs_journey.diagrams.dot import (
+    ELLIPSIS,
+    LABEL_LIMIT,
+    clean_text,
+    dot_escape,
+    dot_label,
+    truncate,
+)
 from mkdocs_journey.model import FlowEdge, Stage, Touchpoint
 
 RENDERER = get_renderer("pygraphviz")
@@ -61,3 +69,15 @@ def test_any_text_renders_as_itself(name: str, channel: str, stage: str, label: 
     assert title.startswith(clean_text(name) or "a")  # tooltips keep the full text
     # ... and are never cut: an ellipsis there is one the author typed (name or channel).
     assert ELLIPSIS not in title or ELLIPSIS in name + channel
+
+
+@given(st.lists(author_text, max_size=4), st.integers(min_value=1, max_value=40))
+def test_labels_wrap_as_textwrap_wraps_them(lines: list[str], wrap: int) -> None:
+    # dot_label skips textwrap for a line that fits; textwrap must agree that it is one row.
+    rows = []
+    for line in lines:
+        text = truncate(clean_text(line), LABEL_LIMIT) if line else ""
+        if text:
+            wrapped = textwrap.wrap(text, width=wrap, break_on_hyphens=False) or [text]
+            rows += [dot_escape(row) for row in wrapped]
+    assert dot_label(lines, wrap=wrap) == '"' + "\\n".join(rows) + '"'
