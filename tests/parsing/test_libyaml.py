@@ -3,6 +3,7 @@ the same messages at the same page, line and column, and the same positions of e
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,7 @@ from hypothesis import strategies as st
 
 from mkdocs_journey.model import DEFAULT_STAGES
 from mkdocs_journey.parsing.page import MapReading, read_page
-from mkdocs_journey.parsing.yaml_limits import provably_within_limits
+from mkdocs_journey.parsing.yaml_limits import _PURE_ONLY, provably_within_limits
 
 # The fuzz test's pieces of YAML and what the two parsers were found to read differently (tabs,
 # byte-order marks, tags, explicit keys, block scalar headers, other line breaks).
@@ -100,3 +101,17 @@ def test_any_fence_body_reads_the_same_with_both_parsers(body: str) -> None:
 )
 def test_the_text_proof_of_limits_is_conservative(text: str, provable: bool) -> None:
     assert provably_within_limits(text) is provable
+
+
+# The pattern as the differential test found it; _PURE_ONLY is written to be searched faster.
+_PURE_ONLY_AS_FOUND = re.compile(
+    r"[\t\ufeff]|(?:^|[\s,\[\]{}:?&-])[!?]|(?:^|[\s:-])[|>](?![0-9+-]*(?: |$))", re.MULTILINE
+)
+
+
+@settings(max_examples=2000)
+@given(
+    st.text(alphabet=st.sampled_from(list("\t\ufeff!?|>-:,[]{}& \n\r\x85\u20280+9a")), max_size=12)
+)
+def test_the_pure_python_triggers_are_found_as_the_pattern_found_them(text: str) -> None:
+    assert bool(_PURE_ONLY.search(text)) == bool(_PURE_ONLY_AS_FOUND.search(text))
