@@ -27,7 +27,8 @@ import json
 import os
 import re
 from collections.abc import Callable, Hashable, Iterable
-from functools import cache
+from functools import cache, partial
+from itertools import chain
 from pathlib import Path
 from typing import Any, TypeVar, cast
 
@@ -126,15 +127,20 @@ def _converter() -> cattrs.Converter:
         if not isinstance(page, str):
             raise TypeError(f"expected a page path, got {page!r}")
 
+        # A map has hundreds of positions: their types are checked column by column (in C),
+        # not row by row.
         def positions(rows: list[Any]) -> dict[tuple[str | int, ...], SourcePosition]:
-            found = {}
-            for path, line, column in rows:
-                if type(line) is not int or type(column) is not int:
-                    raise TypeError(f"expected a line and a column, got {line!r}, {column!r}")
-                if not all(type(part) in (str, int) for part in path):
-                    raise TypeError(f"a position path holds keys and list numbers, got {path!r}")
-                found[tuple(path)] = SourcePosition(page, line, column)
-            return found
+            if not rows:
+                return {}
+            if not set(map(len, rows)) <= {3}:
+                raise TypeError("expected [path, line, column] rows")
+            paths, lines, columns = zip(*rows, strict=True)
+            if not {*map(type, lines), *map(type, columns)} <= {int}:
+                raise TypeError("expected a line and a column in every position")
+            if not set(map(type, chain.from_iterable(paths))) <= {str, int}:
+                raise TypeError("a position path holds keys and list numbers only")
+            made = map(partial(SourcePosition, page), lines, columns)
+            return dict(zip(map(tuple, paths), made, strict=True))
 
         line, column = data["origin"]
         return PositionIndex(

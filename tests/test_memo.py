@@ -10,6 +10,7 @@ import os
 import shutil
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from mkdocs.commands.build import build
@@ -106,6 +107,41 @@ def test_readings_survive_the_disk_unchanged(tmp_path: Path) -> None:
             if one.positions and other.positions:
                 assert one.positions.values == other.positions.values
                 assert one.positions.keys == other.positions.keys
+
+
+_DAMAGED_POSITIONS: list[Callable[[list[Any]], None]] = [
+    lambda rows: rows[0].__setitem__(1, "3"),  # a line that is not a number
+    lambda rows: rows[0].__setitem__(2, 1.0),  # nor a column
+    lambda rows: rows[0].__setitem__(2, True),
+    lambda rows: rows[0][0].append(1.5),  # a path part that is neither key nor index
+    lambda rows: rows[0][0].append(None),
+    lambda rows: rows[0].pop(),  # [path, line]
+    lambda rows: rows[-1].append(7),  # [path, line, column, more]
+    lambda rows: rows.append(5),
+    lambda rows: rows[0].__setitem__(0, 5),  # a path that is not a list
+]
+
+
+@pytest.mark.parametrize("damage", _DAMAGED_POSITIONS)
+def test_an_entry_with_damaged_positions_is_dropped(
+    tmp_path: Path, damage: Callable[[list[Any]], None]
+) -> None:
+    page = "maps/front.md"
+    source = (FIXTURES / "basic" / "docs" / page).read_text(encoding="utf-8")
+    read = read_page(page, source, DEFAULT_STAGES)
+    MapMemo(tmp_path).readings(page, source, DEFAULT_STAGES, lambda: read)
+    (entry,) = tmp_path.rglob("*.json")
+    data = json.loads(entry.read_text(encoding="utf-8").split("\n", 1)[1])
+    positions = next(r["positions"] for r in data["readings"] if r["positions"])
+    for rows in (positions["values"], positions["keys"]):
+        assert rows, "the fixture's map has positions"
+    damage(positions["values"])
+    body = json.dumps(data)
+    entry.write_text(f"{hashlib.sha256(body.encode()).hexdigest()}\n{body}", encoding="utf-8")
+    memo = MapMemo(tmp_path)
+    again = memo.readings(page, source, DEFAULT_STAGES, lambda: read)
+    assert again is read, "the damaged entry was used"
+    assert any("does not decode to maps" in error for error in memo.errors)
 
 
 # -- rebuilds in one process -------------------------------------------------------------------
