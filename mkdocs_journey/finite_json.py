@@ -1,6 +1,7 @@
 """Strict JSON for everything the package writes: ``journeys.json``, the analysis cache, and
-every command's JSON (``analyze``, ``check``, ``diff``, ``export``, ``schema``). Nothing else in
-the package calls ``json.dump``.
+every command's JSON (``analyze``, ``check``, ``diff``, ``export``, ``schema``). Two other places
+call ``json.dumps``, on what cannot hold a figure out of range: the map memo (maps as read, with
+``allow_nan=False``) and the spreadsheet bridge, which quotes one text value of a cell.
 
 Python's ``json`` writes ``NaN`` and ``Infinity`` by default, which no JSON parser accepts, and
 such a figure is wrong on a page too. Figures are kept finite where they are made (rows with
