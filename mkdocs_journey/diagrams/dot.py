@@ -153,10 +153,10 @@ def dot_label(lines: Sequence[str], *, limit: int = LABEL_LIMIT, wrap: int = WRA
         if not text:
             continue
         # A cleaned line (single spaces, none at either end) that fits is its own only row.
-        fits = len(text) <= wrap
-        for row in (
-            [text] if fits else textwrap.wrap(text, width=wrap, break_on_hyphens=False) or [text]
-        ):
+        if len(text) <= wrap:
+            rows.append(dot_escape(text))
+            continue
+        for row in textwrap.wrap(text, width=wrap, break_on_hyphens=False) or [text]:
             rows.append(dot_escape(row))
     return '"' + "\\n".join(rows) + '"'
 
