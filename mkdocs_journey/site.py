@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from typing import Any, Generic, TypeVar
 
@@ -125,6 +125,8 @@ class JourneySite:
         self.history = SiteHistory()
         self.generated: dict[str, GeneratedPage] = {}
         self._health: dict[str, MapHealth] = {}
+        #: Each map's view, by page and id, before what depends on where it is shown (view_of).
+        self._views: dict[tuple[str, str], MapView] = {}
         #: What every generated listing shows, as a memo key: made once a build, on the first
         #: listing rendered (page URLs are complete only then).
         self._listing_inputs: tuple[Hashable, ...] | None = None
@@ -146,6 +148,7 @@ class JourneySite:
         """Read the maps of every page and join them to their data; report what is wrong."""
         self.read_maps(pages)
         self._health = {}
+        self._views = {}
         self._forget_tokens()
         sources, config_problems = configured_sources(self.settings)
         self.data, self.catalogue = join_data(
@@ -607,13 +610,22 @@ class JourneySite:
         )
         persona = journey_map.persona
         persona_target = self.persona_url(persona.id) if persona else ""
-        return map_view(
-            journey_map,
-            today=self.settings.today,
+        # A map is shown on its page and as a row of every listing it is in: its emotion lane,
+        # glance and KPI figures are made once a build, not once for each of these.
+        view = self._views.get((journey_map.page, journey_map.id))
+        if view is None or view.journey_map is not journey_map:
+            view = map_view(
+                journey_map,
+                today=self.settings.today,
+                layout=self.settings.layout,
+                health=self.health(journey_map),
+            )
+            self._views[(journey_map.page, journey_map.id)] = view
+        return replace(
+            view,
             persona_url=relative_url(persona_target, url) if persona_target else None,
             problems=problems,
             diagram_slot=diagram_slot(journey_map) if draw else None,
-            layout=self.settings.layout,
             analytics=(
                 analytics_view(
                     analysis,
@@ -625,7 +637,6 @@ class JourneySite:
                 if analysis is not None
                 else None
             ),
-            health=self.health(journey_map),
         )
 
     def currency_of(self, journey_map: JourneyMap) -> str:

@@ -104,6 +104,25 @@ def test_index_lists_every_map_with_working_links(basic_build: Build) -> None:
     assert stale == {"buyer": False, "owner": True, "owner-again": False}
 
 
+def test_persona_links_lead_to_the_persona_from_every_page_showing_the_map(
+    basic_build: Build,
+) -> None:
+    # The same map is shown on its own page (persona card) and as a row of the index, at two
+    # different depths: each link must be relative to the page it is on.
+    shown = [
+        ("maps/front/", "#journey-owner .journey-persona__name a"),
+        ("maps/fenced/", "#journey-owner-again .journey-persona__name a"),
+        ("journeys/", "tr[data-journey-map='owner'] td a[href*='personas']"),
+        ("journeys/", "tr[data-journey-map='owner-again'] td a[href*='personas']"),
+    ]
+    for url, selector in shown:
+        link = basic_build.page(url).select_one(selector)
+        assert link is not None, (url, selector)
+        target = (basic_build.site / url / link["href"]).resolve() / "index.html"
+        assert target == (basic_build.site / "journeys/personas/owner/index.html").resolve()
+        assert target.is_file()
+
+
 def test_persona_pages_list_their_maps(basic_build: Build) -> None:
     owner = basic_build.page("journeys/personas/owner/")
     assert [li["data-journey-map"] for li in owner.select("table.journey-index tbody tr")] == [
