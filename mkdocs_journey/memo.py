@@ -27,7 +27,7 @@ import json
 import os
 import re
 from collections.abc import Callable, Hashable, Iterable
-from functools import cache, partial
+from functools import cache
 from itertools import chain
 from pathlib import Path
 from typing import Any, TypeVar, cast
@@ -118,8 +118,8 @@ def _converter() -> cattrs.Converter:
         return {
             "page": origin.page,
             "origin": [origin.line, origin.column],
-            "values": [[list(p), v.line, v.column] for p, v in index.values.items()],
-            "keys": [[list(p), v.line, v.column] for p, v in index.keys.items()],
+            "values": [[list(p), line, column] for p, (line, column) in index.values.items()],
+            "keys": [[list(p), line, column] for p, (line, column) in index.keys.items()],
         }
 
     def structure_index(data: dict[str, Any], _: Any) -> PositionIndex:
@@ -129,7 +129,7 @@ def _converter() -> cattrs.Converter:
 
         # A map has hundreds of positions: their types are checked column by column (in C),
         # not row by row.
-        def positions(rows: list[Any]) -> dict[tuple[str | int, ...], SourcePosition]:
+        def positions(rows: list[Any]) -> dict[tuple[str | int, ...], tuple[int, int]]:
             if not rows:
                 return {}
             if not set(map(len, rows)) <= {3}:
@@ -139,8 +139,7 @@ def _converter() -> cattrs.Converter:
                 raise TypeError("expected a line and a column in every position")
             if not set(map(type, chain.from_iterable(paths))) <= {str, int}:
                 raise TypeError("a position path holds keys and list numbers only")
-            made = map(partial(SourcePosition, page), lines, columns)
-            return dict(zip(map(tuple, paths), made, strict=True))
+            return dict(zip(map(tuple, paths), zip(lines, columns, strict=True), strict=True))
 
         line, column = data["origin"]
         return PositionIndex(

@@ -16,6 +16,8 @@ from mkdocs_journey.model import SourcePosition
 from mkdocs_journey.parsing.yaml_limits import TextMark, YamlLimitError, compose, compose_fast
 
 Path = tuple[str | int, ...]
+#: A 1-based line and column of the page.
+LineColumn = tuple[int, int]
 
 
 class YamlSyntaxError(Exception):
@@ -34,29 +36,39 @@ class Located:
     column: int = 1
 
     def at(self, mark: TextMark | None) -> SourcePosition:
+        return SourcePosition(self.page, *self.line_column(mark))
+
+    def line_column(self, mark: TextMark | None) -> LineColumn:
         if mark is None:  # PyYAML gives every node and event a mark; this is for the types
-            return SourcePosition(self.page, self.line, self.column)
-        return SourcePosition(self.page, self.line + mark.line, self.column + mark.column)
+            return (self.line, self.column)
+        return (self.line + mark.line, self.column + mark.column)
 
 
 @dataclass
 class PositionIndex:
-    """Positions of values (and of mapping keys) by path."""
+    """Positions of values (and of mapping keys) by path, all on the page of ``origin``.
+
+    Kept as (line, column) pairs: a map has hundreds of positions, and plain pairs of numbers
+    are left alone by the garbage collector, which walked every SourcePosition on every full
+    collection of a build."""
 
     origin: SourcePosition
-    values: dict[Path, SourcePosition] = field(default_factory=dict)
-    keys: dict[Path, SourcePosition] = field(default_factory=dict)
+    values: dict[Path, LineColumn] = field(default_factory=dict)
+    keys: dict[Path, LineColumn] = field(default_factory=dict)
 
     def of_value(self, path: Path) -> SourcePosition:
         """The position of the value at ``path``, or of its nearest known ancestor."""
         for cut in range(len(path), -1, -1):
             found = self.values.get(tuple(path[:cut]))
             if found is not None:
-                return found
+                return SourcePosition(self.origin.page, *found)
         return self.origin
 
     def of_key(self, path: Path) -> SourcePosition:
-        return self.keys.get(tuple(path)) or self.of_value(path)
+        found = self.keys.get(tuple(path))
+        return (
+            SourcePosition(self.origin.page, *found) if found is not None else self.of_value(path)
+        )
 
     def subtree(self, prefix: Path) -> PositionIndex:
         size = len(prefix)
@@ -137,12 +149,12 @@ def _first_bad_timestamp(node: yaml.Node, loader: yaml.SafeLoader) -> yaml.Scala
 
 
 def _index_node(node: yaml.Node, path: Path, index: PositionIndex, where: Located) -> None:
-    index.values[path] = where.at(node.start_mark)
+    index.values[path] = where.line_column(node.start_mark)
     if isinstance(node, yaml.MappingNode):
         for key_node, value_node in node.value:
             key = key_node.value if isinstance(key_node, yaml.ScalarNode) else str(key_node)
             key_path = (*path, key)
-            index.keys[key_path] = where.at(key_node.start_mark)
+            index.keys[key_path] = where.line_column(key_node.start_mark)
             _index_node(value_node, key_path, index, where)
     elif isinstance(node, yaml.SequenceNode):
         for number, item in enumerate(node.value):
