@@ -28,11 +28,16 @@ from mkdocs_journey.config import JourneyConfig
 from mkdocs_journey.data.cache import AnalysisCache
 from mkdocs_journey.diagrams import DiagramCache
 from mkdocs_journey.joined import disk_analysis_cache
-from mkdocs_journey.memo import MapMemo, package_fingerprint
+from mkdocs_journey.memo import MapMemo, package_fingerprint, template_stamp
 from mkdocs_journey.model import Severity
 from mkdocs_journey.page_parts import Heading
 from mkdocs_journey.render.code_cache import code_cache
-from mkdocs_journey.render.environment import dashboard_script, make_environment, stylesheet
+from mkdocs_journey.render.environment import (
+    dashboard_script,
+    forget_templates,
+    make_environment,
+    stylesheet,
+)
 from mkdocs_journey.site import JourneySite, SourcePage
 
 log = get_plugin_logger("journey")
@@ -50,9 +55,10 @@ class JourneyPlugin(BasePlugin[JourneyConfig]):
         self.analysis_cache: AnalysisCache[DataAnalysis] | None = None
         self.memo: MapMemo | None = None
         #: The templates, compiled once per theme folders (and template_cache setting) and kept
-        #: across `mkdocs serve` rebuilds (Jinja reloads a template whose file changed):
+        #: across `mkdocs serve` rebuilds, with the overrides as they were (see on_config):
         #: compiling them is about 0.13 s.
         self.environment: tuple[tuple[tuple[str, ...], bool], Environment] | None = None
+        self.overrides: tuple[tuple[str, int, int], ...] = ()
         self.page_texts = PageTexts()
         #: The pages this build's page hooks change (see JourneySite.pages_to_fill): the hooks
         #: run for every page of the site, and pass the others by with one look-up.
@@ -84,10 +90,15 @@ class JourneyPlugin(BasePlugin[JourneyConfig]):
         elif self.memo is None:
             self.memo = MapMemo(settings.cache_path / "maps")
         shape = (tuple(config.theme.dirs), bool(self.config.template_cache))
+        overrides = template_stamp(shape[0])
         if self.environment is None or self.environment[0] != shape:
             theme_dirs, compiled = shape
             cache = code_cache(package_fingerprint()) if compiled else None
             self.environment = (shape, make_environment(theme_dirs, cache))
+        elif overrides != self.overrides:
+            # An override edited, added or removed during `mkdocs serve`.
+            forget_templates(self.environment[1])
+        self.overrides = overrides
         self.site = JourneySite(
             settings,
             self.environment[1],
