@@ -318,9 +318,12 @@ def test_journeys_json_from_kept_records_is_what_json_dumps_writes() -> None:
 
 
 @pytest.mark.build
-def test_an_edited_template_override_shows_on_the_next_rebuild(tmp_path: Path) -> None:
+def test_a_template_override_added_edited_or_removed_shows_on_the_next_rebuild(
+    tmp_path: Path,
+) -> None:
     # The templates are compiled once per plugin instance and kept across rebuilds: an
-    # override edited during `mkdocs serve` must still reach the next rebuild's pages.
+    # override added, edited or removed during `mkdocs serve` must still reach the next
+    # rebuild's pages.
     project = copy_fixture("basic", tmp_path)
     config = project / "mkdocs.yml"
     text = config.read_text(encoding="utf-8")
@@ -330,9 +333,11 @@ def test_an_edited_template_override_shows_on_the_next_rebuild(tmp_path: Path) -
     )
     override = project / "overrides" / "journey" / "persona-card.html"
     override.parent.mkdir(parents=True)
-    override.write_text('<aside class="house">{{ persona.name }} (first)</aside>\n', "utf-8")
     page = project / "site" / "maps" / "front" / "index.html"
     session = Session(project)
+    session.build()  # no override yet: the package's card
+    assert 'class="journey-persona"' in page.read_text(encoding="utf-8")
+    override.write_text('<aside class="house">{{ persona.name }} (first)</aside>\n', "utf-8")
     session.build()
     assert "Olivia Owner (first)" in page.read_text(encoding="utf-8")
     override.write_text('<aside class="house">{{ persona.name }} (second)</aside>\n', "utf-8")
@@ -342,3 +347,8 @@ def test_an_edited_template_override_shows_on_the_next_rebuild(tmp_path: Path) -
     html = page.read_text(encoding="utf-8")
     assert "Olivia Owner (second)" in html
     assert "(first)" not in html
+    override.unlink()
+    session.build()
+    html = page.read_text(encoding="utf-8")
+    assert "(second)" not in html
+    assert 'class="journey-persona"' in html

@@ -112,35 +112,3 @@ def test_a_long_serve_session_holds_the_drawings_of_its_maps_not_of_every_edit(
         assert f"Blog post {number}" in html.read_text(encoding="utf-8")
     assert held[5] == held[-1], held  # a plateau, not one more drawing an edit
     assert len(list((project / ".cache").rglob("*.svg"))) >= 12  # the disk keeps every one
-
-
-@pytest.mark.build
-def test_an_override_added_edited_or_removed_during_serve_shows_at_the_next_rebuild(
-    tmp_path: Path,
-) -> None:
-    project = copy_fixture("basic", tmp_path / "served")
-    config = project / "mkdocs.yml"
-    text = config.read_text(encoding="utf-8")
-    config.write_text(
-        text.replace("  name: material\n", "  name: material\n  custom_dir: overrides\n", 1),
-        encoding="utf-8",
-    )
-    override = project / "overrides" / "journey" / "persona-card.html"
-    override.parent.mkdir(parents=True)
-    page = project / "site" / "maps" / "front" / "index.html"
-    session = Session(project)
-
-    def card() -> str:
-        return page.read_text(encoding="utf-8")
-
-    session.build()
-    assert "house style" not in card()
-    assert 'class="journey-persona"' in card()
-    for version in ("house style", "house style, edited"):
-        override.write_text(f'<aside class="ours">{{{{ persona.name }}}} ({version})</aside>\n')
-        session.build()
-        assert f"Olivia Owner ({version})</aside>" in card()
-    override.unlink()
-    session.build()
-    assert "house style" not in card()
-    assert 'class="journey-persona"' in card()
