@@ -65,12 +65,7 @@ def _cpu(project: Path, checkout: Path | None, *, cold: bool) -> float:
         code = "import builds; builds.clear_template_code()"
         bench = str(Path(__file__).parent)
         subprocess.run([sys.executable, "-c", code], cwd=bench, env=env, check=True)
-    saved = builds.ENV
-    builds.ENV = env
-    try:
-        return builds.build_times(project, fresh_cache=False)[1]
-    finally:
-        builds.ENV = saved
+    return builds.build_times(project, fresh_cache=False, env=env)[1]
 
 
 def main() -> None:

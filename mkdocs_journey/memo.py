@@ -77,7 +77,11 @@ def reading_key(page: str, source: str, stages: Iterable[str], package: str | No
     return digest.hexdigest()
 
 
-def template_stamp(override_dirs: Iterable[str]) -> tuple[tuple[str, int, int], ...]:
+#: Name, size and change time of each journey template a site overrides.
+TemplateStamp = tuple[tuple[str, int, int], ...]
+
+
+def template_stamp(override_dirs: Iterable[str]) -> TemplateStamp:
     """Name, size and change time of every journey template a site overrides (a theme's
     ``custom_dir``): editing one during ``mkdocs serve`` must render the maps again."""
     found = []

@@ -28,7 +28,7 @@ from mkdocs_journey.config import JourneyConfig
 from mkdocs_journey.data.cache import AnalysisCache
 from mkdocs_journey.diagrams import DiagramCache
 from mkdocs_journey.joined import disk_analysis_cache
-from mkdocs_journey.memo import MapMemo, package_fingerprint, template_stamp
+from mkdocs_journey.memo import MapMemo, TemplateStamp, package_fingerprint, template_stamp
 from mkdocs_journey.model import Severity
 from mkdocs_journey.page_parts import Heading
 from mkdocs_journey.render.code_cache import code_cache
@@ -58,7 +58,7 @@ class JourneyPlugin(BasePlugin[JourneyConfig]):
         #: across `mkdocs serve` rebuilds, with the overrides as they were (see on_config):
         #: compiling them is about 0.13 s.
         self.environment: tuple[tuple[tuple[str, ...], bool], Environment] | None = None
-        self.overrides: tuple[tuple[str, int, int], ...] = ()
+        self.overrides: TemplateStamp = ()
         self.page_texts = PageTexts()
         #: The pages this build's page hooks change (see JourneySite.pages_to_fill): the hooks
         #: run for every page of the site, and pass the others by with one look-up.
@@ -105,7 +105,7 @@ class JourneyPlugin(BasePlugin[JourneyConfig]):
             self.diagram_cache,
             self.analysis_cache,
             self.memo,
-            config.theme.dirs,
+            overrides,
         )
         if CSS_PATH not in config.extra_css:
             config.extra_css.append(CSS_PATH)

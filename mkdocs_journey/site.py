@@ -30,7 +30,7 @@ from mkdocs_journey.data.channels import channel_names
 from mkdocs_journey.diagrams import DiagramCache, DiagramMarks
 from mkdocs_journey.export import JsonObject, document_text, export_document, map_record
 from mkdocs_journey.joined import DataJoin, configured_sources, join_data
-from mkdocs_journey.memo import MapMemo, frozen_key, same, template_stamp
+from mkdocs_journey.memo import MapMemo, TemplateStamp, frozen_key, same
 from mkdocs_journey.model import JourneyMap, Opportunity, Problem, Severity
 from mkdocs_journey.page_parts import Heading, Placeholder, headings, placeholders, summaries
 from mkdocs_journey.page_text import generated_page, plain_title
@@ -102,15 +102,16 @@ class JourneySite:
         diagram_cache: DiagramCache | None = None,
         analysis_cache: AnalysisCache[DataAnalysis] | None = None,
         memo: MapMemo | None = None,
-        template_dirs: Sequence[str] = (),
+        overrides: TemplateStamp = (),
     ) -> None:
         self.settings = settings
         self.env = env
         #: Readings and rendered maps kept between builds; None reads and renders every map.
         self.memo = memo
         # What every rendered map depends on besides its own inputs: the settings and the
-        # journey templates a site overrides (the package's own are in the memo's keys).
-        self._render_inputs = frozen_key((repr(settings), template_stamp(template_dirs)))
+        # journey templates a site overrides (``overrides``, see memo.template_stamp; the
+        # package's own are in the memo's keys).
+        self._render_inputs = frozen_key((repr(settings), overrides))
         #: Default: the process-wide, memory-only cache of the analytics layer.
         self.analysis_cache = CACHE if analysis_cache is None else analysis_cache
         self.visuals = Visuals(
